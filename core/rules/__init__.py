@@ -1,0 +1,1 @@
+"""Pure rules and small value types; imports nothing heavier than the standard library."""

@@ -1,0 +1,1 @@
+"""Use cases: functions `(uow, actor, inputs) -> result` that load rows, call rules, save and return DTOs."""

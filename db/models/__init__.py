@@ -1,0 +1,22 @@
+"""All ORM models; importing this package registers every table on `Base.metadata`."""
+
+from db.models.base import Base, utcnow
+from db.models.org import FiscalYear, Unit, User
+from db.models.projects import ExecutionRecord, GoalTable, GoalTableVersion, Indicator, Project
+from db.models.system import AuditEntry, ExchangeLedgerEntry, Setting
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "ExchangeLedgerEntry",
+    "ExecutionRecord",
+    "FiscalYear",
+    "GoalTable",
+    "GoalTableVersion",
+    "Indicator",
+    "Project",
+    "Setting",
+    "Unit",
+    "User",
+    "utcnow",
+]

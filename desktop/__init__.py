@@ -1,0 +1,1 @@
+"""Front ends: the Qt application and the admin command line; `desktop.__main__` picks one."""

@@ -1,0 +1,1 @@
+"""One module per navigation area of the main window."""
