@@ -65,7 +65,9 @@ def _check_file(path: Path) -> None:
             raise NotADatabaseError(
                 f"文件 {path} 不是工作台数据库（不是 SQLite 文件）。请选择正确的数据库文件，或换一个新文件名。"
             )
-        if not os.access(path, os.W_OK):
+        # The mode bits count too: an administrator (or root) can write anything, but a file
+        # marked read-only was marked so on purpose.
+        if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
             raise ReadOnlyDatabaseError(
                 f"数据库文件 {path} 是只读的。请在文件属性中取消“只读”，或把它复制到可写的位置后再打开。"
             )

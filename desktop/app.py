@@ -1,0 +1,163 @@
+"""Starting the GUI: Qt set-up (Chinese translations, font, style), database, first start, login, main window.
+
+`perfbudget gui --screenshot FILE` runs the same path and saves the window as a PNG instead of waiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
+
+from core.errors import USER_ERRORS
+from core.paths import default_database
+from core.rules.roles import SYSTEM
+from core.services import auth, stats
+from core.version import APP_NAME
+from db.database import Database, open_database
+from desktop.context import AppContext
+from desktop.errors import install_excepthook, show_error
+from desktop.hub import EventHub
+from desktop.login import FirstAdminDialog, LoginDialog
+from desktop.main_window import MainWindow
+from desktop.tasks import TaskRunner
+from resources import path as resource_path
+
+CJK_FAMILIES = ("Microsoft YaHei", "SimSun", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC")
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance() or QApplication([])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("perfbudget")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(translator)
+    for font_file in resource_path("fonts").glob("*.tt[fc]"):
+        QFontDatabase.addApplicationFont(str(font_file))
+    families = set(QFontDatabase.families())
+    family = next((f for f in CJK_FAMILIES if f in families), None)
+    if family:
+        app.setFont(QFont(family, 10))
+    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
+    return app
+
+
+def wait_for(runner: TaskRunner, service: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run one service call on the helper and keep the GUI responsive until it is done."""
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    runner.submit(service, *args, on_done=done, on_error=failed, **kwargs)
+    if not outcome:
+        loop.exec()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def _fill_demo_on_first_start(runner: TaskRunner) -> None:
+    from core.services import demo
+
+    if wait_for(runner, stats.years):
+        return
+    progress = QProgressDialog("首次启动：正在生成演示县数据（73 个部门、12 个镇街、约 800 个项目）…", "", 0, 0)
+    progress.setCancelButton(None)
+    progress.setWindowTitle(APP_NAME)
+    progress.show()
+    try:
+        wait_for(runner, demo.generate_demo, SYSTEM)
+    finally:
+        progress.close()
+
+
+def _login(runner: TaskRunner, db: Database, args: argparse.Namespace) -> Any:
+    if wait_for(runner, auth.needs_first_admin):
+        first = FirstAdminDialog(runner)
+        if first.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return first.actor
+    if args.user:
+        return wait_for(runner, auth.login, args.user, args.password or "")
+    dialog = LoginDialog(runner, str(db.path or db.url))
+    if args.screenshot:
+        return dialog
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.actor
+
+
+def _settle(app: QApplication, runner: TaskRunner) -> None:
+    for _ in range(200):
+        app.processEvents()
+        if runner.idle():
+            break
+        QEventLoop().processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    app.processEvents()
+
+
+def save_screenshot(app: QApplication, runner: TaskRunner, widget: QWidget, target: Path) -> None:
+    widget.show()
+    _settle(app, runner)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(target)):
+        raise OSError(f"无法保存截图 {target}")
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = make_application()
+    db_path = Path(args.db) if args.db else default_database()
+    install_excepthook((db_path.parent if "://" not in str(db_path) else Path.home()) / "logs" / "perfbudget.log")
+    try:
+        db = open_database(args.db or db_path, exclusive=True)
+    except USER_ERRORS as exc:
+        if args.screenshot:
+            print(f"错误：{exc}")
+        else:
+            QMessageBox.critical(None, "无法打开数据库", str(exc))
+        return 2
+    hub = EventHub()
+    runner = TaskRunner(db, hub, on_unhandled=lambda exc: show_error(QApplication.activeWindow(), exc))
+    try:
+        if not args.no_demo:
+            _fill_demo_on_first_start(runner)
+        actor = _login(runner, db, args)
+        if isinstance(actor, LoginDialog):
+            save_screenshot(app, runner, actor, Path(args.screenshot))
+            return 0
+        if actor is None:
+            return 1
+        ctx = AppContext(runner, hub, actor, wait_for(runner, stats.current_year))
+        window = MainWindow(ctx, str(db.path or db.url))
+        if args.page and not window.open_area(args.page):
+            print(f"错误：没有名为 {args.page} 的页面（或当前用户无权查看）。")
+            return 2
+        if args.screenshot:
+            save_screenshot(app, runner, window, Path(args.screenshot))
+            return 0
+        window.show()
+        return app.exec()
+    except USER_ERRORS as exc:
+        if args.screenshot:
+            print(f"错误：{exc}")
+        else:
+            QMessageBox.critical(None, APP_NAME, str(exc))
+        return 2
+    finally:
+        runner.shutdown()
+        db.close()

@@ -1,0 +1,127 @@
+"""The main window: navigation over the areas that do real work, year selector, user, status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from core.rules.roles import Permission
+from core.services import stats
+from core.version import APP_NAME, __version__
+from desktop.context import AppContext
+from desktop.pages.admin import AdminPage
+from desktop.pages.home import HomePage
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    title: str
+    factory: Callable[[AppContext], QWidget]
+    visible: Callable[[AppContext], bool] = lambda ctx: True
+
+
+ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permission.MANAGE_SETTINGS,
+                     Permission.BACKUP_RESTORE, Permission.VIEW_AUDIT)
+
+# Only areas whose page does real work are listed; later issues add theirs here.
+AREAS = (
+    Area("home", "工作台", HomePage),
+    Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, db_label: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.resize(1280, 800)
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget(self)
+        self.areas = [a for a in AREAS if a.visible(ctx)]
+        self.pages: dict[str, QWidget] = {}
+        for i, area in enumerate(self.areas):
+            self.nav.addItem(area.title)
+            page = area.factory(ctx)
+            self.pages[area.key] = page
+            self.stack.addWidget(page)
+            self._shortcut(f"Ctrl+{i + 1}", lambda row=i: self.nav.setCurrentRow(row))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+        self._build_toolbar()
+        self.busy = QLabel("", self)
+        self.statusBar().addWidget(QLabel(f"数据库：{db_label}", self), 1)
+        self.statusBar().addPermanentWidget(self.busy)
+        ctx.runner.busy_changed.connect(lambda busy: self.busy.setText("正在处理…" if busy else "就绪"))
+        self.nav.setCurrentRow(0)
+        ctx.runner.submit(stats.years, on_done=self._fill_years)
+
+    def _shortcut(self, keys: str, slot: Callable[[], None]) -> None:
+        action = QAction(self)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        self.addAction(action)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("常用", self)
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(" 预算年度(&Y)：", self))
+        self.year_box = QComboBox(self)
+        self.year_box.currentIndexChanged.connect(self._year_chosen)
+        bar.addWidget(self.year_box)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        bar.addWidget(spacer)
+        actor = self.ctx.actor
+        unit = f" · {actor.unit_name}" if actor.unit_name else ""
+        self.user_label = QLabel(f"当前用户：{actor.display_name}（{actor.role.label}{unit}） ", self)
+        bar.addWidget(self.user_label)
+        about = QAction("关于(&A)", self)
+        about.triggered.connect(self.about)
+        bar.addAction(about)
+
+    def _fill_years(self, years: list[int]) -> None:
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for year in years:
+            self.year_box.addItem(f"{year} 年", year)
+        if self.ctx.year in years:
+            self.year_box.setCurrentIndex(years.index(self.ctx.year))
+        self.year_box.blockSignals(False)
+
+    def _year_chosen(self, index: int) -> None:
+        if index >= 0:
+            self.ctx.set_year(self.year_box.itemData(index))
+
+    def open_area(self, key: str) -> bool:
+        for row, area in enumerate(self.areas):
+            if area.key == key:
+                self.nav.setCurrentRow(row)
+                return True
+        return False
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于", f"{APP_NAME}\n版本 {__version__}\n\n县级财政预算绩效全过程管理（离线桌面版）")

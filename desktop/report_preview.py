@@ -1,0 +1,112 @@
+"""Report preview: PDF pages rendered with PDFium, with Print (pages drawn onto the printer) and Save as."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def render_page(pdf: pdfium.PdfDocument, index: int, dpi: float) -> QImage:
+    bitmap = pdf[index].render(scale=dpi / 72, rev_byteorder=True)  # RGBA-ordered bytes
+    image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGBA8888)
+    return image.copy()  # detach from the PDFium buffer
+
+
+def print_pdf(path: Path, printer: QPrinter) -> int:
+    """Draw every page of the PDF at the printer's resolution; return the pages printed."""
+    pdf = pdfium.PdfDocument(str(path))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("无法启动打印机。")
+    try:
+        for i in range(len(pdf)):
+            if i:
+                printer.newPage()
+            image = render_page(pdf, i, min(printer.resolution(), 300))
+            target = painter.viewport()
+            size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(target.x(), target.y(), size.width(), size.height()), image)
+    finally:
+        painter.end()
+        pdf.close()
+    return len(pdf)
+
+
+class ReportPreview(QDialog):
+    def __init__(self, path: Path, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setWindowTitle(f"报表预览 — {title}")
+        self.resize(900, 1000)
+        self._pdf = pdfium.PdfDocument(str(path))
+        self._zoom = 1.0
+        self.pages = QWidget(self)
+        self._pages_layout = QVBoxLayout(self.pages)
+        self._pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.pages)
+        scroll.setWidgetResizable(True)
+        scroll.setObjectName("previewArea")
+        self.info = QLabel(f"共 {len(self._pdf)} 页", self)
+        buttons = QHBoxLayout()
+        for text, slot in (("打印(&P)…", self.print_dialog), ("另存为(&S)…", self.save_as),
+                           ("放大(&+)", lambda: self.zoom(1.25)), ("缩小(&-)", lambda: self.zoom(0.8)),
+                           ("关闭", self.accept)):
+            button = QPushButton(text, self)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.info)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_dialog)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_as)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(scroll)
+        self._render()
+
+    def page_count(self) -> int:
+        return len(self._pdf)
+
+    def _render(self) -> None:
+        while self._pages_layout.count():
+            item = self._pages_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for i in range(len(self._pdf)):
+            label = QLabel(self.pages)
+            label.setPixmap(QPixmap.fromImage(render_page(self._pdf, i, 96 * self._zoom)))
+            label.setObjectName("previewPage")
+            self._pages_layout.addWidget(label)
+
+    def zoom(self, factor: float) -> None:
+        self._zoom = max(0.5, min(3.0, self._zoom * factor))
+        self._render()
+
+    def save_as(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, "另存为", str(Path.home() / self.path.name), "PDF 文件 (*.pdf)")
+        if target:
+            shutil.copyfile(self.path, target)
+
+    def print_dialog(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            print_pdf(self.path, printer)
+
+    def done(self, result: int) -> None:
+        self._pdf.close()
+        super().done(result)

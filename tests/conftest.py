@@ -1,0 +1,45 @@
+"""Shared fixtures: a real temporary SQLite database, the first administrator and actors of every role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.rules.roles import Actor, Role
+from core.services import admin, auth
+from core.services.runner import call
+from db.database import Database, open_database
+
+PASSWORD = "Passw0rd!"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "workbench.sqlite"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def admin_actor(db: Database) -> Actor:
+    return call(db, auth.create_first_admin, "admin", "管理员", PASSWORD, PASSWORD)
+
+
+@pytest.fixture
+def two_units(db: Database, admin_actor: Actor) -> tuple[int, int]:
+    """Two departments; returns their ids."""
+    call(db, admin.save_unit, admin_actor, admin.UnitInput("D001", "县教育局", "department", sector="教育"))
+    call(db, admin.save_unit, admin_actor, admin.UnitInput("D002", "县卫生健康局", "department", sector="卫生健康"))
+    rows = {r.code: r.id for r in call(db, admin.list_units, admin_actor)}
+    return rows["D001"], rows["D002"]
+
+
+def actor_of(role: Role, unit_id: int | None = None) -> Actor:
+    return Actor(f"user-{role.value}", role.label, role, unit_id, "县教育局" if unit_id else None)
