@@ -1,0 +1,384 @@
+"""A small builder for official-document style A4 PDFs (title, 文号, headings, tables, seal block, page footer).
+
+Every PDF report uses it. Callers pass plain text and values, never markup: all text is escaped here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from core.reports.fonts import register_cjk_font
+from core.version import APP_NAME, __version__
+
+Cell = str | int | Decimal | date | None
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_SIDE = 27 * mm, 25 * mm, 26 * mm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_SIDE
+BODY_SIZE, TABLE_SIZE = 14, 10.5
+KEEP_ROOM = 35 * mm  # a heading or table caption starts a new page when less than this is left
+ISSUER_RED = colors.HexColor("#D40000")
+HEADER_FILL = colors.HexColor("#E6E6E6")
+_ALIGNS = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape(text: object) -> str:
+    """Escape &, < and > so that text is printed literally inside reportlab Paragraph markup."""
+    return _xml_escape(str(text))
+
+
+def _markup(text: object) -> str:
+    """Escaped text with line breaks kept; control characters (never printable) are dropped."""
+    cleaned = _CONTROL_CHARS.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    return "<br/>".join(escape(line) for line in cleaned.split("\n"))
+
+
+def fmt_amount(value: Decimal, places: int = 2) -> str:
+    """Decimal with thousands separators, rounded half up (四舍五入) to `places`: 1234.5 -> '1,234.50'."""
+    if not value.is_finite():
+        return str(value)
+    quantum = Decimal(1).scaleb(-places)
+    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+
+
+def fmt_cn_date(day: date) -> str:
+    """The date as written in a Chinese official document: 2024年12月31日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cell_text(value: Cell) -> str:
+    """How a table cell value is printed: Decimals keep their own places, ints stay plain (years, codes)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return fmt_amount(value, max(0, -int(value.as_tuple().exponent))) if value.is_finite() else str(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _is_number(value: Cell) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+
+
+class _BoldParagraph(Paragraph):
+    """A paragraph drawn with fill-and-stroke: the one embedded CJK font has no bold face, and this gives
+    titles and headings the weight of 小标宋/黑体 without a second font file."""
+
+    def draw(self) -> None:
+        self.canv.addLiteral("2 Tr")
+        self.canv.setLineWidth(self.style.fontSize * 0.035)
+        self.canv.setStrokeColor(self.style.textColor)
+        super().draw()
+
+
+@dataclass(frozen=True)
+class _Styles:
+    font: str
+
+    def style(self, name: str, size: float, leading: float, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=self.font, fontSize=size, leading=leading, wordWrap="CJK", **kw)
+
+    def issuer(self) -> ParagraphStyle:
+        return self.style("issuer", 26, 34, alignment=TA_CENTER, textColor=ISSUER_RED)
+
+    def title(self) -> ParagraphStyle:
+        return self.style("title", 21, 32, alignment=TA_CENTER, spaceBefore=4, spaceAfter=6)
+
+    def centred(self, size: float = BODY_SIZE) -> ParagraphStyle:
+        return self.style("centred", size, size * 1.6, alignment=TA_CENTER, spaceAfter=4)
+
+    def heading(self, level: int) -> ParagraphStyle:
+        size = BODY_SIZE + (1 if level == 1 else 0)
+        return self.style(f"h{level}", size, size * 1.6, firstLineIndent=2 * BODY_SIZE,
+                          spaceBefore=8 if level == 1 else 4, spaceAfter=2)
+
+    def body(self, indent: bool) -> ParagraphStyle:
+        return self.style("body", BODY_SIZE, BODY_SIZE * 1.6, alignment=TA_JUSTIFY,
+                          firstLineIndent=2 * BODY_SIZE if indent else 0, spaceAfter=2)
+
+    def cell(self, align: str) -> ParagraphStyle:
+        return self.style(f"cell-{align}", TABLE_SIZE, TABLE_SIZE * 1.35, alignment=_ALIGNS[align])
+
+    def caption(self, align: int) -> ParagraphStyle:
+        return self.style("caption", TABLE_SIZE + 1, TABLE_SIZE * 1.7, alignment=align)
+
+
+def _display_units(text: str) -> int:
+    """Width in half-width units: a CJK character is two, an ASCII character one."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def _auto_widths(header: Sequence[str], texts: list[list[str]], rigid: list[bool]) -> list[float]:
+    """Column widths (points) that fill the frame: numeric columns keep room for their widest number,
+    text columns share what is left in proportion to their content (wrapping is allowed there)."""
+    unit = TABLE_SIZE / 2
+    pad = 8
+    natural = []
+    for i, head in enumerate(header):
+        body = max((_display_units(row[i]) for row in texts[:300]), default=0)
+        natural.append(max(4, min(body, 40), min(_display_units(head), 12)) * unit + pad)
+    total = sum(natural)
+    if total <= FRAME_WIDTH:
+        return [w * FRAME_WIDTH / total for w in natural]
+    fixed = sum(w for w, r in zip(natural, rigid, strict=True) if r)
+    flexible = total - fixed
+    room = FRAME_WIDTH - fixed
+    if flexible <= 0 or room < flexible * 0.3:
+        return [w * FRAME_WIDTH / total for w in natural]
+    return [w if r else w * room / flexible for w, r in zip(natural, rigid, strict=True)]
+
+
+class _NumberedCanvas(Canvas):
+    """Keeps every page until the end so the footer can say 第 X 页 共 Y 页 (reportlab's two-pass recipe)."""
+
+    def __init__(self, *args: Any, font_name: str, footer_note: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._font_name = font_name
+        self._footer_note = footer_note
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._draw_footer(total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, total: int) -> None:
+        self.saveState()
+        self.setFillColor(colors.black)
+        self.setFont(self._font_name, 10.5)
+        self.drawCentredString(PAGE_WIDTH / 2, 14 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
+        self.setFillColor(colors.HexColor("#808080"))
+        self.setFont(self._font_name, 7.5)
+        self.drawCentredString(PAGE_WIDTH / 2, 9 * mm, self._footer_note)
+        self.restoreState()
+
+
+Part = Callable[[_Styles], list[Flowable]]
+
+
+class ReportDocument:
+    """Collects the parts of one report and builds the PDF.
+
+    Parts are kept as recipes and turned into reportlab flowables at build time, so one document can be
+    built several times (file and bytes) and the font is looked up only when a PDF is really made.
+    Text is plain text (escaped here); a "\n" becomes a line break, e.g. to choose where a long title wraps.
+
+        doc = ReportDocument(title="…", doc_number="X财绩〔2024〕12号", issuer="某县财政局")
+        doc.heading("一、基本情况"); doc.paragraph("…"); doc.key_values([("项目名称", "…")])
+        doc.table(header=["部门", "资金（万元）"], rows=[["某局", Decimal("12.50")]], totals=["合计", …])
+        doc.signature(org="某县财政局", on=date(2024, 12, 31)); doc.build(path)
+    """
+
+    def __init__(self, title: str, doc_number: str | None = None, issuer: str | None = None,
+                 subtitle: str | None = None, issuer_red: bool = True) -> None:
+        self.title = title
+        self.issuer = issuer
+        self._parts: list[Part] = [partial(self._head, doc_number, subtitle, issuer_red)]
+
+    def _head(self, doc_number: str | None, subtitle: str | None, red: bool, s: _Styles) -> list[Flowable]:
+        flow: list[Flowable] = []
+        if self.issuer:
+            style = s.issuer() if red else s.issuer().clone("issuer-black", textColor=colors.black)
+            flow += [_BoldParagraph(_markup(self.issuer), style),
+                     HRFlowable(width="100%", thickness=1.6, color=style.textColor, spaceBefore=4, spaceAfter=14)]
+        flow.append(_BoldParagraph(_markup(self.title), s.title()))
+        if subtitle:
+            flow.append(Paragraph(_markup(subtitle), s.centred()))
+        if doc_number:
+            flow.append(Paragraph(_markup(doc_number), s.centred()))
+        flow.append(Spacer(1, 5 * mm))
+        return flow
+
+    def heading(self, text: str, level: int = 1) -> None:
+        """A heading; the caller writes the numbering (一、 for level 1, （一） for level 2)."""
+        if level not in (1, 2):
+            raise ValueError(f"heading level must be 1 or 2, not {level}")
+        # Not keepWithNext: reportlab would bind the heading to a whole long table and push both to the
+        # next page, leaving a blank half page; a conditional break keeps headings off page bottoms.
+        self._parts.append(lambda s: [CondPageBreak(KEEP_ROOM), _BoldParagraph(_markup(text), s.heading(level))])
+
+    def paragraph(self, text: str, indent: bool = True) -> None:
+        """A body paragraph, first line indented by two characters unless `indent` is False."""
+        self._parts.append(lambda s: [Paragraph(_markup(text), s.body(indent))])
+
+    def spacer(self, height_mm: float) -> None:
+        self._parts.append(lambda s: [Spacer(1, height_mm * mm)])
+
+    def page_break(self) -> None:
+        self._parts.append(lambda s: [PageBreak()])
+
+    def key_values(self, pairs: Sequence[tuple[str, Cell]], key_width_mm: float = 40) -> None:
+        """A two-column information table: label on grey, value beside it (values may wrap)."""
+        items = list(pairs)
+
+        def build(s: _Styles) -> list[Flowable]:
+            key_style, value_style = s.cell("left"), s.cell("left")
+            data = [[_BoldParagraph(_markup(k), key_style), Paragraph(_markup(cell_text(v)), value_style)]
+                    for k, v in items]
+            table = Table(data, colWidths=[key_width_mm * mm, FRAME_WIDTH - key_width_mm * mm],
+                          splitByRow=1, splitInRow=1, hAlign="CENTER", spaceBefore=4, spaceAfter=8)
+            table.setStyle(TableStyle([
+                *_grid(s.font),
+                ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
+            ]))
+            return [table]
+
+        self._parts.append(build)
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[Cell]],
+              col_widths_mm: Sequence[float] | None = None, align: Sequence[str] | None = None,
+              totals: Sequence[Cell] | None = None, title: str | None = None, unit: str | None = None) -> None:
+        """A data table that splits across pages with its header row repeated on each page.
+
+        `align` per column is 'left', 'right' or 'center' (default: numbers right, text left);
+        `totals` is a last row printed bold; `title` is a centred caption above the table and `unit`
+        a right-aligned line such as "单位：万元". Without `col_widths_mm` the widths follow the content.
+        """
+        width = len(header)
+        body = [list(r) for r in rows]
+        extra = [list(totals)] if totals is not None else []
+        for row in body + extra:
+            if len(row) != width:
+                raise ValueError(f"table row has {len(row)} cells, header has {width}: {row!r}")
+        if col_widths_mm is not None and len(col_widths_mm) != width:
+            raise ValueError("col_widths_mm must give one width per column")
+        numeric = [bool(body) and all(_is_number(r[i]) or r[i] is None for r in body) for i in range(width)]
+        aligns = list(align) if align is not None else ["right" if n else "left" for n in numeric]
+        if len(aligns) != width or any(a not in _ALIGNS for a in aligns):
+            raise ValueError(f"align must give one of {sorted(_ALIGNS)} per column")
+        texts = [[cell_text(v) for v in row] for row in body + extra]
+        header_texts = [str(h) for h in header]
+
+        def build(s: _Styles) -> list[Flowable]:
+            if col_widths_mm is not None:
+                widths = [w * mm for w in col_widths_mm]
+                scale = min(1.0, FRAME_WIDTH / sum(widths))
+                widths = [w * scale for w in widths]
+            else:
+                widths = _auto_widths(header_texts, texts, numeric)
+            styles = [s.cell(a) for a in aligns]
+            head_style = s.cell("center")
+            data: list[list[Flowable]] = [[_BoldParagraph(_markup(h), head_style) for h in header_texts]]
+            for i, row in enumerate(texts):
+                para = _BoldParagraph if extra and i == len(texts) - 1 else Paragraph
+                data.append([para(_markup(t), st) for t, st in zip(row, styles, strict=True)])
+            table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1,
+                          hAlign="CENTER", spaceBefore=2, spaceAfter=8)
+            commands = [*_grid(s.font), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]
+            if extra:
+                commands.append(("LINEABOVE", (0, -1), (-1, -1), 1.0, colors.black))
+            table.setStyle(TableStyle(commands))
+            flow: list[Flowable] = [CondPageBreak(KEEP_ROOM)] if title or unit else []
+            if title:
+                flow.append(_BoldParagraph(_markup(title), s.caption(TA_CENTER)))
+            if unit:
+                flow.append(Paragraph(_markup(unit), s.caption(TA_RIGHT)))
+            return [*flow, table]
+
+        self._parts.append(build)
+
+    def signature(self, org: str, on: date) -> None:
+        """The closing block: room for the seal, then the organisation over the Chinese date, right side."""
+        def build(s: _Styles) -> list[Flowable]:
+            style = s.style("sign", BODY_SIZE, BODY_SIZE * 1.8, alignment=TA_CENTER)
+            lines = [_markup(org), fmt_cn_date(on)]
+            # The pair is centred on itself and stands four characters from the right margin (GB/T 9704).
+            width = max(_display_units(str(org)), _display_units(lines[1])) * BODY_SIZE / 2 + 12
+            block = Table([[Paragraph(t, style), ""] for t in lines],
+                          colWidths=[min(width, FRAME_WIDTH * 0.6), 4 * BODY_SIZE], hAlign="RIGHT")
+            block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), s.font),
+                                       ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                       ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+            return [KeepTogether([Spacer(1, 16 * mm), block])]
+
+        self._parts.append(build)
+
+    def _story(self) -> list[Flowable]:
+        styles = _Styles(register_cjk_font())
+        return [f for part in self._parts for f in part(styles)]
+
+    def _render(self, target: str | BytesIO) -> None:
+        story = self._story()
+        font = register_cjk_font()
+        doc = SimpleDocTemplate(
+            target, pagesize=A4, leftMargin=MARGIN_SIDE, rightMargin=MARGIN_SIDE,
+            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=self.title,
+            author=self.issuer or APP_NAME, creator=f"{APP_NAME} {__version__}", initialFontName=font,
+        )
+        note = f"{APP_NAME} {__version__} 生成"
+        doc.build(story, canvasmaker=partial(_NumberedCanvas, font_name=font, footer_note=note))
+
+    def build(self, path: Path) -> Path:
+        """Write the PDF to `path` (through a temporary file, so a failed build leaves no half file)."""
+        path = Path(path)
+        fd, tmp = tempfile.mkstemp(suffix=".pdf", prefix=".part-", dir=path.parent)
+        os.close(fd)
+        try:
+            self._render(tmp)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+
+    def build_bytes(self) -> bytes:
+        buffer = BytesIO()
+        self._render(buffer)
+        return buffer.getvalue()
+
+
+def _grid(font: str) -> list[tuple[Any, ...]]:
+    # FONTNAME although every cell is a Paragraph: reportlab still selects the cell font, and the
+    # default (Helvetica) would otherwise appear as a non-embedded font in the file.
+    return [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
