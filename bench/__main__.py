@@ -1,0 +1,17 @@
+"""Run every benchmark: `python -m bench [--quick]` (quick skips scale 10)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import demo_generation, startup
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    demo_generation.run((1.0,) if quick else (1.0, 10.0))
+    startup.run()
+
+
+if __name__ == "__main__":
+    main()
