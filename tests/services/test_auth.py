@@ -32,7 +32,7 @@ def test_login_and_wrong_password(db: Database, admin_actor: object) -> None:
     assert call(db, auth.login, "admin", PASSWORD).username == "admin"
     with pytest.raises(AuthenticationFailed, match="用户名或密码错误。再错 4 次"):
         call(db, auth.login, "admin", "wrong-password1")
-    with pytest.raises(AuthenticationFailed, match="^用户名或密码错误。$"):
+    with pytest.raises(AuthenticationFailed, match=r"^用户名或密码错误。$"):
         call(db, auth.login, "nobody", PASSWORD)
 
 

@@ -44,7 +44,7 @@ def test_role_permissions(db: Database, two_units: tuple[int, int], role: Role, 
         operation(db, actor)
         return
     before = _audit_count(db)
-    with pytest.raises(PermissionDenied, match="没有“.+”的权限"):
+    with pytest.raises(PermissionDenied, match=r"没有“.+”的权限"):
         operation(db, actor)
     assert _audit_count(db) == before
 

@@ -139,12 +139,11 @@ def downgrade() -> None:
 
 
 def test_failed_upgrade_restores_the_backup(tmp_path: Path, db_path: Path) -> None:
-    with open_database(db_path, exclusive=False) as db:
-        with db.unit_of_work() as uow:
-            uow.write()
-            uow.session.execute(text("INSERT INTO setting(key, value_json, updated_at) "
-                                     "VALUES ('org.name', '\"某县财政局\"', '2024-01-01T00:00:00+00:00')"))
-            uow.commit()
+    with open_database(db_path, exclusive=False) as db, db.unit_of_work() as uow:
+        uow.write()
+        uow.session.execute(text("INSERT INTO setting(key, value_json, updated_at) "
+                                 "VALUES ('org.name', '\"某县财政局\"', '2024-01-01T00:00:00+00:00')"))
+        uow.commit()
     broken = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, broken, ignore=shutil.ignore_patterns("__pycache__"))
     (broken / "versions" / "0999_broken.py").write_text(
