@@ -68,6 +68,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return column.text(column.value(row))
         if role == SORT_ROLE:
             value = column.value(row)
+            if isinstance(value, datetime):
+                return value.timestamp()
             return float(value) if isinstance(value, Decimal) else value  # sort key only, never money math
         if role == ROW_ROLE:
             return row
