@@ -43,6 +43,7 @@ class UnitRow:
     name: str
     kind: str
     kind_label: str
+    parent_id: int | None
     parent_name: str | None
     sector: str | None
     active: bool
@@ -55,6 +56,7 @@ class UserRow:
     display_name: str
     role: str
     role_label: str
+    unit_id: int | None
     unit_name: str | None
     active: bool
     locked: bool

@@ -46,7 +46,8 @@ def list_units(uow: UnitOfWork, actor: Actor) -> list[UnitRow]:
     if visible is not None:
         stmt = stmt.where(Unit.id.in_(visible))
     return [
-        UnitRow(u.id, u.code, u.name, u.kind, UNIT_KINDS.get(u.kind, u.kind), pname, u.sector, u.active)
+        UnitRow(u.id, u.code, u.name, u.kind, UNIT_KINDS.get(u.kind, u.kind), u.parent_id, pname, u.sector,
+                u.active)
         for u, pname in uow.session.execute(stmt)
     ]
 
@@ -100,7 +101,7 @@ def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
         select(User, Unit.name).outerjoin(Unit, User.unit_id == Unit.id).order_by(User.username)
     )
     return [
-        UserRow(u.id, u.username, u.display_name, u.role, ROLE_LABELS[Role(u.role)], uname, u.active,
+        UserRow(u.id, u.username, u.display_name, u.role, ROLE_LABELS[Role(u.role)], u.unit_id, uname, u.active,
                 u.locked_until is not None and u.locked_until > now, u.last_login_at)
         for u, uname in rows
     ]

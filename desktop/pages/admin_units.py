@@ -171,8 +171,7 @@ class UnitDialog(ServiceDialog):
         self.active.setChecked(unit.active if unit else True)
         if unit is not None:
             select_data(self.kind, unit.kind)
-            parent_ids = [r.id for r in units if r.name == unit.parent_name and r.kind in PARENT_KINDS]
-            select_data(self.parent_unit, parent_ids[0] if parent_ids else None)
+            select_data(self.parent_unit, unit.parent_id)
             self.sector.setCurrentText(unit.sector or "")
         else:
             select_data(self.kind, "budget_unit")

@@ -49,8 +49,7 @@ class UserDialog(ServiceDialog):
             select_data(self.role, Role.CLERK.value)
         else:
             select_data(self.role, user.role)
-            ids = [r.id for r in units if r.name == user.unit_name]
-            select_data(self.unit, ids[0] if ids else None)
+            select_data(self.unit, user.unit_id)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
 
