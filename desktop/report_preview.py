@@ -21,20 +21,31 @@ from PySide6.QtWidgets import (
 )
 
 
+QIMAGE_FORMATS = {
+    "RGB": QImage.Format.Format_RGB888,
+    "RGBA": QImage.Format.Format_RGBA8888,
+    "RGBX": QImage.Format.Format_RGBX8888,
+    "L": QImage.Format.Format_Grayscale8,
+}
+
+
 def render_page(pdf: pdfium.PdfDocument, index: int, dpi: float) -> QImage:
-    bitmap = pdf[index].render(scale=dpi / 72, rev_byteorder=True)  # RGBA-ordered bytes
-    image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGBA8888)
+    bitmap = pdf[index].render(scale=dpi / 72, rev_byteorder=True)  # bytes in R, G, B order
+    image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QIMAGE_FORMATS[bitmap.mode])
+    if image.isNull():
+        raise OSError(f"无法渲染 PDF 第 {index + 1} 页")
     return image.copy()  # detach from the PDFium buffer
 
 
 def print_pdf(path: Path, printer: QPrinter) -> int:
     """Draw every page of the PDF at the printer's resolution; return the pages printed."""
     pdf = pdfium.PdfDocument(str(path))
+    count = len(pdf)
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("无法启动打印机。")
     try:
-        for i in range(len(pdf)):
+        for i in range(count):
             if i:
                 printer.newPage()
             image = render_page(pdf, i, min(printer.resolution(), 300))
@@ -44,7 +55,7 @@ def print_pdf(path: Path, printer: QPrinter) -> int:
     finally:
         painter.end()
         pdf.close()
-    return len(pdf)
+    return count
 
 
 class ReportPreview(QDialog):
@@ -55,6 +66,7 @@ class ReportPreview(QDialog):
         self.resize(900, 1000)
         self._pdf = pdfium.PdfDocument(str(path))
         self._zoom = 1.0
+        self.page_labels: list[QLabel] = []
         self.pages = QWidget(self)
         self._pages_layout = QVBoxLayout(self.pages)
         self._pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -83,15 +95,16 @@ class ReportPreview(QDialog):
         return len(self._pdf)
 
     def _render(self) -> None:
-        while self._pages_layout.count():
-            item = self._pages_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        for old in self.page_labels:
+            self._pages_layout.removeWidget(old)
+            old.deleteLater()
+        self.page_labels = []
         for i in range(len(self._pdf)):
             label = QLabel(self.pages)
             label.setPixmap(QPixmap.fromImage(render_page(self._pdf, i, 96 * self._zoom)))
             label.setObjectName("previewPage")
             self._pages_layout.addWidget(label)
+            self.page_labels.append(label)
 
     def zoom(self, factor: float) -> None:
         self._zoom = max(0.5, min(3.0, self._zoom * factor))
