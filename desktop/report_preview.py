@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
 QIMAGE_FORMATS = {
     "RGB": QImage.Format.Format_RGB888,
     "RGBA": QImage.Format.Format_RGBA8888,

@@ -6,12 +6,11 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
 from core.reports.document import ReportDocument
-import pypdfium2 as pdfium
-
 from desktop.report_preview import ReportPreview, print_pdf, render_page
 
 
