@@ -51,7 +51,7 @@ def _coerce(key: str, raw: Any) -> Any:
                 raise ValidationError(f"设置“{label}”不能为空。", key)
     except (ValueError, InvalidOperation) as exc:
         raise ValidationError(f"设置“{label}”的值“{raw}”不是有效的{'整数' if kind == 'int' else '数值'}。", key) from exc
-    if lo is not None and value < lo or hi is not None and value > hi:
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise ValidationError(f"设置“{label}”应在 {lo} 到 {hi} 之间，收到 {value}。", key)
     return value
 

@@ -12,7 +12,16 @@ from core.labels import FUND_TYPES, GOAL_STATUSES
 from core.rules.roles import Actor
 from core.services import settings
 from core.services.access import visible_unit_ids
-from db.models import ExecutionRecord, FiscalYear, GoalTable, GoalTableVersion, Indicator, Project, Unit, utcnow
+from db.models import (
+    ExecutionRecord,
+    FiscalYear,
+    GoalTable,
+    GoalTableVersion,
+    Indicator,
+    Project,
+    Unit,
+    utcnow,
+)
 from db.uow import UnitOfWork
 
 ZERO = Decimal(0)
