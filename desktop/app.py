@@ -35,7 +35,7 @@ def make_application() -> QApplication:
     app = QApplication.instance() or QApplication([])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("perfbudget")
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    QLocale.setDefault(QLocale("zh_CN"))
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         translator = QTranslator(app)
         if translator.load(name, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -64,11 +63,12 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             self._shortcut(f"Ctrl+{i + 1}", lambda row=i: self.nav.setCurrentRow(row))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(splitter)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self._build_toolbar()
         self.busy = QLabel("", self)
         self.statusBar().addWidget(QLabel(f"数据库：{db_label}", self), 1)
@@ -87,8 +87,10 @@ class MainWindow(QMainWindow):
         bar = QToolBar("常用", self)
         bar.setMovable(False)
         self.addToolBar(bar)
-        bar.addWidget(QLabel(" 预算年度(&Y)：", self))
+        year_label = QLabel(" 预算年度(&Y)：", self)
+        bar.addWidget(year_label)
         self.year_box = QComboBox(self)
+        year_label.setBuddy(self.year_box)
         self.year_box.currentIndexChanged.connect(self._year_chosen)
         bar.addWidget(self.year_box)
         spacer = QWidget(self)
