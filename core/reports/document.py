@@ -320,8 +320,12 @@ class ReportDocument:
 
         self._parts.append(build)
 
-    def signature(self, org: str, on: date) -> None:
-        """The closing block: room for the seal, then the organisation over the Chinese date, right side."""
+    def signature(self, org: str, on: date, closing: str | None = None) -> None:
+        """The closing block: room for the seal, then the organisation over the Chinese date, right side.
+
+        `closing` (e.g. "特此报告。") is kept on the same page as the seal, so the signature never
+        stands alone on a page of its own (GB/T 9704).
+        """
         def build(s: _Styles) -> list[Flowable]:
             style = s.style("sign", BODY_SIZE, BODY_SIZE * 1.8, alignment=TA_CENTER)
             lines = [_markup(org), fmt_cn_date(on)]
@@ -332,7 +336,8 @@ class ReportDocument:
             block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), s.font),
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                        ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-            return [KeepTogether([Spacer(1, 16 * mm), block])]
+            lead = [Paragraph(_markup(closing), s.body(True))] if closing else []
+            return [KeepTogether([*lead, Spacer(1, 16 * mm), block])]
 
         self._parts.append(build)
 

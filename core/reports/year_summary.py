@@ -169,5 +169,5 @@ def build_year_summary(figures: YearFigures, path: Path, org_name: str = "县财
     _goals_section(doc, figures)
     _execution_section(doc, figures)
     _departments_section(doc, figures)
-    doc.signature(org=org_name, on=made_on)
+    doc.signature(org=org_name, on=made_on, closing="特此报告。")
     return doc.build(path)

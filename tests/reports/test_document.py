@@ -185,3 +185,16 @@ def test_table_rejects_rows_of_wrong_width() -> None:
     doc = ReportDocument(title="错误")
     with pytest.raises(ValueError, match="2 cells"):
         doc.table(["一", "二", "三"], [["a", "b"]])
+
+
+@pytest.mark.parametrize("rows", [30, 37, 44])
+def test_signature_never_stands_alone_on_its_page(tmp_path: Path, rows: int) -> None:
+    """Whatever the length of the body, the seal's page also carries the closing sentence."""
+    doc = ReportDocument("县财政局关于绩效目标审核情况的报告")
+    doc.table(["序号", "项目"], [[i, f"项目{i}"] for i in range(rows)])
+    doc.signature("县财政局", date(2024, 12, 31), closing="特此报告。")
+    pdf = doc.build(tmp_path / "sign.pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    seal_page = next(p for p in pages if "2024年12月31日" in p)
+    assert "特此报告。" in seal_page
