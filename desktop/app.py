@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from core.errors import USER_ERRORS
 from core.paths import default_database
@@ -25,7 +25,8 @@ from desktop.errors import install_excepthook, show_error
 from desktop.hub import EventHub
 from desktop.login import FirstAdminDialog, LoginDialog
 from desktop.main_window import MainWindow
-from desktop.tasks import TaskRunner
+from desktop.progress import run_with_progress
+from desktop.tasks import Cancelled, TaskRunner
 from resources import path as resource_path
 
 CJK_FAMILIES = ("Microsoft YaHei", "SimSun", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC")
@@ -76,19 +77,18 @@ def _fill_demo_on_first_start(runner: TaskRunner) -> None:
 
     if wait_for(runner, stats.years):
         return
-    progress = QProgressDialog("首次启动：正在生成演示县数据（73 个部门、12 个镇街、约 800 个项目）…", "", 0, 0)
-    progress.setCancelButton(None)
-    progress.setWindowTitle(APP_NAME)
-    progress.show()
     try:
-        wait_for(runner, demo.generate_demo, SYSTEM)
-    finally:
-        progress.close()
+        run_with_progress(None, runner, "首次启动：正在生成演示县数据（73 个部门、12 个镇街、约 800 个项目）",
+                          demo.generate_demo, SYSTEM)
+    except Cancelled:
+        return  # an empty database; the user can run `perfbudget demo` later
 
 
 def _login(runner: TaskRunner, db: Database, args: argparse.Namespace) -> Any:
     if wait_for(runner, auth.needs_first_admin):
         first = FirstAdminDialog(runner)
+        if args.screenshot:
+            return first
         if first.exec() != QDialog.DialogCode.Accepted:
             return None
         return first.actor
@@ -137,7 +137,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if not args.no_demo:
             _fill_demo_on_first_start(runner)
         actor = _login(runner, db, args)
-        if isinstance(actor, LoginDialog):
+        if isinstance(actor, LoginDialog | FirstAdminDialog):
             save_screenshot(app, runner, actor, Path(args.screenshot))
             return 0
         if actor is None:

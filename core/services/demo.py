@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDenied, ValidationError
+from core.progress import NoProgress, ProgressReporter
 from core.rules.roles import Actor, Permission
 from core.services.demo_build import (
     Draft,
@@ -69,8 +70,11 @@ class _Owner:
 
 
 def generate_demo(uow: UnitOfWork, actor: Actor, year: int = 2024, scale: float = 1.0,
-                  seed: int = 20240101) -> DemoReport:
-    """Fill an empty `year` (and `year - 1` for continuing projects) with about 800 × scale projects."""
+                  seed: int = 20240101, progress: ProgressReporter | None = None) -> DemoReport:
+    """Fill an empty `year` (and `year - 1` for continuing projects) with about 800 × scale projects.
+
+    A cancel raised from `progress.report` leaves the database untouched (nothing is committed)."""
+    steps = progress or NoProgress()
     uow.write()
     if not actor.can(Permission.GENERATE_DEMO):
         raise PermissionDenied("只有系统管理员可以生成演示数据。")
@@ -85,15 +89,19 @@ def generate_demo(uow: UnitOfWork, actor: Actor, year: int = 2024, scale: float 
     if _has_projects(s, year - 1):
         raise ValidationError(f"数据库中已有 {year - 1} 年度的项目，演示数据需要用空的 {year - 1} 年度存放"
                               "延续项目的上年数据。请换一个年度，或使用新的数据库文件。", "year")
+    steps.report(0, 4, "准备单位和年度")
     county, projects_ref = reference()
     units, created = _ensure_units(s, county)
     _ensure_years(s, year)
     rng = random.Random(seed)
     ctx = DefectContext(rng, frozenset(name for _, name in units.values()), county["name_mistakes"],
                         projects_ref)
+    steps.report(1, 4, "编排项目、绩效目标和预置问题")
     drafts, planted = _plan(rng, ctx, county, projects_ref, units, year,
                             max(1, round(PROJECTS_AT_SCALE_1 * scale)))
+    steps.report(2, 4, "写入项目、指标和执行数据")
     counts = _write(s, county, units, drafts, rng)
+    steps.report(3, 4, "记录审计日志并保存")
     summary = {"year": year, "seed": seed, "scale": str(scale), "units_created": created,
                "planted": len(planted), **counts}
     uow.audit(actor.username, "demo.generate", "database", None, None, summary)

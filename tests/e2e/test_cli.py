@@ -119,3 +119,16 @@ def test_users_add_requires_a_unit_for_clerks(county: Path) -> None:
     listed = json.loads(perfbudget("users", "list", "--db", str(county)).stdout)
     assert {"username": "clerk1", "role": "填报员"}.items() <= next(
         u for u in listed if u["username"] == "clerk1").items()
+
+
+def test_first_start_fills_the_demo_county_and_asks_for_the_admin_password(tmp_path: Path) -> None:
+    """The README's run command on a new machine: a new database, the demo county, then the first-admin form."""
+    db = tmp_path / "new" / "workbench.sqlite"
+    shot = tmp_path / "first.png"
+    done = perfbudget("gui", "--db", str(db), "--screenshot", str(shot))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert QImage(str(shot)).width() > 300
+    data = json.loads(perfbudget("stats", "--db", str(db), "--json").stdout)
+    assert data["units"]["departments"] == 73 and data["projects"] == 800
+    users = perfbudget("users", "list", "--db", str(db))
+    assert json.loads(users.stdout) == []  # no default account: the first start asks for one
