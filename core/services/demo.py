@@ -341,7 +341,8 @@ def _write(s: Session, county: dict[str, Any], units: dict[str, tuple[int, str]]
         tables.append({"id": table_id, "project_id": ids[id(d)], "status": d.status, "current_version": 1,
                        "updated_at": at})
         versions.append({"id": version_id, "goal_table_id": table_id, "version": 1, "reason": "首次申报",
-                         "created_by": "demo", "created_at": at, **d.texts})
+                         "created_by": "demo", "created_at": at,
+                         "submitted_at": None if d.status == "draft" else at, **d.texts})
         indicators += [ind.row(version_id, pos) for pos, ind in enumerate(d.indicators, 1)]
         execution += _execution_rows(rng, county, d, ids[id(d)], vouchers)
         table_id += 1

@@ -74,6 +74,8 @@ class GoalTableVersion(Base):
     annual_goal: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the version is submitted (or adjusted); a submitted version never changes again.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     goal_table: Mapped[GoalTable] = relationship(back_populates="versions")
     indicators: Mapped[list[Indicator]] = relationship(order_by="Indicator.position")
