@@ -36,7 +36,11 @@ class UnitOfWork:
             self._conn.close()
 
     def write(self) -> None:
-        """Declare that this unit of work writes; must come before its first query."""
+        """Declare that this unit of work writes; must come before its first query.
+
+        Idempotent, so one writing service may call another inside the same unit of work."""
+        if self._conn.get_execution_options().get(BEGIN_OPTION) == "IMMEDIATE":
+            return
         if self._conn.in_transaction():
             raise RuntimeError("uow.write() must be called before the first query")
         self._conn.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})

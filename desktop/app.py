@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from core.errors import USER_ERRORS
@@ -32,9 +33,15 @@ from resources import path as resource_path
 CJK_FAMILIES = ("Microsoft YaHei", "SimSun", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC")
 
 
+def set_window_icon(app: QApplication) -> None:
+    """Every window (and the task bar entry) shows the application icon."""
+    app.setWindowIcon(QIcon(str(resource_path("icons", "perfbudget.png"))))
+
+
 def make_application() -> QApplication:
     app = QApplication.instance() or QApplication([])
     app.setApplicationName(APP_NAME)
+    set_window_icon(app)
     app.setOrganizationName("perfbudget")
     QLocale.setDefault(QLocale("zh_CN"))
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
@@ -102,12 +109,14 @@ def _login(runner: TaskRunner, db: Database, args: argparse.Namespace) -> Any:
     return dialog.actor
 
 
-def _settle(app: QApplication, runner: TaskRunner) -> None:
-    for _ in range(200):
+def _settle(app: QApplication, runner: TaskRunner, timeout_s: float = 60.0) -> None:
+    """Let every page's first load finish (the background jobs and their results on the GUI thread)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
         app.processEvents()
         if runner.idle():
             break
-        QEventLoop().processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+        time.sleep(0.02)
     app.processEvents()
 
 

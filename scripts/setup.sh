@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(fonts-wqy-microhei poppler-utils xvfb sqlite3 libegl1 libgl1 libxkbcommon0
+APT_PACKAGES=(fonts-wqy-microhei poppler-utils xvfb sqlite3 desktop-file-utils libegl1 libgl1 libxkbcommon0
   libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4
   libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
 

@@ -1,0 +1,1 @@
+"""Tests of the packaging files (spec, installer scripts, menu entry, icon)."""
