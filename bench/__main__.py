@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import demo_generation, startup
+from bench import demo_generation, review, startup
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
     demo_generation.run((1.0,) if quick else (1.0, 10.0))
     startup.run()
+    review.run((1.0,) if quick else (1.0, 10.0))
 
 
 if __name__ == "__main__":

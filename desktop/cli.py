@@ -16,6 +16,7 @@ from core.services import admin, auth, maintenance, stats
 from core.services.runner import call
 from core.version import APP_NAME, __version__
 from db.database import Database, open_database
+from desktop import cli_review
 
 CLI_ACTOR = Actor(f"cli:{getpass.getuser()}", "命令行", Role.ADMIN)
 
@@ -217,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("selftest", help="自检：字体、数据库、写入权限")
     _db_arg(p)
     p.set_defaults(func=cmd_selftest)
+
+    cli_review.register(sub)
     return parser
 
 
