@@ -1,6 +1,7 @@
 """All ORM models; importing this package registers every table on `Base.metadata`."""
 
 from db.models.base import Base, utcnow
+from db.models.exante import ExAnteAssessment
 from db.models.org import FiscalYear, Unit, User
 from db.models.projects import ExecutionRecord, GoalTable, GoalTableVersion, Indicator, Project
 from db.models.system import AuditEntry, ExchangeLedgerEntry, Setting
@@ -8,6 +9,7 @@ from db.models.system import AuditEntry, ExchangeLedgerEntry, Setting
 __all__ = [
     "AuditEntry",
     "Base",
+    "ExAnteAssessment",
     "ExchangeLedgerEntry",
     "ExecutionRecord",
     "FiscalYear",
