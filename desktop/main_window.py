@@ -23,6 +23,8 @@ from core.services import stats
 from core.version import APP_NAME, __version__
 from desktop.context import AppContext
 from desktop.pages.admin import AdminPage
+from desktop.pages.exante import ExAntePage
+from desktop.pages.goals import GoalsPage
 from desktop.pages.home import HomePage
 
 
@@ -40,6 +42,8 @@ ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permissio
 # Only areas whose page does real work are listed; later issues add theirs here.
 AREAS = (
     Area("home", "工作台", HomePage),
+    Area("goals", "绩效目标", GoalsPage),
+    Area("exante", "事前评估", ExAntePage),
     Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
 )
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.dto import Changes
 from core.errors import NotFound, ValidationError
+from core.labels import PROJECT_ATTRIBUTES
 from core.rules.goal_table import (
     Change,
     ContentError,
@@ -25,7 +27,7 @@ from core.rules.goal_table import (
     validate_content,
 )
 from core.rules.roles import Actor, Permission
-from core.services.access import require, require_unit
+from core.services.access import require, require_unit, visible_unit_ids
 from db.models import GoalTable, GoalTableVersion, Indicator, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
@@ -192,6 +194,14 @@ def submit(uow: UnitOfWork, actor: Actor, project_id: int, expected_updated_at: 
     return GOALS
 
 
+def save_and_submit(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalContent,
+                    expected_updated_at: datetime) -> Changes:
+    """What 提交 in the editor does: save the working copy, then submit it."""
+    save_draft(uow, actor, project_id, content, expected_updated_at)
+    _project, table = _load(uow, actor, project_id)
+    return submit(uow, actor, project_id, table.updated_at)
+
+
 def adjust(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalContent, reason: str,
            expected_updated_at: datetime) -> Changes:
     """Change an approved table: a new frozen version with its reason, back to review."""
@@ -219,3 +229,40 @@ def adjust(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalContent,
 def compare_versions(uow: UnitOfWork, actor: Actor, project_id: int, old: int, new: int) -> list[Change]:
     _project, table = _load(uow, actor, project_id)
     return diff_contents(_content(_version(table, old)), _content(_version(table, new)))
+
+
+@dataclass(frozen=True)
+class GoalTableRow:
+    project_id: int
+    project_code: str
+    project_name: str
+    unit_id: int
+    unit_name: str
+    attribute: str
+    total_amount: Decimal
+    status: str
+    status_label: str
+    current_version: int
+    indicators: int
+    updated_at: datetime
+
+
+def list_tables(uow: UnitOfWork, actor: Actor, year: int, status: str | None = None) -> list[GoalTableRow]:
+    """The year's goal tables the actor may see (a clerk: its own unit), largest amounts first."""
+    counts = (select(GoalTableVersion.goal_table_id, func.count(Indicator.id).label("n"))
+              .join(Indicator, Indicator.version_id == GoalTableVersion.id)
+              .join(GoalTable, (GoalTable.id == GoalTableVersion.goal_table_id)
+                    & (GoalTable.current_version == GoalTableVersion.version))
+              .group_by(GoalTableVersion.goal_table_id).subquery())
+    stmt = (select(Project, Unit.name, GoalTable, counts.c.n)
+            .join(GoalTable, GoalTable.project_id == Project.id).join(Unit, Unit.id == Project.unit_id)
+            .outerjoin(counts, counts.c.goal_table_id == GoalTable.id)
+            .where(Project.year == year).order_by(Project.total_amount.desc(), Project.code))
+    visible = visible_unit_ids(uow.session, actor)
+    if visible is not None:
+        stmt = stmt.where(Project.unit_id.in_(visible))
+    if status:
+        stmt = stmt.where(GoalTable.status == status)
+    return [GoalTableRow(p.id, p.code, p.name, p.unit_id, unit_name, PROJECT_ATTRIBUTES.get(p.attribute, p.attribute),
+                         p.total_amount, t.status, status_label(t.status), t.current_version, n or 0, t.updated_at)
+            for p, unit_name, t, n in uow.session.execute(stmt)]

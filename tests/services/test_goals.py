@@ -137,3 +137,23 @@ def test_upgrade_from_schema_0001_marks_submitted_versions(tmp_path: Path) -> No
                             "JOIN goal_table_version v ON v.goal_table_id = t.id").fetchall()
     conn.close()
     assert rows and all((status == "draft") == (submitted is None) for status, submitted in rows)
+
+
+def test_list_tables_is_scoped_and_filtered(county: Database, admin_actor: Actor) -> None:
+    everything = call(county, goals.list_tables, admin_actor, 2024)
+    assert len(everything) == 80 and all(r.indicators >= 3 for r in everything)
+    assert [r.total_amount for r in everything] == sorted((r.total_amount for r in everything), reverse=True)
+    drafts = call(county, goals.list_tables, admin_actor, 2024, "draft")
+    assert drafts and {r.status_label for r in drafts} == {"草稿"}
+    _project_id, clerk = _project(county, "draft")
+    own = call(county, goals.list_tables, clerk, 2024)
+    assert own and {r.unit_id for r in own} == {clerk.unit_id}
+
+
+def test_save_and_submit_in_one_unit_of_work(county: Database) -> None:
+    project_id, clerk = _project(county, "draft")
+    table = call(county, goals.get_table, clerk, project_id)
+    edited = replace(table.content, annual_goal="保存并提交")
+    call(county, goals.save_and_submit, clerk, project_id, edited, table.updated_at)
+    after = call(county, goals.get_table, clerk, project_id)
+    assert after.status == "submitted" and after.content.annual_goal == "保存并提交"
