@@ -6,4 +6,6 @@ bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff"; .venv/bin/ruff check .
 echo "== import-linter"; .venv/bin/lint-imports
+# The installed-package test: build the bundle and the .deb, unpack it, run selftest and a screenshot (~90 s).
+echo "== package check"; bash scripts/package_check.sh
 echo "== pytest"; .venv/bin/python -m pytest "$@"
