@@ -9,12 +9,12 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.rules.notation import IndicatorValue, NotationError, format_indicator_value, parse_indicator_value
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from core.labels import INDICATOR_TREE
 from core.rules.goal_table import IndicatorRow
+from core.rules.notation import IndicatorValue, NotationError, format_indicator_value, parse_indicator_value
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "权重", "评（扣）分标准", "备注")
