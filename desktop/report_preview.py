@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRect, Qt
@@ -19,6 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop.errors import show_error
+from desktop.tasks import TaskRunner
 
 QIMAGE_FORMATS = {
     "RGB": QImage.Format.Format_RGB888,
@@ -122,3 +128,30 @@ class ReportPreview(QDialog):
     def done(self, result: int) -> None:
         self._pdf.close()
         super().done(result)
+
+
+class ReportLauncher:
+    """Builds a report PDF on the background helper into a temporary folder, then opens the preview.
+
+    The button that asked for it is disabled meanwhile; `preview` is the last preview opened.
+    """
+
+    def __init__(self, parent: QWidget, runner: TaskRunner, button: QPushButton) -> None:
+        self._parent = parent
+        self._runner = runner
+        self._button = button
+        self.preview: ReportPreview | None = None
+
+    def build(self, file_name: str, service: Callable[..., Any], *args: Any) -> None:
+        target = Path(tempfile.mkdtemp(prefix="perfbudget-")) / file_name.replace("/", "-").replace("\\", "-")
+        self._button.setEnabled(False)
+        self._runner.submit(service, *args, target, on_done=self._show, on_error=self._failed)
+
+    def _show(self, path: Path) -> None:
+        self._button.setEnabled(True)
+        self.preview = ReportPreview(path, path.stem, self._parent)
+        self.preview.open()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._button.setEnabled(True)
+        show_error(self._parent, exc, "报表生成失败")

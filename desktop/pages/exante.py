@@ -3,9 +3,6 @@ scoring or for the assessment report, with the year's 评估核减 statistic."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -16,7 +13,7 @@ from core.services import exante
 from desktop.context import AppContext
 from desktop.errors import show_error
 from desktop.pages.exante_form import ExAnteFormDialog
-from desktop.report_preview import ReportPreview
+from desktop.report_preview import ReportLauncher, ReportPreview
 from desktop.table_model import Column, RowTableModel
 from desktop.widgets import SearchableTable
 
@@ -44,6 +41,7 @@ class ExAntePage(QWidget):
         self.assess_button.setVisible(self.can_assess)
         self.report_button = QPushButton("报告(&R)…", self)
         self.report_button.clicked.connect(self.open_report)
+        self.reports = ReportLauncher(self, ctx.runner, self.report_button)
         bar = QHBoxLayout()
         bar.addWidget(self.assess_button)
         bar.addWidget(self.report_button)
@@ -95,19 +93,10 @@ class ExAntePage(QWidget):
 
     def open_report(self) -> None:
         row = self.table.selected_row()
-        if row is None:
-            return
-        safe_code = row.project_code.replace("/", "-").replace("\\", "-")
-        target = Path(tempfile.mkdtemp(prefix="perfbudget-")) / f"{safe_code}事前绩效评估报告.pdf"
-        self.report_button.setEnabled(False)
-        self.ctx.runner.submit(exante.report_pdf, self.ctx.actor, row.project_id, target,
-                               on_done=self._show_report, on_error=self._report_failed)
+        if row is not None:
+            self.reports.build(f"{row.project_code}事前绩效评估报告.pdf", exante.report_pdf, self.ctx.actor,
+                               row.project_id)
 
-    def _show_report(self, path: Path) -> None:
-        self.report_button.setEnabled(True)
-        self.preview = ReportPreview(path, path.stem, self)
-        self.preview.open()
-
-    def _report_failed(self, exc: BaseException) -> None:
-        self.report_button.setEnabled(True)
-        show_error(self, exc, "报告生成失败")
+    @property
+    def preview(self) -> ReportPreview | None:
+        return self.reports.preview

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -12,8 +10,7 @@ from core.dto import Changes, YearFigures
 from core.labels import UNIT_KINDS
 from core.services import reports, stats
 from desktop.context import AppContext
-from desktop.errors import show_error
-from desktop.report_preview import ReportPreview
+from desktop.report_preview import ReportLauncher
 from desktop.table_model import Column, RowTableModel
 from desktop.widgets import FigureCard, SearchableTable
 
@@ -48,6 +45,7 @@ class HomePage(QWidget):
         tables.addWidget(self.top_table, 2)
         self.report_button = QPushButton("生成年度工作汇总报告(&R)…", self)
         self.report_button.clicked.connect(self.open_summary_report)
+        self.reports = ReportLauncher(self, ctx.runner, self.report_button)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.report_button)
@@ -89,18 +87,6 @@ class HomePage(QWidget):
         self.top_table.fit_columns()
 
     def open_summary_report(self) -> None:
-        if self.ctx.year is None:
-            return
-        target = Path(tempfile.mkdtemp(prefix="perfbudget-")) / f"{self.ctx.year}年度预算绩效管理工作情况汇总.pdf"
-        self.report_button.setEnabled(False)
-        self.ctx.runner.submit(reports.year_summary_pdf, self.ctx.actor, self.ctx.year, target,
-                               on_done=self._show_report, on_error=self._report_failed)
-
-    def _show_report(self, path: Path) -> None:
-        self.report_button.setEnabled(True)
-        self.preview = ReportPreview(path, path.stem, self)
-        self.preview.open()
-
-    def _report_failed(self, exc: BaseException) -> None:
-        self.report_button.setEnabled(True)
-        show_error(self, exc, "报表生成失败")
+        if self.ctx.year is not None:
+            self.reports.build(f"{self.ctx.year}年度预算绩效管理工作情况汇总.pdf", reports.year_summary_pdf,
+                               self.ctx.actor, self.ctx.year)

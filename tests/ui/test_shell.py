@@ -165,3 +165,18 @@ def test_exception_hook_shows_and_logs_instead_of_aborting(qtbot, tmp_path: Path
         sys.excepthook = previous
     assert seen and "ZeroDivisionError" in seen[0] and "数据未作改动" in seen[0]
     assert "division by zero in a slot" in log.read_text(encoding="utf-8")
+
+
+def test_home_report_button_opens_the_summary_preview(qtbot, shell) -> None:  # type: ignore[no-untyped-def]
+    database, runner, hub, unhandled = shell
+    call(database, _seed_year)
+    ctx = AppContext(runner, hub, Actor("admin", "管理员", Role.ADMIN), 2024)
+    window = MainWindow(ctx, "shell.sqlite")
+    qtbot.addWidget(window)
+    home = window.pages["home"]
+    home.report_button.click()
+    assert not home.report_button.isEnabled()
+    qtbot.waitUntil(lambda: home.reports.preview is not None, timeout=20_000)
+    assert home.reports.preview.page_count() >= 1 and home.report_button.isEnabled() and not unhandled
+    assert "年度预算绩效管理工作情况汇总" in home.reports.preview.windowTitle()
+    home.reports.preview.done(0)
