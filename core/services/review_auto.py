@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from core.rules.review.model import Finding, IndicatorView, PeerCost, ReviewCont
 from core.rules.roles import Actor, Permission
 from core.services import settings
 from core.services.access import visible_unit_ids
-from db.models import GoalTable, GoalTableVersion, Indicator, Project, Setting, Unit
+from db.models import ExAnteAssessment, GoalTable, GoalTableVersion, Indicator, Project, Setting, Unit
 from db.uow import UnitOfWork
 
 OVERRIDE_KEY = "review.rules_override"
@@ -37,6 +37,8 @@ class TableReview:
     total_amount: Decimal
     findings: tuple[Finding, ...]
     score: Decimal
+    table: TableView | None = None  # what was reviewed, for the workspace
+    previous: TableView | None = None  # last year's table of a continuing project
 
 
 def review_config(session: Session) -> ReviewConfig:
@@ -108,13 +110,12 @@ def peer_costs(session: Session, year: int) -> dict[tuple[str, str, str], PeerCo
     return {k: _quartiles(v) for k, v in groups.items()}
 
 
-def auto_review(uow: UnitOfWork, actor: Actor, year: int, unit_id: int | None = None) -> list[TableReview]:
-    """Pre-review every goal table of `year` the actor may see (optionally one unit's), worst score first."""
+def review_scope(session: Session, actor: Actor, year: int, unit_id: int | None) -> Any:
+    """The WHERE clause for the year's projects this actor may review or see (optionally one unit's)."""
     if not (actor.can(Permission.REVIEW_GOALS) or actor.can(Permission.VIEW_ALL_UNITS)
             or actor.can(Permission.EDIT_OWN_UNIT_DATA)):
         raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）没有审核绩效目标的权限。")
-    s = uow.session
-    visible = visible_unit_ids(s, actor)
+    visible = visible_unit_ids(session, actor)
     where: Any = Project.year == year
     if visible is not None:
         where = and_(where, Project.unit_id.in_(sorted(visible)))
@@ -122,25 +123,56 @@ def auto_review(uow: UnitOfWork, actor: Actor, year: int, unit_id: int | None = 
         if visible is not None and unit_id not in visible:
             raise PermissionDenied("填报员只能查看本单位的绩效目标预审结果。")
         where = and_(where, Project.unit_id == unit_id)
-    units = dict(s.execute(select(Unit.id, Unit.name)).all())
-    tables = _views(s, where, units)
-    prev_ids = dict(s.execute(select(Project.id, Project.previous_project_id).where(where)).all())
+    return where
+
+
+@dataclass(frozen=True)
+class ReviewBase:
+    """What every table of a year is reviewed against: registry names, library, peer costs, settings."""
+
+    year: int
+    units: dict[int, str]
+    context: ReviewContext
+    config: ReviewConfig
+    exante_done: frozenset[int] | None  # project ids with a final ex-ante assessment; None: the year has none
+
+
+def review_base(session: Session, year: int) -> ReviewBase:
+    units = dict(session.execute(select(Unit.id, Unit.name)).all())
+    assessed = session.execute(select(ExAnteAssessment.project_id, ExAnteAssessment.status)
+                               .join(Project, Project.id == ExAnteAssessment.project_id)
+                               .where(Project.year == year)).all()
+    done = frozenset(pid for pid, status in assessed if status == "final") if assessed else None
+    context = ReviewContext(unit_names=frozenset(units.values()), library=_load_library(),
+                            peer_costs=peer_costs(session, year),
+                            exante_threshold=Decimal(str(settings.get(session, "exante.threshold_wan"))))
+    return ReviewBase(year, units, context, review_config(session), done)
+
+
+def review_where(session: Session, where: Any, base: ReviewBase) -> list[TableReview]:
+    """Pre-review the current version of every goal table of the projects matching `where`."""
+    tables = _views(session, where, base.units)
+    prev_ids = dict(session.execute(select(Project.id, Project.previous_project_id).where(where)).all())
     wanted = select(Project.previous_project_id).where(where, Project.previous_project_id.is_not(None))
-    previous = _views(s, Project.id.in_(wanted.scalar_subquery()), units) if any(prev_ids.values()) else {}
-    config = review_config(s)
-    base = ReviewContext(unit_names=frozenset(units.values()), library=_load_library(),
-                         peer_costs=peer_costs(s, year),
-                         exante_threshold=Decimal(str(settings.get(s, "exante.threshold_wan"))), has_exante=None)
+    previous = (_views(session, Project.id.in_(wanted.scalar_subquery()), base.units)
+                if any(prev_ids.values()) else {})
     out = []
     for pid, table in tables.items():
         prev = previous.get(prev_ids[pid]) if prev_ids.get(pid) else None
-        ctx = ReviewContext(base.unit_names, prev, base.library, base.peer_costs, base.exante_threshold,
-                            base.has_exante)
-        findings = tuple(run_rules(table, ctx, config))
+        ctx = replace(base.context, previous=prev,
+                      has_exante=None if base.exante_done is None else pid in base.exante_done)
+        findings = tuple(run_rules(table, ctx, base.config))
         out.append(TableReview(pid, table.project_code, table.project_name, table.unit_name or "", table.status,
-                               table.total_amount or Decimal(0), findings, quality_score(findings, config)))
+                               table.total_amount or Decimal(0), findings, quality_score(findings, base.config),
+                               table, prev))
     out.sort(key=lambda r: (r.score, r.project_code))
     return out
+
+
+def auto_review(uow: UnitOfWork, actor: Actor, year: int, unit_id: int | None = None) -> list[TableReview]:
+    """Pre-review every goal table of `year` the actor may see (optionally one unit's), worst score first."""
+    where = review_scope(uow.session, actor, year, unit_id)
+    return review_where(uow.session, where, review_base(uow.session, year))
 
 
 def summary(reviews: list[TableReview]) -> dict[str, Any]:

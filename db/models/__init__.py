@@ -4,6 +4,7 @@ from db.models.base import Base, utcnow
 from db.models.exante import ExAnteAssessment
 from db.models.org import FiscalYear, Unit, User
 from db.models.projects import ExecutionRecord, GoalTable, GoalTableVersion, Indicator, Project
+from db.models.review import GoalReview, LibraryEntry
 from db.models.system import AuditEntry, ExchangeLedgerEntry, Setting
 
 __all__ = [
@@ -13,9 +14,11 @@ __all__ = [
     "ExchangeLedgerEntry",
     "ExecutionRecord",
     "FiscalYear",
+    "GoalReview",
     "GoalTable",
     "GoalTableVersion",
     "Indicator",
+    "LibraryEntry",
     "Project",
     "Setting",
     "Unit",
