@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -37,6 +38,7 @@ class Column(Generic[R]):
     value: Callable[[R], Any]
     align_right: bool = False
     text: Callable[[Any], str] = display
+    colour: Callable[[R], str | None] | None = None  # a text colour name (e.g. "#b00020") for the row's cell
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -49,6 +51,18 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
+
+    def replace_rows(self, rows: Sequence[R], key: Callable[[R], Any]) -> None:
+        """Swap in fresh versions of some rows (matched by `key`) without resetting the view."""
+        fresh = {key(r): r for r in rows}
+        for i, old in enumerate(self._rows):
+            new = fresh.get(key(old))
+            if new is not None:
+                self._rows[i] = new
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self._columns) - 1))
+
+    def rows(self) -> list[R]:
+        return list(self._rows)
 
     def row_at(self, row: int) -> R:
         return self._rows[row]
@@ -73,6 +87,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return float(value) if isinstance(value, Decimal) else value  # sort key only, never money math
         if role == ROW_ROLE:
             return row
+        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
+            colour = column.colour(row)
+            return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

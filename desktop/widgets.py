@@ -22,10 +22,11 @@ from desktop.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
 class SearchableTable(QWidget):
     """A quick-search box over a sortable table; `selected_row()` gives the DTO under the cursor."""
 
-    def __init__(self, model: RowTableModel[Any], placeholder: str = "快速搜索…", parent: QWidget | None = None):
+    def __init__(self, model: RowTableModel[Any], placeholder: str = "快速搜索…", parent: QWidget | None = None,
+                 proxy: QSortFilterProxyModel | None = None):
         super().__init__(parent)
         self.model = model
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = proxy or QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(-1)

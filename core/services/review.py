@@ -35,7 +35,7 @@ from core.services.review_auto import ReviewBase, TableReview, review_base, revi
 from db.models import GoalReview, GoalTable, Project, Unit, User, utcnow
 from db.uow import UnitOfWork
 
-REVIEWS = Changes(frozenset({"goals", "review"}))
+REVIEWS = Changes(frozenset({"review"}))  # the goal tables' statuses change too; pages listen to both
 QUEUE_STATUSES = ("submitted", "returned", "approved", "rejected")
 STAGES = {"submitted": "待审", "returned": "退回", "approved": "已审", "rejected": "已审"}
 
@@ -73,6 +73,7 @@ class QueueRow:
 class Queue:
     year: int
     rows: tuple[QueueRow, ...]
+    base: ReviewBase | None = field(default=None, compare=False, repr=False)
 
     def counters(self) -> dict[str, int]:
         out = {"待审": 0, "已审": 0, "退回": 0}
@@ -135,11 +136,22 @@ def _counts(findings: tuple[Finding, ...]) -> tuple[int, int, int]:
 
 
 def load_queue(uow: UnitOfWork, actor: Actor, year: int, base: ReviewBase | None = None) -> Queue:
-    """Every goal table of the year that reached review, with its pre-review counts; worst score first."""
+    """Every goal table of the year that reached review, with its pre-review counts; worst score first.
+
+    The returned queue carries the review base, so opening tables and refreshing rows reuse it."""
+    base = base if base is not None and base.year == year else review_base(uow.session, year)
+    return Queue(year, tuple(queue_rows(uow, actor, year, None, base)), base)
+
+
+def queue_rows(uow: UnitOfWork, actor: Actor, year: int, project_ids: list[int] | None,
+               base: ReviewBase) -> list[QueueRow]:
+    """Queue rows of the year (or only of `project_ids`, to refresh what a reviewer just decided)."""
     s = uow.session
     in_review = select(GoalTable.project_id).where(GoalTable.status.in_(QUEUE_STATUSES))
     where = review_scope(s, actor, year, None) & Project.id.in_(in_review.scalar_subquery())
-    reviews = review_where(s, where, base or review_base(s, year))
+    if project_ids is not None:
+        where = where & Project.id.in_(sorted(project_ids))
+    reviews = review_where(s, where, base)
     meta = {p.id: (p, t) for p, t in s.execute(
         select(Project, GoalTable).join(GoalTable, GoalTable.project_id == Project.id).where(where))}
     decided = {(r.goal_table_id, r.version): r for r in s.scalars(
@@ -158,7 +170,7 @@ def load_queue(uow: UnitOfWork, actor: Actor, year: int, base: ReviewBase | None
             status_label(table.status), STAGES[table.status], table.current_version, table.updated_at, r.score,
             *_counts(r.findings), GRADES[done.grade].label if done and done.grade in GRADES else None,
             names.get(done.reviewed_by, done.reviewed_by) if done else None))
-    return Queue(year, tuple(rows))
+    return rows
 
 
 def _table(s: Session, project_id: int) -> tuple[Project, GoalTable]:
@@ -257,7 +269,7 @@ def save_review(uow: UnitOfWork, actor: Actor, project_id: int, form: ReviewForm
     review.score, review.reviewed_by, review.reviewed_at = reviewed.score, actor.username, now
     before = table.status
     if grade is not None:
-        review.decided_at = now
+        review.decided_at, review.outcome = now, grade.outcome
         table.status = grade.outcome
     table.updated_at = now
     s.flush()
@@ -287,7 +299,8 @@ def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], ba
         if any(f.severity in ("error", "warning") for f in found):
             raise ValidationError(f"项目“{project.name}”的预审发现错误或警告，不能批量通过，请逐表审核。", "selection")
         review = existing or GoalReview(goal_table_id=table.id, version=table.current_version)
-        review.status, review.grade, review.opinion = "final", "excellent", review.opinion or "经审核，绩效目标设置符合要求，予以通过。"
+        review.status, review.grade, review.outcome = "final", "excellent", "approved"
+        review.opinion = review.opinion or "经审核，绩效目标设置符合要求，予以通过。"
         for key in DIMENSION_KEYS:
             setattr(review, key, getattr(review, key, None) or "")
         review.findings_json = _marks_json(found, {})

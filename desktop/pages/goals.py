@@ -57,7 +57,7 @@ class GoalsPage(QWidget):
         self.reload()
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"goals", "demo", "units"}:
+        if changes.areas & {"goals", "review", "demo", "units"}:
             self.reload()
 
     def reload(self) -> None:

@@ -58,7 +58,7 @@ class HomePage(QWidget):
         self.reload()
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"units", "projects", "goals", "execution", "demo"}:
+        if changes.areas & {"units", "projects", "goals", "review", "execution", "demo"}:
             self.reload()
 
     def reload(self) -> None:
