@@ -26,6 +26,7 @@ from desktop.pages.admin import AdminPage
 from desktop.pages.exante import ExAntePage
 from desktop.pages.goals import GoalsPage
 from desktop.pages.home import HomePage
+from desktop.pages.review import ReviewPage
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permissio
 AREAS = (
     Area("home", "工作台", HomePage),
     Area("goals", "绩效目标", GoalsPage),
+    Area("review", "目标审核", ReviewPage,
+         lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
     Area("exante", "事前评估", ExAntePage),
     Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
 )
