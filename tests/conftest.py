@@ -43,3 +43,18 @@ def two_units(db: Database, admin_actor: Actor) -> tuple[int, int]:
 
 def actor_of(role: Role, unit_id: int | None = None) -> Actor:
     return Actor(f"user-{role.value}", role.label, role, unit_id, "县教育局" if unit_id else None)
+
+
+def demo_without_exante(database: Database, actor: Actor, scale: float = 0.1) -> None:
+    """A demo county whose own ex-ante assessments are removed, for tests that walk the assessment workflow
+    from unassessed projects."""
+    from sqlalchemy import delete
+
+    from core.services import demo
+    from db.models import ExAnteAssessment
+
+    call(database, demo.generate_demo, actor, scale=scale)
+    with database.unit_of_work() as uow:
+        uow.write()
+        uow.session.execute(delete(ExAnteAssessment))
+        uow.commit()

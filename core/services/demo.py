@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from core.errors import PermissionDenied, ValidationError
 from core.progress import NoProgress, ProgressReporter
+from core.rules.exante import needs_assessment
 from core.rules.roles import Actor, Permission
+from core.services import settings
 from core.services.demo_build import (
     Draft,
     build_indicators,
@@ -33,7 +35,17 @@ from core.services.demo_build import (
     split_sources,
 )
 from core.services.demo_defects import DefectContext, Planner, PlantedDefect, plant
-from db.models import ExecutionRecord, FiscalYear, GoalTable, GoalTableVersion, Indicator, Project, Unit
+from core.services.demo_exante import exante_rows
+from db.models import (
+    ExAnteAssessment,
+    ExecutionRecord,
+    FiscalYear,
+    GoalTable,
+    GoalTableVersion,
+    Indicator,
+    Project,
+    Unit,
+)
 from db.uow import UnitOfWork
 
 __all__ = ["DemoReport", "PlantedDefect", "generate_demo", "write_truth"]
@@ -97,10 +109,11 @@ def generate_demo(uow: UnitOfWork, actor: Actor, year: int = 2024, scale: float 
     ctx = DefectContext(rng, frozenset(name for _, name in units.values()), county["name_mistakes"],
                         projects_ref)
     steps.report(1, 4, "编排项目、绩效目标和预置问题")
+    threshold = Decimal(str(settings.get(s, "exante.threshold_wan")))
     drafts, planted = _plan(rng, ctx, county, projects_ref, units, year,
-                            max(1, round(PROJECTS_AT_SCALE_1 * scale)))
+                            max(1, round(PROJECTS_AT_SCALE_1 * scale)), threshold)
     steps.report(2, 4, "写入项目、指标和执行数据")
-    counts = _write(s, county, units, drafts, rng)
+    counts = _write(s, county, units, drafts, rng, threshold)
     steps.report(3, 4, "记录审计日志并保存")
     summary = {"year": year, "seed": seed, "scale": str(scale), "units_created": created,
                "planted": len(planted), **counts}
@@ -196,7 +209,8 @@ def _owners(county: dict[str, Any], units: dict[str, tuple[int, str]]) -> list[_
 
 
 def _plan(rng: random.Random, ctx: DefectContext, county: dict[str, Any], ref: dict[str, Any],
-          units: dict[str, tuple[int, str]], year: int, n: int) -> tuple[list[Draft], list[PlantedDefect]]:
+          units: dict[str, tuple[int, str]], year: int, n: int,
+          exante_threshold: Decimal) -> tuple[list[Draft], list[PlantedDefect]]:
     owners = _owners(county, units)
     weights = [o.weight for o in owners]
     picks = list(owners) if n >= len(owners) else []
@@ -215,6 +229,7 @@ def _plan(rng: random.Random, ctx: DefectContext, county: dict[str, Any], ref: d
             if not deck:  # each of the owner's templates once before any repeats
                 deck = rng.sample(fitting, len(fitting))
             d = _draft(rng, county, ref, owner, deck.pop(), year, seq, used)
+            d.exante_required = needs_assessment(d.attribute, d.total, exante_threshold)
             kinds = planner.kinds_for(d)
             if d.continuing:
                 prev_seq[owner.code] += 1
@@ -323,7 +338,7 @@ def _previous(rng: random.Random, ref: dict[str, Any], d: Draft, seq: int, same:
 
 
 def _write(s: Session, county: dict[str, Any], units: dict[str, tuple[int, str]], drafts: list[Draft],
-           rng: random.Random) -> dict[str, int]:
+           rng: random.Random, exante_threshold: Decimal) -> dict[str, int]:
     """Bulk-insert the drafts with ids assigned here; returns the counts for the report and audit."""
     previous = [d.previous for d in drafts if d.previous is not None]
     project_id, table_id, version_id = _next_id(s, Project), _next_id(s, GoalTable), _next_id(s, GoalTableVersion)
@@ -347,15 +362,17 @@ def _write(s: Session, county: dict[str, Any], units: dict[str, tuple[int, str]]
         execution += _execution_rows(rng, county, d, ids[id(d)], vouchers)
         table_id += 1
         version_id += 1
+    exante = exante_rows(previous + drafts, ids, _next_id(s, ExAnteAssessment), exante_threshold)
     for model, rows in ((Project, project_rows), (GoalTable, tables), (GoalTableVersion, versions),
-                        (Indicator, indicators), (ExecutionRecord, execution)):
+                        (Indicator, indicators), (ExecutionRecord, execution), (ExAnteAssessment, exante)):
         s.execute(insert(model), rows)
     current = {ids[id(d)] for d in drafts}
     first_current_version = version_id - len(drafts)
     return {"projects": len(drafts), "previous_year_projects": len(previous), "goal_tables": len(drafts),
             "indicators": sum(1 for r in indicators if r["version_id"] >= first_current_version),
             "execution_records": sum(1 for r in execution if r["project_id"] in current),
-            "previous_year_indicators": sum(1 for r in indicators if r["version_id"] < first_current_version)}
+            "previous_year_indicators": sum(1 for r in indicators if r["version_id"] < first_current_version),
+            "exante_assessments": sum(1 for r in exante if r["project_id"] in current)}
 
 
 def _project_row(d: Draft, pid: int, units: dict[str, tuple[int, str]], prev_id: int | None) -> dict[str, Any]:

@@ -114,6 +114,8 @@ class Draft:
     status: str = "submitted"
     profile: str = "normal"
     previous: Draft | None = None
+    exante_required: bool = False  # a new project at or above the ex-ante threshold
+    exante_done: bool = True  # False: the planted defect "exante_missing"
 
     @property
     def continuing(self) -> bool:

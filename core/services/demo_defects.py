@@ -32,7 +32,7 @@ KINDS = (
     "amounts_mismatch", "unit_name_mismatch", "vague_wording", "qualitative_where_numeric", "missing_unit",
     "percent_out_of_range", "satisfaction_out_of_range", "duplicate_indicator", "weights_not_summing",
     "missing_quantity_category", "missing_satisfaction", "dates_outside_year", "unit_cost_implausible",
-    "target_set_low", "copied_from_last_year",
+    "target_set_low", "copied_from_last_year", "exante_missing",
 )
 HEADER_KINDS = ("amounts_mismatch", "unit_name_mismatch", "dates_outside_year")
 DEFECT_RATE = 0.28
@@ -75,6 +75,8 @@ def applicable(kind: str, d: Draft) -> bool:
             return d.continuing and any(_lowerable(i) for i in inds)
         case "copied_from_last_year":
             return d.continuing
+        case "exante_missing":
+            return d.exante_required
         case "missing_satisfaction":
             return bool(d.template.get("recipients", True))
         case "unit_cost_implausible":
@@ -286,6 +288,11 @@ def _copied_from_last_year(d: Draft, ctx: DefectContext) -> str:
     return f"绩效目标表与上年项目 {d.previous.code} 的目标表完全相同（年度目标、指标及指标值均未更新）"
 
 
+def _exante_missing(d: Draft, ctx: DefectContext) -> str:
+    d.exante_done = False
+    return f"新增项目资金 {fmt(d.total)} 万元，达到事前绩效评估标准，但未开展事前绩效评估"
+
+
 _PLANTERS = {
     "amounts_mismatch": _amounts_mismatch,
     "unit_name_mismatch": _unit_name_mismatch,
@@ -302,4 +309,5 @@ _PLANTERS = {
     "unit_cost_implausible": _unit_cost_implausible,
     "target_set_low": _target_set_low,
     "copied_from_last_year": _copied_from_last_year,
+    "exante_missing": _exante_missing,
 }

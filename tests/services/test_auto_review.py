@@ -27,7 +27,7 @@ KIND_RULES = {
     "qualitative_where_numeric": {"F02"}, "missing_unit": {"C09"}, "percent_out_of_range": {"A07"},
     "satisfaction_out_of_range": {"A06"}, "duplicate_indicator": {"R03"}, "weights_not_summing": {"A04"},
     "missing_quantity_category": {"C03"}, "missing_satisfaction": {"C04"}, "dates_outside_year": {"F04"},
-    "unit_cost_implausible": {"A03"}, "target_set_low": {"A05"}, "copied_from_last_year": {"R05"},
+    "unit_cost_implausible": {"A03"}, "target_set_low": {"A05"}, "copied_from_last_year": {"R05"}, "exante_missing": {"F07"},
 }
 ROOT = Path(__file__).resolve().parents[2]
 

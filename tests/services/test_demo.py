@@ -21,6 +21,7 @@ from core.services.runner import call
 from db.database import Database, open_database
 from db.models import (
     AuditEntry,
+    ExAnteAssessment,
     ExecutionRecord,
     FiscalYear,
     GoalTable,
@@ -47,12 +48,14 @@ class Table:
     status: str
     texts: dict[str, Any]
     indicators: list[dict[str, Any]]
+    exante: bool = False  # has a final ex-ante assessment
 
 
 def _load(db: Database) -> dict[int, Table]:
     with db.unit_of_work() as uow:
         s = uow.session
         projects = {p.id: p for p in s.scalars(select(Project))}
+        assessed = set(s.scalars(select(ExAnteAssessment.project_id).where(ExAnteAssessment.status == "final")))
         tables = {}
         for gt, v in s.execute(select(GoalTable, GoalTableVersion).join(
                 GoalTableVersion, GoalTableVersion.goal_table_id == GoalTable.id)):
@@ -60,7 +63,7 @@ def _load(db: Database) -> dict[int, Table]:
             row = {c.name: getattr(p, c.name) for c in Project.__table__.columns}
             inds = [{c.name: getattr(i, c.name) for c in Indicator.__table__.columns
                      if c.name not in ("id", "version_id")} for i in v.indicators]
-            tables[p.id] = Table(row, gt.status, {t: getattr(v, t) for t in TEXTS}, inds)
+            tables[p.id] = Table(row, gt.status, {t: getattr(v, t) for t in TEXTS}, inds, p.id in assessed)
         return tables
 
 
@@ -88,6 +91,9 @@ def tables(county: tuple[Database, demo.DemoReport]) -> dict[int, Table]:
 def unit_names(county: tuple[Database, demo.DemoReport]) -> set[str]:
     with county[0].unit_of_work() as uow:
         return set(uow.session.scalars(select(Unit.name)))
+
+
+EXANTE_THRESHOLD = Decimal(100)  # the shipped default of the setting exante.threshold_wan
 
 
 def detect(t: Table, previous: Table | None, names: set[str]) -> set[str]:
@@ -123,6 +129,8 @@ def detect(t: Table, previous: Table | None, names: set[str]) -> set[str]:
             lo, hi = UNIT_COSTS[i["name"]]
             if not lo <= p["total_amount"] / i["target"] <= hi:
                 found.add("unit_cost_implausible")
+    if p["attribute"] == "new" and p["total_amount"] >= EXANTE_THRESHOLD and not t.exante:
+        found.add("exante_missing")
     if previous is not None:
         before = {i["name"]: i for i in previous.indicators}
         for i in inds:

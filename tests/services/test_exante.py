@@ -13,12 +13,12 @@ from core.services import demo, exante, settings
 from core.services.runner import call
 from db.database import Database
 from db.models import AuditEntry, ExAnteAssessment, Project
-from tests.conftest import actor_of
+from tests.conftest import actor_of, demo_without_exante
 
 
 @pytest.fixture
 def county(db: Database, admin_actor: Actor) -> Actor:
-    call(db, demo.generate_demo, admin_actor, scale=0.1)
+    demo_without_exante(db, admin_actor)
     return admin_actor
 
 
@@ -45,6 +45,17 @@ def test_listing_shows_every_required_project(db: Database, county: Actor) -> No
     assert [r.requested for r in rows] == sorted((r.requested for r in rows), reverse=True)
     result = call(db, exante.totals, county, 2024)
     assert (result.required, result.missing, result.count, result.cut) == (len(required), len(required), 0, 0)
+
+
+def test_the_demo_county_has_assessed_every_required_project_but_the_planted_ones(db: Database,
+                                                                                  admin_actor: Actor) -> None:
+    report = call(db, demo.generate_demo, admin_actor, scale=0.2)
+    missing = {p.project_code for p in report.planted if p.kind == "exante_missing"}
+    rows = call(db, exante.list_assessments, admin_actor, 2024)
+    assert missing and {r.project_code for r in rows if r.status != "final"} == missing
+    final = [r for r in rows if r.status == "final"]
+    assert final and all(r.score >= 60 and r.recommended is not None and r.recommended <= r.requested for r in final)
+    assert any(r.recommended < r.requested for r in final)  # some were cut
 
 
 def test_threshold_is_a_setting(db: Database, county: Actor) -> None:

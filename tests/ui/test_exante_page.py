@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.rules.roles import Actor, Role
-from core.services import demo, exante
+from core.services import exante
 from core.services.runner import call
 from db.database import Database
 from desktop.context import AppContext
@@ -16,11 +16,12 @@ from desktop.pages.exante import ExAntePage
 from desktop.pages.exante_form import ExAnteFormDialog, parse_amount
 from desktop.report_preview import ReportPreview
 from desktop.tasks import TaskRunner
+from tests.conftest import demo_without_exante
 
 
 @pytest.fixture
 def county_ctx(db: Database, runner: TaskRunner, admin_actor: Actor) -> AppContext:
-    call(db, demo.generate_demo, admin_actor, scale=0.1)
+    demo_without_exante(db, admin_actor)
     return AppContext(runner, runner.hub, admin_actor, 2024)
 
 
