@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import demo_generation, review, startup
+from bench import demo_generation, review, startup, workspace
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
     demo_generation.run((1.0,) if quick else (1.0, 10.0))
     startup.run()
     review.run((1.0,) if quick else (1.0, 10.0))
+    workspace.run((1.0,) if quick else (1.0, 10.0))
 
 
 if __name__ == "__main__":

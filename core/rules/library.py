@@ -159,6 +159,7 @@ def search(library: Iterable[LibraryIndicator], text: str = "", sector: str | No
             and (not needle or needle in _fold(e.name) or needle in _fold(e.note) or needle in _fold(e.id))]
 
 
+@lru_cache(maxsize=4096)  # pure, and called for every library entry of every indicator a review looks up
 def canonical_unit(unit: str | None) -> str | None:
     """A unit in one spelling for comparison: "㎡"/"m2"/"平米" → "平方米", "km"/"千米" → "公里"."""
     cleaned = normalise_unit(unit)
@@ -167,6 +168,7 @@ def canonical_unit(unit: str | None) -> str | None:
     return _UNIT_SYNONYMS.get(cleaned.casefold(), cleaned)
 
 
+@lru_cache(maxsize=65536)
 def _bigrams(name: str) -> frozenset[str]:
     text = _NAME_NOISE.sub("", normalise_text(name)).casefold()
     if len(text) < 2:
