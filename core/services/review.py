@@ -20,7 +20,7 @@ from core.dto import Changes
 from core.errors import NotFound, ValidationError
 from core.labels import PROJECT_ATTRIBUTES
 from core.rules.goal_table import status_label
-from core.rules.review.model import Finding, TableView
+from core.rules.review.model import DIMENSIONS, Finding, TableView
 from core.rules.review.outcome import (
     DIMENSION_KEYS,
     GRADES,
@@ -29,7 +29,7 @@ from core.rules.review.outcome import (
     finding_key,
 )
 from core.rules.roles import Actor, Permission
-from core.services.access import require
+from core.services.access import require, require_unit
 from core.services.goals import ConflictError
 from core.services.review_auto import ReviewBase, TableReview, review_base, review_scope, review_where
 from db.models import GoalReview, GoalTable, Project, Unit, User, utcnow
@@ -313,3 +313,32 @@ def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], ba
               {"projects": sorted(tokens), "grade": "excellent"})
     uow.commit()
     return len(pairs)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The newest decided review of a goal table, as the unit sees it when the table comes back."""
+
+    version: int
+    grade_label: str
+    outcome_label: str
+    dimension_opinions: tuple[tuple[str, str], ...]  # (dimension label, text), only those written
+    opinion: str
+    reviewed_by: str
+    decided_at: datetime
+
+
+def latest_decision(uow: UnitOfWork, actor: Actor, project_id: int) -> Decision | None:
+    """The reviewer's opinion on the newest decided version (None if never decided); a clerk sees its own unit's."""
+    s = uow.session
+    project, table = _table(s, project_id)
+    require_unit(s, actor, project.unit_id)
+    found = s.scalar(select(GoalReview).where(GoalReview.goal_table_id == table.id, GoalReview.status == "final")
+                     .order_by(GoalReview.version.desc()).limit(1))
+    if found is None or found.grade not in GRADES or found.decided_at is None:
+        return None
+    grade = GRADES[found.grade]
+    by = s.scalar(select(User.display_name).where(User.username == found.reviewed_by)) or found.reviewed_by
+    texts = tuple((DIMENSIONS[k], (getattr(found, k) or "").strip()) for k in DIMENSION_KEYS
+                  if (getattr(found, k) or "").strip())
+    return Decision(found.version, grade.label, grade.outcome_label, texts, found.opinion or "", by, found.decided_at)

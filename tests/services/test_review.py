@@ -169,3 +169,19 @@ def test_returned_table_goes_back_to_the_unit_which_resubmits_a_new_version(coun
     assert again.version == view.version + 1 and again.review_status is None and again.table.status == "submitted"
     assert again.score == view.score  # same content, same findings
     assert isinstance(again.score, Decimal)
+
+
+def test_the_unit_reads_the_decision_on_its_returned_table(county: Database) -> None:
+    row = _waiting(county)
+    clerk = Actor("clerk", "填报员", Role.CLERK, row.unit_id, row.unit_name)
+    assert call(county, review.latest_decision, clerk, row.project_id) is None
+    view = call(county, review.open_review, REVIEWER, row.project_id)
+    form = review.ReviewForm("fair", {"feasibility": "实施计划过于笼统。"}, "请细化实施计划后重新报送。")
+    call(county, review.save_review, REVIEWER, row.project_id, form, view.updated_at, True)
+    decision = call(county, review.latest_decision, clerk, row.project_id)
+    assert decision is not None and (decision.grade_label, decision.outcome_label) == ("中", "退回修改")
+    assert decision.dimension_opinions == (("可行性", "实施计划过于笼统。"),)
+    assert decision.opinion == "请细化实施计划后重新报送。" and decision.reviewed_by == "审核员甲"
+    other = next(r for r in call(county, review.load_queue, REVIEWER, YEAR).rows if r.unit_id != row.unit_id)
+    with pytest.raises(PermissionDenied):
+        call(county, review.latest_decision, clerk, other.project_id)
