@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from core.services.runner import call
 from db.database import Database, open_database
 
 PASSWORD = "Passw0rd!"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # Qt tests run headless unless told otherwise
 
 
 @pytest.fixture

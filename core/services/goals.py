@@ -60,6 +60,7 @@ class GoalTableDetail:
     current_version: int
     content: GoalContent
     versions: tuple[VersionInfo, ...]
+    sector: str | None = None  # the project's sector: the 指标库 picker starts there
 
 
 def _content(version: GoalTableVersion) -> GoalContent:
@@ -96,6 +97,7 @@ def get_table(uow: UnitOfWork, actor: Actor, project_id: int) -> GoalTableDetail
         status_label(table.status), table.updated_at, table.current_version,
         _content(_version(table, table.current_version)),
         tuple(VersionInfo(v.version, v.reason, v.created_by, v.created_at, v.submitted_at) for v in table.versions),
+        project.sector,
     )
 
 

@@ -14,12 +14,12 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDenied
-from core.rules.library import load_default_library
 from core.rules.review.engine import ReviewConfig, load_default_config, parse_config, quality_score, run_rules
 from core.rules.review.model import Finding, IndicatorView, PeerCost, ReviewContext, TableView, norm
 from core.rules.roles import Actor, Permission
 from core.services import settings
 from core.services.access import visible_unit_ids
+from core.services.library import entries
 from db.models import ExAnteAssessment, GoalTable, GoalTableVersion, Indicator, Project, Setting, Unit
 from db.uow import UnitOfWork
 
@@ -48,10 +48,6 @@ def review_config(session: Session) -> ReviewConfig:
     if row is None:
         return base
     return parse_config(json.loads(row.value_json), base)
-
-
-def _load_library() -> tuple[Any, ...]:
-    return tuple(load_default_library())
 
 
 def _views(session: Session, where: Any, units: dict[int, str]) -> dict[int, TableView]:
@@ -143,7 +139,7 @@ def review_base(session: Session, year: int) -> ReviewBase:
                                .join(Project, Project.id == ExAnteAssessment.project_id)
                                .where(Project.year == year)).all()
     done = frozenset(pid for pid, status in assessed if status == "final") if assessed else None
-    context = ReviewContext(unit_names=frozenset(units.values()), library=_load_library(),
+    context = ReviewContext(unit_names=frozenset(units.values()), library=entries(session),
                             peer_costs=peer_costs(session, year),
                             exante_threshold=Decimal(str(settings.get(session, "exante.threshold_wan"))))
     return ReviewBase(year, units, context, review_config(session), done)

@@ -10,7 +10,8 @@ from core.dto import Changes, UnitRow, UserRow
 from core.rules.roles import ROLE_LABELS, Role
 from core.services import admin
 from desktop.context import AppContext
-from desktop.pages.admin_units import AdminTab, ServiceDialog, edit_on_activate, select_data, stretch_column
+from desktop.forms import ServiceDialog
+from desktop.pages.admin_units import AdminTab, edit_on_activate, select_data, stretch_column
 from desktop.table_model import Column, RowTableModel
 from desktop.widgets import SearchableTable
 

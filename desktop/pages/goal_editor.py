@@ -1,4 +1,5 @@
-"""The goal table editor: goal texts, the indicator grid, save draft / submit / adjust with a reason."""
+"""The goal table editor: goal texts, the indicator grid (rows typed or taken from the 指标库), save draft /
+submit / adjust with a reason."""
 
 from __future__ import annotations
 
@@ -22,7 +23,16 @@ from core.rules.goal_table import TEXT_FIELDS, GoalContent, can_edit
 from core.services import goals
 from desktop.context import AppContext
 from desktop.errors import show_error
-from desktop.pages.goal_indicators import LEVEL1, LEVEL2, IndicatorModel, TreeLevelDelegate, blank_row
+from desktop.pages.goal_indicators import (
+    LEVEL1,
+    LEVEL2,
+    VALUE,
+    IndicatorModel,
+    TreeLevelDelegate,
+    blank_row,
+    from_library,
+)
+from desktop.pages.library_picker import LibraryPickerDialog
 
 
 class GoalEditorDialog(QDialog):
@@ -49,15 +59,18 @@ class GoalEditorDialog(QDialog):
         self.message = QLabel("", self)
         self.message.setObjectName("errorLabel")
         self.message.setWordWrap(True)
+        self.picker: LibraryPickerDialog | None = None
         self.buttons = {key: QPushButton(text, self) for key, text in (
-            ("add", "添加指标(&A)"), ("remove", "删除指标(&D)"), ("save", "保存草稿(&S)"),
-            ("submit", "提交审核(&T)"), ("adjust", "调整(&J)…"), ("close", "关闭"))}
-        for key, slot in (("add", self.add_row), ("remove", self.remove_row), ("save", self.save),
-                          ("submit", self.submit), ("adjust", self.adjust), ("close", self.reject)):
+            ("add", "添加指标(&A)"), ("library", "从指标库插入(&L)…"), ("remove", "删除指标(&D)"),
+            ("save", "保存草稿(&S)"), ("submit", "提交审核(&T)"), ("adjust", "调整(&J)…"), ("close", "关闭"))}
+        self.buttons["library"].setToolTip("打开指标库，选择常用指标插入（Ctrl+L）")
+        for key, slot in (("add", self.add_row), ("library", self.insert_from_library), ("remove", self.remove_row),
+                          ("save", self.save), ("submit", self.submit), ("adjust", self.adjust), ("close", self.reject)):
             self.buttons[key].clicked.connect(slot)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.insert_from_library)
         row = QHBoxLayout()
-        for key in ("add", "remove"):
+        for key in ("add", "library", "remove"):
             row.addWidget(self.buttons[key])
         row.addStretch(1)
         for key in ("save", "submit", "adjust", "close"):
@@ -85,7 +98,7 @@ class GoalEditorDialog(QDialog):
         self.model.editable = editable or detail.status == "approved"
         self.model.endResetModel()
         self.grid.resizeColumnsToContents()
-        for key in ("add", "remove"):
+        for key in ("add", "library", "remove"):
             self.buttons[key].setEnabled(self.model.editable)
         self.buttons["save"].setEnabled(editable)
         self.buttons["submit"].setEnabled(editable)
@@ -102,6 +115,31 @@ class GoalEditorDialog(QDialog):
         self.model.insert_row(position, blank_row(level1))
         self.grid.setCurrentIndex(self.model.index(position, 2))
         self.grid.edit(self.model.index(position, 2))
+
+    def insert_from_library(self) -> None:
+        if not self.buttons["library"].isEnabled():
+            return
+        if self.picker is not None:
+            self.picker.deleteLater()
+        self.picker = LibraryPickerDialog(self.ctx, self.detail.sector, self)
+        self.picker.accepted.connect(self._insert_chosen)
+        self.picker.open()
+
+    def _insert_chosen(self) -> None:
+        assert self.picker is not None
+        present = {row.key for row in self.model.rows}
+        rows = [row for row in map(from_library, self.picker.chosen()) if row.key not in present]
+        skipped = len(self.picker.chosen()) - len(rows)
+        note = f"（{skipped} 条表中已有，未重复插入）" if skipped else ""
+        if not rows:
+            self.message.setText(f"所选的 {skipped} 条指标表中已有，未重复插入。" if skipped else "")
+            return
+        first = self.model.append_rows(rows)
+        self.grid.resizeColumnToContents(VALUE)
+        self.grid.scrollToBottom()
+        self.grid.setCurrentIndex(self.model.index(first, VALUE))
+        self.grid.setFocus()
+        self.message.setText(f"已从指标库插入 {len(rows)} 条指标{note}，请在“指标值”列填写目标值（输入数值即可）。")
 
     def remove_row(self) -> None:
         current = self.grid.currentIndex()

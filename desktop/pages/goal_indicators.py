@@ -1,10 +1,14 @@
 """The editable indicator grid of a goal table: a table model over `IndicatorRow`s and its combo-box delegates.
 
 Typing the paper notation ("≥50个", "≤90万元", "明显改善") into 指标值 fills comparator, value and unit.
+A row taken from the 指标库 arrives without a target ("≥（待填）公里"); typing just "50" there keeps the
+library's comparator and unit.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,21 +16,53 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from core.labels import INDICATOR_TREE
+from core.labels import COMPARATORS, INDICATOR_TREE
 from core.rules.goal_table import IndicatorRow
-from core.rules.notation import IndicatorValue, NotationError, format_indicator_value, parse_indicator_value
+from core.rules.notation import (
+    IndicatorValue,
+    NotationError,
+    format_indicator_value,
+    normalise_text,
+    parse_indicator_value,
+)
+from core.services.library import LibraryRow
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "权重", "评（扣）分标准", "备注")
 LEVEL1, LEVEL2, NAME, VALUE, WEIGHT, SCORING, NOTE = range(len(COLUMNS))
 
 
+def pending(row: IndicatorRow) -> bool:
+    """The row still waits for its target (it came from the 指标库 with comparator and unit only)."""
+    if row.comparator == "qual":
+        return not (row.target_text or "").strip()
+    return row.target is None
+
+
 def value_text(row: IndicatorRow) -> str:
+    if pending(row):
+        return f"{COMPARATORS.get(row.comparator, row.comparator)}（待填）{row.unit_of_measure or ''}"
     return format_indicator_value(IndicatorValue(row.comparator, row.target, row.target_text, row.unit_of_measure))
 
 
 def blank_row(level1: str = "产出指标") -> IndicatorRow:
     return IndicatorRow(level1, INDICATOR_TREE[level1][0], "", ">=", Decimal(0), None, None)
+
+
+def from_library(entry: LibraryRow) -> IndicatorRow:
+    """A new row from a library entry: its tree place, name, comparator, unit and scoring; the target is left
+    for the clerk (a typical range is not this project's target)."""
+    return IndicatorRow(entry.level1, entry.level2, entry.name, entry.comparator, None, None, entry.unit,
+                        None, entry.scoring or None, None)
+
+
+def _new_value(row: IndicatorRow, text: str) -> IndicatorValue:
+    parsed = parse_indicator_value(text)
+    if not pending(row) or row.comparator == "qual" or parsed.comparator == "qual":
+        return parsed
+    written = re.match(r"\s*[0-9.]", normalise_text(text)) is None  # a bare number means "as the library says"
+    return replace(parsed, comparator=parsed.comparator if written else row.comparator,
+                   unit_of_measure=parsed.unit_of_measure or row.unit_of_measure)
 
 
 class IndicatorModel(QAbstractTableModel):
@@ -60,10 +96,13 @@ class IndicatorModel(QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.EditRole and index.column() == VALUE and pending(row):
+            return ""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == VALUE:
-            return "可直接输入纸质表写法，如 ≥50个、≤90万元、=100%、明显改善（定性）"
+            return ("可直接输入纸质表写法，如 ≥50个、≤90万元、=100%、明显改善（定性）"
+                    + ("；来自指标库的行只输入数值即可，指标性质和单位沿用指标库" if pending(row) else ""))
         return None
 
     @staticmethod
@@ -75,8 +114,11 @@ class IndicatorModel(QAbstractTableModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable:
             return False
+        text = str(value).strip()
+        if index.column() == VALUE and not text and pending(self.rows[index.row()]):
+            return False  # the editor was opened and left empty: still waiting, nothing to complain about
         try:
-            updated = self._updated(self.rows[index.row()], index.column(), str(value).strip())
+            updated = self._updated(self.rows[index.row()], index.column(), text)
         except (NotationError, InvalidOperation) as exc:
             self.problem.emit(f"第 {index.row() + 1} 行“{COLUMNS[index.column()]}”：{exc}")
             return False
@@ -95,7 +137,7 @@ class IndicatorModel(QAbstractTableModel):
         if column == NAME:
             return replace(row, name=text)
         if column == VALUE:
-            parsed = parse_indicator_value(text)
+            parsed = _new_value(row, text)
             return replace(row, comparator=parsed.comparator, target=parsed.target, target_text=parsed.target_text,
                            unit_of_measure=parsed.unit_of_measure)
         if column == WEIGHT:
@@ -113,6 +155,16 @@ class IndicatorModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), position, position)
         self.rows.insert(position, row)
         self.endInsertRows()
+
+    def append_rows(self, rows: Iterable[IndicatorRow]) -> int:
+        """Add rows at the end; returns the position of the first one."""
+        new = list(rows)
+        first = len(self.rows)
+        if new:
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self.rows.extend(new)
+            self.endInsertRows()
+        return first
 
     def remove_row(self, position: int) -> None:
         if 0 <= position < len(self.rows):
