@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import USER_ERRORS
 from core.rules.goal_table import TEXT_FIELDS, GoalContent, can_edit
-from core.services import goals
+from core.services import goals, review
 from desktop.context import AppContext
 from desktop.errors import show_error
 from desktop.pages.goal_indicators import (
@@ -42,6 +42,10 @@ class GoalEditorDialog(QDialog):
         self.resize(1150, 760)
         self.heading = QLabel(self)
         self.heading.setObjectName("pageHeading")
+        self.decision = QLabel("", self)  # the reviewer's opinion when the table came back (or was decided)
+        self.decision.setObjectName("reviewDecision")
+        self.decision.setWordWrap(True)
+        self.decision.setVisible(False)
         self.texts = {key: QPlainTextEdit(self) for key in TEXT_FIELDS}
         form = QFormLayout()
         for key, label in TEXT_FIELDS.items():
@@ -77,6 +81,7 @@ class GoalEditorDialog(QDialog):
             row.addWidget(self.buttons[key])
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.decision)
         layout.addLayout(form)
         layout.addWidget(QLabel("绩效指标（指标值可直接输入“≥50个”“≤90万元”“明显改善”等写法）：", self))
         layout.addWidget(self.grid, 1)
@@ -103,6 +108,21 @@ class GoalEditorDialog(QDialog):
         self.buttons["save"].setEnabled(editable)
         self.buttons["submit"].setEnabled(editable)
         self.buttons["adjust"].setVisible(detail.status == "approved")
+        self.decision.setVisible(False)
+        if detail.status in ("returned", "rejected", "approved"):
+            self.ctx.runner.submit(review.latest_decision, self.ctx.actor, detail.project_id,
+                                   on_done=self._show_decision, on_error=lambda _exc: None)
+
+    def _show_decision(self, decision: review.Decision | None) -> None:
+        if decision is None:
+            return
+        lines = [f"审核意见（第 {decision.version} 版，{decision.grade_label}·{decision.outcome_label}，"
+                 f"{decision.reviewed_by}，{decision.decided_at.astimezone():%Y-%m-%d}）："]
+        lines += [f"{label}：{text}" for label, text in decision.dimension_opinions]
+        if decision.opinion.strip():
+            lines.append(decision.opinion.strip())
+        self.decision.setText("\n".join(lines))
+        self.decision.setVisible(True)
 
     def content(self) -> GoalContent:
         texts = {key: edit.toPlainText().strip() or None for key, edit in self.texts.items()}

@@ -8,11 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.rules.roles import Actor
-from core.services import demo, review
+from core.rules.roles import Actor, Role
+from core.services import demo, goals, review
 from core.services.runner import call
 from db.database import Database
 from desktop.context import AppContext
+from desktop.pages.goal_editor import GoalEditorDialog
 from desktop.pages.review import ReviewPage
 from desktop.tasks import TaskRunner
 
@@ -127,3 +128,18 @@ def test_batch_approve_a_departments_clean_tables(qtbot, page: ReviewPage) -> No
     qtbot.waitUntil(lambda: page.shown.text().startswith("已批量通过"), timeout=10_000)
     qtbot.waitUntil(lambda: all(r.stage == "已审" for r in page.model.rows()
                                 if r.project_id in {c.project_id for c in clean}))
+
+
+def test_the_returned_table_shows_the_opinion_in_the_units_editor(qtbot, db: Database,  # type: ignore[no-untyped-def]
+                                                                  county_ctx: AppContext) -> None:
+    row = next(r for r in call(db, review.load_queue, county_ctx.actor, 2024).rows if r.stage == "待审")
+    view = call(db, review.open_review, county_ctx.actor, row.project_id)
+    call(db, review.save_review, county_ctx.actor, row.project_id,
+         review.ReviewForm("fair", {"relevance": "指标与项目内容关联不紧密。"}, "请修改后重新报送。"), view.updated_at, True)
+    clerk = Actor("clerk", "填报员", Role.CLERK, row.unit_id, row.unit_name)
+    ctx = AppContext(county_ctx.runner, county_ctx.hub, clerk, 2024)
+    editor = GoalEditorDialog(ctx, call(db, goals.get_table, clerk, row.project_id))
+    qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: "相关性：指标与项目内容关联不紧密。" in editor.decision.text())
+    assert "中·退回修改" in editor.decision.text() and "请修改后重新报送。" in editor.decision.text()
+    assert editor.buttons["submit"].isEnabled()  # the unit may revise and resubmit
