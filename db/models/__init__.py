@@ -2,6 +2,14 @@
 
 from db.models.base import Base, utcnow
 from db.models.exante import ExAnteAssessment
+from db.models.monitoring import (
+    CorrectiveAction,
+    ExecutionImport,
+    ImportMapping,
+    MonitoringEntry,
+    MonitoringLine,
+    MonitoringRound,
+)
 from db.models.org import FiscalYear, Unit, User
 from db.models.projects import ExecutionRecord, GoalTable, GoalTableVersion, Indicator, Project
 from db.models.review import GoalReview, LibraryEntry
@@ -10,15 +18,21 @@ from db.models.system import AuditEntry, ExchangeLedgerEntry, Setting
 __all__ = [
     "AuditEntry",
     "Base",
+    "CorrectiveAction",
     "ExAnteAssessment",
     "ExchangeLedgerEntry",
+    "ExecutionImport",
     "ExecutionRecord",
     "FiscalYear",
     "GoalReview",
     "GoalTable",
     "GoalTableVersion",
+    "ImportMapping",
     "Indicator",
     "LibraryEntry",
+    "MonitoringEntry",
+    "MonitoringLine",
+    "MonitoringRound",
     "Project",
     "Setting",
     "Unit",
