@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -36,6 +38,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as _rl_paragraph
 
 from core.reports.fonts import register_cjk_font
 from core.version import APP_NAME, __version__
@@ -51,6 +54,13 @@ ISSUER_RED = colors.HexColor("#D40000")
 HEADER_FILL = colors.HexColor("#E6E6E6")
 _ALIGNS = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# reportlab's CJK line breaking keeps Japanese closing marks off the start of a line but not the full-width
+# Chinese ，：；！？”’》〉」 (a line could begin with "："); a mark listed here hangs at the end of the line above.
+# reportlab hangs one mark only, so the second of two closing marks in a row ("》。") can still open a line.
+_NO_LINE_START = "，：；！？”’》〉」』"
+for _module in (_rl_textsplit, _rl_paragraph):  # one-run and mixed-run paragraphs each read their own copy
+    if not set(_NO_LINE_START) <= set(_module.ALL_CANNOT_START):
+        _module.ALL_CANNOT_START += _NO_LINE_START
 
 
 def escape(text: object) -> str:
@@ -137,6 +147,51 @@ class _Styles:
 
     def caption(self, align: int) -> ParagraphStyle:
         return self.style("caption", TABLE_SIZE + 1, TABLE_SIZE * 1.7, alignment=align)
+
+
+def _filled(cell: object) -> bool:
+    if isinstance(cell, list | tuple):
+        return bool(cell)
+    return bool(cell.strip()) if isinstance(cell, str) else cell is not None
+
+
+class _Table(Table):
+    """A table that never leaves an empty sliver of a row at a page bottom.
+
+    With middle-aligned cells reportlab splits a row inside itself even when not one line fits above the
+    split: every cell's paragraph is postponed and the first piece is an empty, bordered strip. Such a split
+    is refused, so the row moves whole to the next page.
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and not any(_filled(c) for c in parts[0]._cellvalues[-1]):
+            return []
+        return parts
+
+
+class _KeepTogether(KeepTogether):
+    """Keeps a block on one page unless moving it would leave more than `max_gap` empty: then it starts here.
+
+    It also counts the space above its first line, which reportlab leaves out of the height it checks while
+    the frame adds it back (a block that fits within those few points was split after all).
+    """
+
+    def __init__(self, flowables: list[Flowable], max_gap: float) -> None:
+        super().__init__(flowables)
+        self._max_gap = max_gap
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        size = super().wrap(aW, aH)
+        self._H += max((f.getSpaceBefore() for f in self._content), default=0)
+        return size
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > aH > self._max_gap:
+            return list(self._content)
+        return super().split(aW, aH)
 
 
 def _display_units(text: str) -> int:
@@ -250,6 +305,16 @@ class ReportDocument:
     def page_break(self) -> None:
         self._parts.append(lambda s: [PageBreak()])
 
+    @contextmanager
+    def together(self, max_gap_mm: float = 80) -> Iterator[None]:
+        """Parts added inside the block (a short section with its heading) move to the next page rather than
+        break across two, unless that would leave more than `max_gap_mm` of this page empty."""
+        start = len(self._parts)
+        yield
+        inner = self._parts[start:]
+        del self._parts[start:]
+        self._parts.append(lambda s: [_KeepTogether([f for part in inner for f in part(s)], max_gap_mm * mm)])
+
     def key_values(self, pairs: Sequence[tuple[str, Cell]], key_width_mm: float = 40) -> None:
         """A two-column information table: label on grey, value beside it (values may wrap)."""
         items = list(pairs)
@@ -258,8 +323,8 @@ class ReportDocument:
             key_style, value_style = s.cell("left"), s.cell("left")
             data = [[_BoldParagraph(_markup(k), key_style), Paragraph(_markup(cell_text(v)), value_style)]
                     for k, v in items]
-            table = Table(data, colWidths=[key_width_mm * mm, FRAME_WIDTH - key_width_mm * mm],
-                          splitByRow=1, splitInRow=1, hAlign="CENTER", spaceBefore=4, spaceAfter=8)
+            table = _Table(data, colWidths=[key_width_mm * mm, FRAME_WIDTH - key_width_mm * mm],
+                           splitByRow=1, splitInRow=1, hAlign="CENTER", spaceBefore=4, spaceAfter=8)
             table.setStyle(TableStyle([
                 *_grid(s.font),
                 ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
@@ -305,8 +370,8 @@ class ReportDocument:
             for i, row in enumerate(texts):
                 para = _BoldParagraph if extra and i == len(texts) - 1 else Paragraph
                 data.append([para(_markup(t), st) for t, st in zip(row, styles, strict=True)])
-            table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1,
-                          hAlign="CENTER", spaceBefore=2, spaceAfter=8)
+            table = _Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1,
+                           hAlign="CENTER", spaceBefore=2, spaceAfter=8)
             commands = [*_grid(s.font), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]
             if extra:
                 commands.append(("LINEABOVE", (0, -1), (-1, -1), 1.0, colors.black))

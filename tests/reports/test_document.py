@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from core.errors import DomainError
-from core.reports.document import ReportDocument, cell_text, escape, fmt_amount, fmt_cn_date
+from core.reports.document import ReportDocument, _Styles, _Table, cell_text, escape, fmt_amount, fmt_cn_date
 from core.reports.fonts import find_cjk_font, font_report, register_cjk_font
 
 pytestmark = pytest.mark.skipif(
@@ -198,3 +199,42 @@ def test_signature_never_stands_alone_on_its_page(tmp_path: Path, rows: int) -> 
                            check=True).stdout.split("\f")
     seal_page = next(p for p in pages if "2024年12月31日" in p)
     assert "特此报告。" in seal_page
+
+
+def test_chinese_punctuation_never_starts_a_line(tmp_path: Path) -> None:
+    """reportlab's CJK breaking only knows the Japanese closing marks; ，：；”》 must not open a line either.
+
+    (One mark hangs at the end of the line above; two closing marks in a row, "》。", can still split.)"""
+    doc = ReportDocument(title="标点")
+    for n in range(1, 30):
+        doc.paragraph("审核意见" * (n % 7 + 1) + "，" + "请修改完善：" * (n % 5 + 1) + "“指标值”和《办法》及相关规定；" * (n % 3 + 1) + "等。")
+    out = subprocess.run(["pdftotext", "-layout", str(doc.build(tmp_path / "marks.pdf")), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    starts = [line.strip()[0] for line in out.splitlines() if line.strip()]
+    assert len(starts) > 60 and not set(starts) & set("，：；！？”》、。）")
+
+
+def test_a_row_is_moved_whole_rather_than_split_into_an_empty_sliver() -> None:
+    cell = _Styles(register_cjk_font()).cell("left")
+    data = [[Paragraph("可行性", cell), Paragraph("本方面未提出修改意见。", cell)]]
+    style = TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+    plain, ours = (cls(data, colWidths=[80, 300], splitByRow=1, splitInRow=1, style=style) for cls in (Table, _Table))
+    for table in (plain, ours):
+        table.wrap(380, 500)
+    assert len(plain.split(380, 12)) == 2  # reportlab alone: an empty first piece at the page bottom
+    assert ours.split(380, 12) == []  # ours: the row goes to the next page
+
+
+def test_together_moves_a_short_block_but_not_past_a_big_gap(tmp_path: Path) -> None:
+    def build(filler_rows: int) -> Path:
+        doc = ReportDocument(title="分节")
+        doc.table(["序号", "内容"], [[i, f"第{i}行"] for i in range(filler_rows)])
+        with doc.together():
+            doc.heading("（一）某项目", level=2)
+            doc.key_values([(f"键{i}", f"值{i}") for i in range(12)])
+        return doc.build(tmp_path / f"together-{filler_rows}.pdf")
+
+    near_bottom = build(26)  # the block would fit on a page, not on what is left of the first one
+    assert "（一）某项目" not in page_text(near_bottom, 1) and "键11值11" in page_text(near_bottom, 2)
+    high_up = build(12)  # too much room would be wasted: starts here and continues on page 2
+    assert "（一）某项目" in page_text(high_up, 1)
