@@ -143,3 +143,23 @@ def test_the_returned_table_shows_the_opinion_in_the_units_editor(qtbot, db: Dat
     qtbot.waitUntil(lambda: "相关性：指标与项目内容关联不紧密。" in editor.decision.text())
     assert "中·退回修改" in editor.decision.text() and "请修改后重新报送。" in editor.decision.text()
     assert editor.buttons["submit"].isEnabled()  # the unit may revise and resubmit
+
+
+def test_opinion_letters_open_in_the_preview(qtbot, db: Database, page: ReviewPage) -> None:  # type: ignore[no-untyped-def]
+    row = next(r for r in page.model.rows() if r.stage == "待审")
+    view = call(db, review.open_review, page.ctx.actor, row.project_id)
+    call(db, review.save_review, page.ctx.actor, row.project_id, review.ReviewForm("good", {}, "请按意见完善。"),
+         view.updated_at, True)
+    page.reload()
+    qtbot.waitUntil(lambda: any(r.project_id == row.project_id and r.stage == "已审" for r in page.model.rows()))
+    page.stage.setCurrentIndex(page.stage.findData("已审"))
+    page.table.search.setText(row.project_code)
+    page.table.view.setCurrentIndex(page.filter.index(0, 0))
+    page.letter_button.click()
+    qtbot.waitUntil(lambda: page.letters.preview is not None, timeout=20_000)
+    assert page.letters.preview.page_count() >= 1
+    page.letters.preview.close()
+    page.department_letter_button.click()
+    qtbot.waitUntil(lambda: page.department_letters.preview is not None, timeout=20_000)
+    assert page.department_letters.preview.page_count() >= 2
+    page.department_letters.preview.close()
