@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import select
@@ -20,9 +21,23 @@ from resources import path
 
 
 @cache
+def _reference() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path("reference", "settings.json").read_text(encoding="utf-8"))
+    return data
+
+
 def definitions() -> dict[str, dict[str, Any]]:
-    data = json.loads(path("reference", "settings.json").read_text(encoding="utf-8"))
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    return {k: v for k, v in _reference().items() if not k.startswith("_")}
+
+
+def _check_orders(values: dict[str, Any]) -> None:
+    """Settings that must strictly increase in the listed order (e.g. red < yellow < blue thresholds)."""
+    for keys in _reference().get("_orders", []):
+        for low, high in pairwise(keys):
+            if not values[low] < values[high]:
+                spec = definitions()
+                raise ValidationError(f"设置“{spec[low]['label']}”（{values[low]}）必须小于"
+                                      f"“{spec[high]['label']}”（{values[high]}），请调整后再保存。", low)
 
 
 def _coerce(key: str, raw: Any) -> Any:
@@ -83,6 +98,8 @@ def update_settings(uow: UnitOfWork, actor: Actor, values: dict[str, Any]) -> Ch
     if unknown:
         raise ValidationError(f"未知的设置项：{', '.join(unknown)}", unknown[0])
     coerced = {k: _coerce(k, v) for k, v in values.items()}
+    stored = _stored(uow.session)
+    _check_orders({k: coerced.get(k, _coerce(k, stored.get(k, spec["default"]))) for k, spec in definitions().items()})
     for key, value in coerced.items():
         row = uow.session.get(Setting, key)
         before = json.loads(row.value_json) if row else None
