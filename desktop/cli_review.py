@@ -17,7 +17,8 @@ from db.database import open_database
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def _actor() -> Actor:
+def cli_actor() -> Actor:
+    """Who the command line acts as: an administrator named after the operating-system user."""
     return Actor(f"cli:{getpass.getuser()}", "命令行", Role.ADMIN)
 
 
@@ -30,7 +31,7 @@ def as_json(reviews: list[review_auto.TableReview]) -> dict[str, Any]:
 
 def cmd_review_auto(args: argparse.Namespace) -> int:
     with open_database(args.db or default_database()) as db:
-        reviews = call(db, review_auto.auto_review, _actor(), args.year)
+        reviews = call(db, review_auto.auto_review, cli_actor(), args.year)
     if args.json:
         print(json.dumps(as_json(reviews), ensure_ascii=False, indent=1))
         return 0

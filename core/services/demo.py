@@ -36,6 +36,7 @@ from core.services.demo_build import (
 )
 from core.services.demo_defects import DefectContext, Planner, PlantedDefect, plant
 from core.services.demo_exante import exante_rows
+from core.services.demo_monitoring import ROUND_MONTH, monitoring_rows
 from db.models import (
     ExAnteAssessment,
     ExecutionRecord,
@@ -43,6 +44,9 @@ from db.models import (
     GoalTable,
     GoalTableVersion,
     Indicator,
+    MonitoringEntry,
+    MonitoringLine,
+    MonitoringRound,
     Project,
     Unit,
 )
@@ -363,8 +367,18 @@ def _write(s: Session, county: dict[str, Any], units: dict[str, tuple[int, str]]
         table_id += 1
         version_id += 1
     exante = exante_rows(previous + drafts, ids, _next_id(s, ExAnteAssessment), exante_threshold)
+    round_id = _next_id(s, MonitoringRound)
+    year = drafts[0].year if drafts else 0
+    entries, lines = monitoring_rows(drafts, ids, round_id, _next_id(s, MonitoringEntry), _next_id(s, MonitoringLine),
+                                     year)
+    s.execute(insert(MonitoringRound), [{"id": round_id, "year": year, "name": f"1-{ROUND_MONTH}月",
+                                         "as_of_month": ROUND_MONTH, "status": "open", "opened_by": "demo",
+                                         "opened_at": datetime(year, ROUND_MONTH + 1, 1, 1, tzinfo=UTC)}])
     for model, rows in ((Project, project_rows), (GoalTable, tables), (GoalTableVersion, versions),
-                        (Indicator, indicators), (ExecutionRecord, execution), (ExAnteAssessment, exante)):
+                        (Indicator, indicators), (ExecutionRecord, execution), (ExAnteAssessment, exante),
+                        (MonitoringEntry, entries), (MonitoringLine, lines)):
+        if not rows:
+            continue
         s.execute(insert(model), rows)
     current = {ids[id(d)] for d in drafts}
     first_current_version = version_id - len(drafts)
@@ -372,7 +386,8 @@ def _write(s: Session, county: dict[str, Any], units: dict[str, tuple[int, str]]
             "indicators": sum(1 for r in indicators if r["version_id"] >= first_current_version),
             "execution_records": sum(1 for r in execution if r["project_id"] in current),
             "previous_year_indicators": sum(1 for r in indicators if r["version_id"] < first_current_version),
-            "exante_assessments": sum(1 for r in exante if r["project_id"] in current)}
+            "exante_assessments": sum(1 for r in exante if r["project_id"] in current),
+            "monitoring_entries": len(entries)}
 
 
 def _project_row(d: Draft, pid: int, units: dict[str, tuple[int, str]], prev_id: int | None) -> dict[str, Any]:
