@@ -85,7 +85,7 @@ def test_login_window_screenshot(county: Path, tmp_path: Path) -> None:
     assert 300 < image.width() < 900 and 150 < image.height() < 700
 
 
-@pytest.mark.parametrize("page", ["home", "admin"])
+@pytest.mark.parametrize("page", ["home", "admin", "review", "library"])
 def test_main_window_screenshot(county: Path, tmp_path: Path, page: str) -> None:
     shot = tmp_path / f"{page}.png"
     done = perfbudget("gui", "--db", str(county), "--user", "admin", "--password", PASSWORD,
@@ -132,3 +132,29 @@ def test_first_start_fills_the_demo_county_and_asks_for_the_admin_password(tmp_p
     assert data["units"]["departments"] == 73 and data["projects"] == 800
     users = perfbudget("users", "list", "--db", str(db))
     assert json.loads(users.stdout) == []  # no default account: the first start asks for one
+
+
+def test_monitor_warnings_json_and_text(county: Path) -> None:
+    done = perfbudget("monitor", "warnings", "--db", str(county), "--year", "2024", "--as-of", "2024-08", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["as_of_month"] == 8 and data["count"] == len(data["warnings"]) > 0
+    lights = [w["project_light"] for w in data["warnings"]]
+    assert set(lights) <= {"red", "yellow"} and lights.index("yellow") > lights.count("red") - 1
+    assert any(w["goal_light"] == "red" and w["reasons"] for w in data["warnings"])
+    text = perfbudget("monitor", "warnings", "--db", str(county), "--year", "2024", "--as-of", "2024-08", "--top", "3")
+    assert text.returncode == 0 and "运行监控预警" in text.stdout and text.stdout.count("[红灯]") == 3
+    bad = perfbudget("monitor", "warnings", "--db", str(county), "--year", "2024", "--as-of", "2024-13")
+    assert bad.returncode == 2 and "YYYY-MM" in bad.stderr
+    future = perfbudget("monitor", "warnings", "--db", str(county), "--year", "2099", "--as-of", "2099-01")
+    assert future.returncode == 2 and "还没有到" in future.stdout
+
+
+def test_review_auto_json_finds_the_planted_defects(county: Path) -> None:
+    done = perfbudget("review", "auto", "--db", str(county), "--year", "2024", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    truth = json.loads(county.with_name("planted.json").read_text(encoding="utf-8"))
+    flagged = {t["project_code"] for t in data["tables"] if any(f["severity"] != "info" for f in t["findings"])}
+    planted = {p["project_code"] for p in truth["planted"]}
+    assert len(planted & flagged) / len(planted) > 0.95
