@@ -17,7 +17,7 @@ from core.errors import NotFound, ValidationError
 from core.rules import monitoring as rules
 from core.rules.roles import Actor, Permission
 from core.services.access import require, require_unit
-from core.services.monitoring import GridRow, check_period, grid
+from core.services.monitoring import GridRow, ProjectMonitoring, check_period, grid, project_monitoring
 from db.models import (
     CorrectiveAction,
     GoalTable,
@@ -296,3 +296,32 @@ def warnings(uow: UnitOfWork, actor: Actor, year: int, round_id: int | None = No
     rows = [r for r in found.rows if r.project_light in lights]
     rows.sort(key=lambda r: (rules.LIGHT_RANK[r.project_light], -r.adjusted_budget, r.project_code))
     return rows
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """What the monitoring form shows: the project's figures and lights, and what was saved so far."""
+
+    round_id: int
+    round_name: str
+    round_open: bool
+    status: str | None  # None (not started) | draft | submitted
+    detail: ProjectMonitoring
+    form: EntryInput
+
+
+def get_entry(uow: UnitOfWork, actor: Actor, round_id: int, project_id: int) -> EntryView:
+    found = _get_round(uow, round_id)
+    detail = project_monitoring(uow, actor, project_id, round_id)
+    s = uow.session
+    entry = s.scalar(select(MonitoringEntry).where(MonitoringEntry.round_id == round_id,
+                                                  MonitoringEntry.project_id == project_id))
+    saved = {} if entry is None else {line.position: line for line in s.scalars(
+        select(MonitoringLine).where(MonitoringLine.entry_id == entry.id))}
+    lines = tuple(LineInput(i.position, i.actual, i.actual_text, i.forecast, i.likelihood, i.cause, i.analysis,
+                            i.measures, bool(saved[i.position].needs_rectification) if i.position in saved else False)
+                  for i in detail.indicators)
+    form = EntryInput(entry.budget_adjustment if entry else Decimal(0), entry.forecast_spent if entry else None,
+                      entry.budget_cause if entry else None, entry.budget_analysis if entry else None,
+                      entry.corrective_measures if entry else None, lines)
+    return EntryView(found.id, found.name, found.status == "open", entry.status if entry else None, detail, form)
