@@ -8,6 +8,7 @@ from core.rules.roles import Permission
 from desktop.context import AppContext
 from desktop.pages.admin_audit import AuditTab
 from desktop.pages.admin_backup import BackupTab
+from desktop.pages.admin_rules import RulesTab
 from desktop.pages.admin_settings import SettingsTab
 from desktop.pages.admin_units import AdminTab, UnitsTab
 from desktop.pages.admin_users import UsersTab
@@ -17,13 +18,14 @@ TABS: tuple[tuple[str, str, type[AdminTab], Permission | None], ...] = (
     ("units", "单位管理", UnitsTab, None),
     ("users", "用户与角色", UsersTab, Permission.MANAGE_USERS),
     ("settings", "系统设置", SettingsTab, Permission.MANAGE_SETTINGS),
+    ("rules", "审核规则", RulesTab, Permission.MANAGE_SETTINGS),
     ("backup", "备份与恢复", BackupTab, Permission.BACKUP_RESTORE),
     ("audit", "审计日志", AuditTab, Permission.VIEW_AUDIT),
 )
 
 
 class AdminPage(QWidget):
-    """The tabs by key in `pages` (units, users, settings, backup, audit), as far as the role allows."""
+    """The tabs by key in `pages` (units, users, settings, rules, backup, audit), as far as the role allows."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

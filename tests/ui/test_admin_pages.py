@@ -179,6 +179,7 @@ def test_settings_save_persists_changed_values(qtbot: QtBot, ctx: AppContext, db
     qtbot.waitUntil(lambda: "已保存 2 项" in tab.status.text())  # type: ignore[attr-defined]
     stored = setting_values(db, ctx.actor)
     assert stored["auth.lock_minutes"] == 30 and stored["org.name"] == "某某县财政局"
+    qtbot.waitUntil(ctx.runner.idle)  # the tab reloads after the save; let it finish before the page goes
 
 
 def test_invalid_setting_is_refused_and_nothing_is_saved(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
