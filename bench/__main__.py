@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import demo_generation, review, startup, workspace
+from bench import demo_generation, execution_import, review, startup, workspace
 
 
 def main() -> None:
@@ -13,6 +13,7 @@ def main() -> None:
     startup.run()
     review.run((1.0,) if quick else (1.0, 10.0))
     workspace.run((1.0,) if quick else (1.0, 10.0))
+    execution_import.run()
 
 
 if __name__ == "__main__":
