@@ -27,6 +27,7 @@ from desktop.pages.exante import ExAntePage
 from desktop.pages.goals import GoalsPage
 from desktop.pages.home import HomePage
 from desktop.pages.library import LibraryPage
+from desktop.pages.monitoring import MonitoringPage
 from desktop.pages.review import ReviewPage
 
 
@@ -47,6 +48,7 @@ AREAS = (
     Area("goals", "绩效目标", GoalsPage),
     Area("review", "目标审核", ReviewPage,
          lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
+    Area("monitoring", "运行监控", MonitoringPage),
     Area("exante", "事前评估", ExAntePage),
     Area("library", "指标库", LibraryPage),
     Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
