@@ -36,6 +36,7 @@ from desktop.pages.monitoring_actions import ActionDialog, ActionRequest
 from desktop.pages.monitoring_detail import MonitoringDetail
 from desktop.pages.monitoring_filters import FilterBar, PeriodSelector
 from desktop.pages.monitoring_model import MonitoringGridModel
+from desktop.pages.monitoring_tools import MonitoringTools
 from desktop.pages.monitoring_views import GridTable
 
 RELOAD_AREAS = frozenset({"monitoring", "execution", "goals", "review", "demo", "units", "settings"})
@@ -68,6 +69,7 @@ class MonitoringPage(QWidget):
         self.import_button = QPushButton("导入执行数(&I)…", self)
         for button in (self.key_button, self.action_button, self.import_button):
             button.setVisible(can_manage(ctx))
+        self.tools = MonitoringTools(self, can_manage(ctx))
         self.status = QLabel("", self)
         self.status.setObjectName("monitoringStatus")
         self.message = QLabel("", self)  # the outcome of the last action, kept across reloads
@@ -98,6 +100,7 @@ class MonitoringPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addWidget(self.tools)
         layout.addWidget(self.filters)
         layout.addWidget(split, 1)
 
@@ -130,10 +133,14 @@ class MonitoringPage(QWidget):
         if self.ctx.year is None:
             return
         self.ctx.runner.submit(monitoring_rounds.list_rounds, self.ctx.actor, self.ctx.year,
-                               on_done=lambda rounds: self.period_selector.fill(rounds, self.ctx.year or 0),
+                               on_done=self._fill_rounds,
                                on_error=self._failed)
         self.ctx.runner.submit(settings.list_settings, self.ctx.actor, on_done=self._thresholds,
                                on_error=self._failed)
+
+    def _fill_rounds(self, rounds: list[monitoring_rounds.RoundRow]) -> None:
+        self.tools.set_rounds(rounds)
+        self.period_selector.fill(rounds, self.ctx.year or 0)
 
     def _thresholds(self, rows: list[Any]) -> None:
         values = {r.key: r.value for r in rows}
@@ -147,7 +154,9 @@ class MonitoringPage(QWidget):
         self._reload_timer.start()  # spinning through months loads only the month it stops at
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & RELOAD_AREAS:
+        if "monitoring" in changes.areas:  # a round may have been opened or closed: refill, which reloads
+            self.load_rounds()
+        elif changes.areas & RELOAD_AREAS:
             self._reload_timer.start()  # several announcements in a row (one per project) load once
 
     def reload(self) -> None:

@@ -247,3 +247,37 @@ def test_default_month_never_lies_in_the_future() -> None:
     assert default_month(2024, date(2025, 3, 1)) == 12
     assert default_month(2025, date(2025, 3, 1)) == 3
     assert default_month(2026, date(2025, 3, 1)) == 1
+
+
+def test_rounds_entry_form_and_outputs_from_the_page(qtbot, county_ctx: AppContext,  # type: ignore[no-untyped-def]
+                                                    tmp_path) -> None:
+    ctx = county_ctx
+    from openpyxl import load_workbook
+
+    from desktop.pages.monitoring_entry import MonitoringEntryDialog
+
+    widget = _open(qtbot, ctx)
+    tools = widget.tools
+    tools.open_round(9, "1-9月（第二轮）", tools.rounds[0].id if tools.rounds else None)
+    qtbot.waitUntil(lambda: widget.round_box.findText("1-9月（第二轮）（进行中）") >= 0)
+    widget.round_box.setCurrentIndex(widget.round_box.findText("1-9月（第二轮）（进行中）"))
+    qtbot.waitUntil(lambda: widget.grid is not None and widget.grid.round_name == "1-9月（第二轮）")
+    tools.fill_entry()
+    qtbot.waitUntil(lambda: isinstance(tools.dialog, MonitoringEntryDialog))
+    assert widget.current_row().project_name in tools.dialog.windowTitle()
+    tools.dialog.close()
+    widget.filters.search.setText(widget.model.row_at(0).project_code[:9])
+    shown = widget.export_rows()
+    target = tmp_path / "grid.xlsx"
+    tools.export_workbook(target)
+    qtbot.waitUntil(lambda: str(target) in widget.message.text(), timeout=20_000)
+    sheet = load_workbook(target).worksheets[0]
+    codes = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    assert {r.project_code for r in shown} <= codes
+    tools.open_report()
+    qtbot.waitUntil(lambda: tools.report.preview is not None, timeout=30_000)
+    assert tools.report.preview.page_count() >= 1
+    tools.report.preview.close()
+    tools.close_round()
+    qtbot.waitUntil(lambda: widget.round_box.findText("1-9月（第二轮）（已关闭）") >= 0)
+    qtbot.waitUntil(ctx.runner.idle)
