@@ -265,12 +265,16 @@ def _build(session: Session, actor: Actor, year: int, round_: MonitoringRound | 
 
 
 def grid(uow: UnitOfWork, actor: Actor, year: int, round_id: int | None = None, month: int | None = None,
-         today: date | None = None) -> Grid:
-    """The monitoring grid: a round's figures, or the budget part as of `month` when no round is chosen."""
+         today: date | None = None, project_ids: list[int] | None = None) -> Grid:
+    """The monitoring grid: a round's figures, or the budget part as of `month` when no round is chosen
+    (only `project_ids`, when given: the page refreshes the rows an action touched without rebuilding all)."""
     s = uow.session
     round_, as_of = _round(s, year, round_id, month)
     check_period(year, as_of, today or date.today())
-    rows, _details, _ = _build(s, actor, year, round_, as_of, _scope(s, actor, year))
+    where = _scope(s, actor, year)
+    if project_ids is not None:
+        where = and_(where, Project.id.in_(sorted(project_ids)))
+    rows, _details, _ = _build(s, actor, year, round_, as_of, where)
     return Grid(year, as_of, round_.id if round_ else None, round_.name if round_ else None, tuple(rows))
 
 

@@ -31,7 +31,8 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 
-MONITORING = Changes(frozenset({"monitoring"}))
+MONITORING = Changes(frozenset({"monitoring"}))  # rounds opened or closed, tables filled: the grid reloads
+ROWS = Changes(frozenset({"monitoring_rows"}))  # only some projects' marks changed: the page refreshes those rows
 ACTION_KINDS = {"corrective": "纠偏", "rectification": "整改"}
 
 
@@ -232,7 +233,7 @@ def set_key_monitoring(uow: UnitOfWork, actor: Actor, round_id: int, project_ids
     uow.audit(actor.username, "monitoring.key", "monitoring_round", round_id, None,
               {"projects": sorted(project_ids), "key_monitoring": on})
     uow.commit()
-    return MONITORING
+    return ROWS
 
 
 def create_action(uow: UnitOfWork, actor: Actor, project_id: int, round_id: int | None, kind: str,
@@ -259,7 +260,7 @@ def create_action(uow: UnitOfWork, actor: Actor, project_id: int, round_id: int 
     uow.audit(actor.username, "monitoring.action", "corrective_action", action.id, None,
               {"project_id": project_id, "kind": kind, "description": description.strip()})
     uow.commit()
-    return Changes(frozenset({"monitoring", "actions"}))
+    return Changes(frozenset({"monitoring_rows", "actions"}))
 
 
 @dataclass(frozen=True)

@@ -274,8 +274,9 @@ class MonitoringPage(QWidget):
             return
         on = not all(r.key_monitoring for r in rows)
         done = f"已{'标记' if on else '取消'} {len(rows)} 个项目的重点监控。"
-        self.ctx.runner.submit(monitoring_rounds.set_key_monitoring, self.ctx.actor, round_id,
-                               [r.project_id for r in rows], on, on_done=lambda _c: self.message.setText(done),
+        ids = [r.project_id for r in rows]
+        self.ctx.runner.submit(monitoring_rounds.set_key_monitoring, self.ctx.actor, round_id, ids, on,
+                               on_done=lambda _c: (self.message.setText(done), self.refresh_rows(ids)),
                                on_error=self._failed)
 
     def raise_action(self) -> None:
@@ -300,6 +301,22 @@ class MonitoringPage(QWidget):
             self.ctx.runner.submit(monitoring_rounds.create_action, self.ctx.actor, project_id, round_id,
                                    request.kind, request.description, request.due_date,
                                    on_done=lambda _c, pid=project_id: done(pid), on_error=self._failed)
+
+    def refresh_rows(self, project_ids: list[int]) -> None:
+        """Recompute only these projects' rows (after marking them), keeping the rest as loaded."""
+        if self.grid is None or self.ctx.year is None:
+            return
+        grid, request = self.grid, self._request
+        self.ctx.runner.submit(monitoring.grid, self.ctx.actor, grid.year, grid.round_id,
+                               None if grid.round_id else grid.month, None, project_ids,
+                               on_done=lambda fresh: self._merge(fresh, request), on_error=self._failed)
+
+    def _merge(self, fresh: Grid, request: int) -> None:
+        if self.grid is None or request != self._request:
+            return  # a full reload happened meanwhile
+        new = {r.project_id: r for r in fresh.rows}
+        rows = tuple(new.get(r.project_id, r) for r in self.grid.rows)
+        self._show(Grid(self.grid.year, self.grid.month, self.grid.round_id, self.grid.round_name, rows), request)
 
     def open_import(self) -> None:
         """The treasury payment export import; a successful import announces "execution", which reloads the grid."""
