@@ -1,6 +1,15 @@
 """All ORM models; importing this package registers every table on `Base.metadata`."""
 
 from db.models.base import Base, utcnow
+from db.models.evaluation import (
+    Agency,
+    Evaluation,
+    EvaluationLine,
+    EvaluationTemplate,
+    Expert,
+    ExpertScore,
+    PanelMember,
+)
 from db.models.exante import ExAnteAssessment
 from db.models.monitoring import (
     CorrectiveAction,
@@ -16,13 +25,19 @@ from db.models.review import GoalReview, LibraryEntry
 from db.models.system import AuditEntry, ExchangeLedgerEntry, Setting
 
 __all__ = [
+    "Agency",
     "AuditEntry",
     "Base",
     "CorrectiveAction",
+    "Evaluation",
+    "EvaluationLine",
+    "EvaluationTemplate",
     "ExAnteAssessment",
     "ExchangeLedgerEntry",
     "ExecutionImport",
     "ExecutionRecord",
+    "Expert",
+    "ExpertScore",
     "FiscalYear",
     "GoalReview",
     "GoalTable",
@@ -33,6 +48,7 @@ __all__ = [
     "MonitoringEntry",
     "MonitoringLine",
     "MonitoringRound",
+    "PanelMember",
     "Project",
     "Setting",
     "Unit",
