@@ -23,6 +23,7 @@ from core.services import stats
 from core.version import APP_NAME, __version__
 from desktop.context import AppContext
 from desktop.pages.admin import AdminPage
+from desktop.pages.evaluation import EvaluationPage
 from desktop.pages.exante import ExAntePage
 from desktop.pages.goals import GoalsPage
 from desktop.pages.home import HomePage
@@ -49,6 +50,7 @@ AREAS = (
     Area("review", "目标审核", ReviewPage,
          lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
     Area("monitoring", "运行监控", MonitoringPage),
+    Area("evaluation", "绩效评价", EvaluationPage),
     Area("exante", "事前评估", ExAntePage),
     Area("library", "指标库", LibraryPage),
     Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),

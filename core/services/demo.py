@@ -35,6 +35,7 @@ from core.services.demo_build import (
     split_sources,
 )
 from core.services.demo_defects import DefectContext, Planner, PlantedDefect, plant
+from core.services.demo_evaluation import evaluation_rows
 from core.services.demo_exante import exante_rows
 from core.services.demo_monitoring import ROUND_MONTH, monitoring_rows
 from db.models import (
@@ -371,12 +372,13 @@ def _write(s: Session, county: dict[str, Any], units: dict[str, tuple[int, str]]
     year = drafts[0].year if drafts else 0
     entries, lines = monitoring_rows(drafts, ids, round_id, _next_id(s, MonitoringEntry), _next_id(s, MonitoringLine),
                                      year)
+    evaluations = evaluation_rows(s, drafts, ids, units, execution)
     s.execute(insert(MonitoringRound), [{"id": round_id, "year": year, "name": f"1-{ROUND_MONTH}月",
                                          "as_of_month": ROUND_MONTH, "status": "open", "opened_by": "demo",
                                          "opened_at": datetime(year, ROUND_MONTH + 1, 1, 1, tzinfo=UTC)}])
     for model, rows in ((Project, project_rows), (GoalTable, tables), (GoalTableVersion, versions),
                         (Indicator, indicators), (ExecutionRecord, execution), (ExAnteAssessment, exante),
-                        (MonitoringEntry, entries), (MonitoringLine, lines)):
+                        (MonitoringEntry, entries), (MonitoringLine, lines), *evaluations.tables()):
         if not rows:
             continue
         s.execute(insert(model), rows)
@@ -387,7 +389,7 @@ def _write(s: Session, county: dict[str, Any], units: dict[str, tuple[int, str]]
             "execution_records": sum(1 for r in execution if r["project_id"] in current),
             "previous_year_indicators": sum(1 for r in indicators if r["version_id"] < first_current_version),
             "exante_assessments": sum(1 for r in exante if r["project_id"] in current),
-            "monitoring_entries": len(entries)}
+            "monitoring_entries": len(entries), "evaluations": len(evaluations.evaluations)}
 
 
 def _project_row(d: Draft, pid: int, units: dict[str, tuple[int, str]], prev_id: int | None) -> dict[str, Any]:
