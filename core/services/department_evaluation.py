@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from core.dto import Changes
 from core.errors import NotFound, ValidationError
 from core.labels import UNIT_KINDS
+from core.reports.department_evaluation_report import build_department_evaluation_report
 from core.rules.department_sheet import (
     Field,
     ItemEntry,
@@ -29,6 +31,7 @@ from core.rules.department_sheet import (
 )
 from core.rules.evaluation import grade
 from core.rules.roles import Actor
+from core.services import settings
 from core.services.access import require_unit, visible_unit_ids
 from core.services.evaluation_common import (
     frameworks,
@@ -309,3 +312,12 @@ def finalise(uow: UnitOfWork, actor: Actor, year: int, unit_id: int) -> Changes:
     uow.audit(actor.username, "evaluation.department.finalise", "evaluation", e.id, before, _snapshot(e))
     uow.commit()
     return EVALUATION
+
+
+def department_evaluation_pdf(uow: UnitOfWork, actor: Actor, year: int, unit_id: int, target: Path) -> Path:
+    """The department's 部门整体绩效评价评分表 (a draft is marked as such)."""
+    sheet = get_sheet(uow, actor, year, unit_id)
+    if sheet.evaluation_id is None:
+        raise ValidationError(f"“{sheet.unit_name}”{year} 年度还没有部门整体评价，无法生成评分表。", "status")
+    on = (sheet.finalised_at.astimezone().date() if sheet.finalised_at else date.today())
+    return build_department_evaluation_report(sheet, target, settings.get(uow.session, "org.name"), on)

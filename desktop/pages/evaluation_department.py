@@ -4,7 +4,7 @@ grade) on the left, the selected one's scoring sheet on the right."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from core.dto import Changes
 from core.services import department_evaluation as dept
@@ -12,6 +12,7 @@ from desktop.context import AppContext
 from desktop.errors import show_error
 from desktop.pages.evaluation_department_sheet import DepartmentSheetEditor
 from desktop.pages.evaluation_overview import GRADE_COLOURS
+from desktop.report_preview import ReportLauncher
 from desktop.table_model import Column, RowTableModel
 from desktop.widgets import SearchableTable
 
@@ -28,12 +29,19 @@ class DepartmentEvaluationTab(QWidget):
         self.table.view.verticalHeader().hide()  # the list is narrow: the name identifies the row
         self.table.view.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self.open_selected())
         self.counts = QLabel("", self)
+        self.report_button = QPushButton("评分表(&P)", self)
+        self.report_button.setToolTip("所选部门的部门整体绩效评价评分表（PDF 预览）")
+        self.report_button.clicked.connect(self.open_report)
+        self.reports = ReportLauncher(self, ctx.runner, self.report_button)
         self.editor = DepartmentSheetEditor(ctx, self)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.counts)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.counts, 1)
+        bottom.addWidget(self.report_button)
+        left_layout.addLayout(bottom)
         left.setMinimumWidth(390)  # name, status, score and grade without a horizontal scroll bar
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -77,6 +85,12 @@ class DepartmentEvaluationTab(QWidget):
             return
         self.ctx.runner.submit(dept.get_sheet, self.ctx.actor, self.ctx.year, row.unit_id,
                                on_done=self.editor.show_sheet, on_error=lambda exc: show_error(self, exc))
+
+    def open_report(self) -> None:
+        row = self.table.selected_row()
+        if row is not None and self.ctx.year is not None:
+            self.reports.build(f"部门整体绩效评价评分表-{row.unit_name}.pdf", dept.department_evaluation_pdf,
+                               self.ctx.actor, self.ctx.year, row.unit_id)
 
     def select_unit(self, unit_id: int) -> bool:
         for row, r in enumerate(self.model.rows()):

@@ -138,3 +138,20 @@ def test_cross_check_tab_shows_inflated_projects(qtbot, county_ctx: AppContext) 
     assert tab.model.index(0, 6).data() == "虚高"
     assert tab.departments.rowCount() == len(tab.result.departments)
     qtbot.waitUntil(county_ctx.runner.idle, timeout=10_000)  # no answer may reach a closed page
+
+
+def test_department_score_sheet_pdf_opens_in_the_preview(qtbot, county_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    _page_kept, tab = _department_tab(qtbot, county_ctx)
+    final = next(r for r in tab.model.rows() if r.status == "final")
+    assert tab.select_unit(final.unit_id)
+    tab.report_button.click()
+    qtbot.waitUntil(lambda: tab.reports.preview is not None, timeout=20_000)
+    preview = tab.reports.preview
+    assert preview.page_count() >= 1
+    text = subprocess.run(["pdftotext", str(preview.path), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")
+    assert final.unit_name in text and "部门整体绩效评价评分表" in text and f"评价等级为“{final.grade}”" in text
+    preview.close()
+    qtbot.waitUntil(county_ctx.runner.idle)
