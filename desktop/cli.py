@@ -238,3 +238,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except USER_ERRORS as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`perfbudget … | head`): stop quietly, as shell tools do
+        sys.stderr.close()
+        return 0
