@@ -22,7 +22,7 @@ from db.models.monitoring import (
 from db.models.org import FiscalYear, Unit, User
 from db.models.projects import ExecutionRecord, GoalTable, GoalTableVersion, Indicator, Project
 from db.models.review import GoalReview, LibraryEntry
-from db.models.system import AuditEntry, ExchangeLedgerEntry, Setting
+from db.models.system import AuditEntry, ExchangeLedgerEntry, Installation, Setting, UnitKey
 
 __all__ = [
     "Agency",
@@ -44,6 +44,7 @@ __all__ = [
     "GoalTableVersion",
     "ImportMapping",
     "Indicator",
+    "Installation",
     "LibraryEntry",
     "MonitoringEntry",
     "MonitoringLine",
@@ -52,6 +53,7 @@ __all__ = [
     "Project",
     "Setting",
     "Unit",
+    "UnitKey",
     "User",
     "utcnow",
 ]

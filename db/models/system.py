@@ -55,3 +55,26 @@ class ExchangeLedgerEntry(Base):
     state: Mapped[str] = mapped_column(String(16))  # exported|applied|refused|unsigned
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Installation(Base):
+    """What this installation is (one row): the bureau's hub, or one unit's spoke enrolled from a package."""
+
+    __tablename__ = "installation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(8))  # hub | spoke
+    unit_code: Mapped[str | None] = mapped_column(String(32))  # the spoke's unit
+    hub_name: Mapped[str | None] = mapped_column(String(100))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UnitKey(Base):
+    """The signing key of a unit for exchange packages (HMAC-SHA256), issued by the bureau at enrolment."""
+
+    __tablename__ = "unit_key"
+
+    unit_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key_hex: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
