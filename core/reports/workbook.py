@@ -58,7 +58,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _TOTALS_BORDER = Border(left=_THIN, right=_THIN, top=Side(style="medium", color="000000"), bottom=_THIN)
 # Text starting with these is taken for a formula by some spreadsheet programs (CSV/formula injection):
 # such cells are written as text with the quote prefix, which Excel and LibreOffice keep as text on edit.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SAMPLE_ROWS = 500  # rows looked at to size a column
 PROGRESS_EVERY = 2000
 MAX_WIDTH, WRAP_WIDTH, MIN_WIDTH = 40.0, 30.0, 6.0
@@ -128,7 +128,8 @@ def sheet_name(text: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "_", text)[:31] or "Sheet"
 
 
-def _plain(value: Value) -> Value:
+def cell_value(value: Value) -> Value:
+    """A value as a spreadsheet cell takes it: 是/否 for booleans, illegal characters removed, local time."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, str):
@@ -142,7 +143,7 @@ def _shown(value: Cell, kind: str) -> str:
     """About the text a spreadsheet shows for a value, for sizing columns and rows."""
     if isinstance(value, Marked):
         value = value.value
-    value = _plain(value)
+    value = cell_value(value)
     if value is None:
         return ""
     if isinstance(value, Decimal | int) and kind in FORMATS:
@@ -202,9 +203,9 @@ class _Sheet:
         return self.rows
 
     def text_cell(self, text: str, font: Font, align: Alignment) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=_plain(text))
+        cell = WriteOnlyCell(self.ws, value=cell_value(text))
         cell.data_type = "s"  # never a formula, whatever the text starts with
-        if text.startswith(_FORMULA_START):
+        if text.startswith(FORMULA_START):
             cell.quotePrefix = True
         cell.font, cell.alignment = font, align
         return cell
@@ -231,8 +232,8 @@ class _Sheet:
         tone, bold = None, totals
         if isinstance(value, Marked):
             tone, bold, value = value.tone, value.bold or totals, value.value
-        value = _plain(value)
-        quoted = isinstance(value, str) and value.startswith(_FORMULA_START)
+        value = cell_value(value)
+        quoted = isinstance(value, str) and value.startswith(FORMULA_START)
         key = (index, tone, bold, totals, type(value), quoted)
         style = self._styles.get(key)
         if style is None:

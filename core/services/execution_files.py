@@ -19,10 +19,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from core.errors import ValidationError
 from core.progress import NoProgress, ProgressReporter
 from core.rules.payment_columns import header_score, header_titles
+from core.services.workbook_guard import MAX_UNCOMPRESSED, check_zip_limits, refusal
 
-MAX_MEMBERS = 5_000
-MAX_UNCOMPRESSED = 800 * 1024 * 1024  # a million-row export stays well below
-MAX_RATIO = 200  # a zip bomb compresses by thousands; real sheets by 5 to 50
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 10_000
 
@@ -46,36 +44,19 @@ class SheetData:
         return self.header_row + 1
 
 
-def _refuse(path: Path, reason: str) -> ValidationError:
-    return ValidationError(f"无法读取文件“{path.name}”：{reason}", "path")
-
-
-def _check_zip(path: Path) -> None:
-    """Refuse archives that would unpack to far more than they weigh, before openpyxl opens them."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise _refuse(path, "不是有效的 Excel 工作簿（.xlsx），文件可能已损坏或加密。") from exc
-    unpacked = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    if len(members) > MAX_MEMBERS or unpacked > MAX_UNCOMPRESSED or unpacked / packed > MAX_RATIO:
-        raise _refuse(path, "文件解压后异常庞大（可能是恶意构造的压缩包），为安全起见不予打开。")
-
-
 @contextmanager
 def _xlsx(path: Path, sheet: str | None) -> Iterator[Opened]:
-    _check_zip(path)
+    check_zip_limits(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _refuse(path, f"不是有效的 Excel 工作簿（{exc}）。") from exc
+        raise refusal(path, f"不是有效的 Excel 工作簿（{exc}）。") from exc
     try:
         names = tuple(ws.title for ws in book.worksheets)
         if not names:
-            raise _refuse(path, "工作簿中没有工作表。")
+            raise refusal(path, "工作簿中没有工作表。")
         if sheet is not None and sheet not in names:
-            raise _refuse(path, f"没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）。")
+            raise refusal(path, f"没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）。")
         ws = book[sheet or names[0]]
         estimate = ws.max_row or 0
         ws.reset_dimensions()  # some programs write a wrong used range, which would cut rows or columns
@@ -92,13 +73,13 @@ def _decode(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("gb18030")  # what Chinese Excel and WPS save as “CSV”
     except UnicodeDecodeError as exc:
-        raise _refuse(path, "文本编码无法识别，请另存为 UTF-8 编码的 CSV 或 .xlsx。") from exc
+        raise refusal(path, "文本编码无法识别，请另存为 UTF-8 编码的 CSV 或 .xlsx。") from exc
 
 
 @contextmanager
 def _csv(path: Path) -> Iterator[Opened]:
     if path.stat().st_size > MAX_UNCOMPRESSED:
-        raise _refuse(path, "文件过大。")
+        raise refusal(path, "文件过大。")
     text = _decode(path, path.read_bytes())
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -116,8 +97,8 @@ def _open(path: Path, sheet: str | None) -> AbstractContextManager[Opened]:
     if suffix == ".csv":
         return _csv(path)
     if suffix in (".xls", ".et"):
-        raise _refuse(path, "不支持旧版 .xls / .et 格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
-    raise _refuse(path, "只能导入 .xlsx 工作簿或 .csv 文件。")
+        raise refusal(path, "不支持旧版 .xls / .et 格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
+    raise refusal(path, "只能导入 .xlsx 工作簿或 .csv 文件。")
 
 
 def _blank(row: Row) -> bool:
@@ -154,7 +135,7 @@ def read_workbook(path: str | Path, sheet: str | None = None, head_only: bool = 
                 break
         at = _header_at(head)
         if at is None:
-            raise _refuse(source, f"工作表“{name}”是空的，没有表头和数据。")
+            raise refusal(source, f"工作表“{name}”是空的，没有表头和数据。")
         headers = header_titles(_trimmed(head[at]))
         digest = hashlib.sha256(repr(headers).encode("utf-8"))
         body: list[Row] = []
