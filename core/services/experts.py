@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -190,19 +192,24 @@ def save_expert(uow: UnitOfWork, actor: Actor, data: ExpertInput) -> Changes:
     return EXPERTS
 
 
-def set_expert_active(uow: UnitOfWork, actor: Actor, expert_id: int, active: bool) -> Changes:
-    """Deactivate (leave the library; past panels keep the expert) or reactivate an expert."""
+def _set_active(uow: UnitOfWork, actor: Actor, model: type[Any], record_id: int, active: bool, entity: str,
+                label: str, snapshot: Callable[[Any], dict[str, object]]) -> Changes:
+    """Deactivate (it leaves the library; past evaluations keep it) or reactivate an expert or an agency."""
     uow.write()
     require_library_editor(actor)
-    expert = uow.session.get(Expert, expert_id)
-    if expert is None:
-        raise NotFound(f"专家（编号 {expert_id}）不存在。")
-    before = _expert_snapshot(expert)
-    expert.active = active
-    uow.audit(actor.username, "expert.activate" if active else "expert.deactivate", "expert", expert.id, before,
-              _expert_snapshot(expert))
+    record = uow.session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"{label}（编号 {record_id}）不存在。")
+    before = snapshot(record)
+    record.active = active
+    uow.audit(actor.username, f"{entity}.{'activate' if active else 'deactivate'}", entity, record.id, before,
+              snapshot(record))
     uow.commit()
     return EXPERTS
+
+
+def set_expert_active(uow: UnitOfWork, actor: Actor, expert_id: int, active: bool) -> Changes:
+    return _set_active(uow, actor, Expert, expert_id, active, "expert", "专家", _expert_snapshot)
 
 
 def list_agencies(uow: UnitOfWork, actor: Actor, include_inactive: bool = False) -> list[AgencyRow]:
@@ -264,17 +271,7 @@ def save_agency(uow: UnitOfWork, actor: Actor, data: AgencyInput) -> Changes:
 
 
 def set_agency_active(uow: UnitOfWork, actor: Actor, agency_id: int, active: bool) -> Changes:
-    uow.write()
-    require_library_editor(actor)
-    agency = uow.session.get(Agency, agency_id)
-    if agency is None:
-        raise NotFound(f"第三方机构（编号 {agency_id}）不存在。")
-    before = _agency_snapshot(agency)
-    agency.active = active
-    uow.audit(actor.username, "agency.activate" if active else "agency.deactivate", "agency", agency.id, before,
-              _agency_snapshot(agency))
-    uow.commit()
-    return EXPERTS
+    return _set_active(uow, actor, Agency, agency_id, active, "agency", "第三方机构", _agency_snapshot)
 
 
 def agency_ratings(uow: UnitOfWork, actor: Actor, agency_id: int | None = None) -> list[AgencyRating]:
