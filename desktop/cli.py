@@ -16,7 +16,7 @@ from core.services import admin, auth, maintenance, stats
 from core.services.runner import call
 from core.version import APP_NAME, __version__
 from db.database import Database, open_database
-from desktop import cli_evaluation, cli_monitor, cli_review
+from desktop import cli_evaluation, cli_exchange, cli_monitor, cli_review
 
 CLI_ACTOR = Actor(f"cli:{getpass.getuser()}", "命令行", Role.ADMIN)
 
@@ -222,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_review.register(sub)
     cli_monitor.register(sub)
     cli_evaluation.register(sub)
+    cli_exchange.register(sub)
     return parser
 
 

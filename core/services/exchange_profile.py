@@ -91,7 +91,7 @@ def issue_key(uow: UnitOfWork, actor: Actor, unit_code: str) -> str:
 def ledger_view(session: Session) -> LedgerView:
     """What the manifest rules need to admit an incoming package."""
     applied = frozenset(session.scalars(select(ExchangeLedgerEntry.package_id).where(
-        ExchangeLedgerEntry.direction == "in", ExchangeLedgerEntry.state == "applied")))
+        ExchangeLedgerEntry.direction == "in", ExchangeLedgerEntry.state.in_(("applied", "unsigned")))))
     last = dict(session.execute(select(ExchangeLedgerEntry.sender, func.max(ExchangeLedgerEntry.sequence)).where(
         ExchangeLedgerEntry.direction == "in", ExchangeLedgerEntry.state == "applied",
         ExchangeLedgerEntry.signed.is_(True)).group_by(ExchangeLedgerEntry.sender)).all())

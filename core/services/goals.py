@@ -63,7 +63,8 @@ class GoalTableDetail:
     sector: str | None = None  # the project's sector: the 指标库 picker starts there
 
 
-def _content(version: GoalTableVersion) -> GoalContent:
+def version_content(version: GoalTableVersion) -> GoalContent:
+    """The texts and indicators of one version, as the rules and the exchange packages see them."""
     return GoalContent(
         version.overview, version.basis, version.schedule, version.long_term_goal, version.annual_goal,
         tuple(IndicatorRow(i.level1, i.level2, i.name, i.comparator, i.target, i.target_text, i.unit_of_measure,
@@ -82,7 +83,8 @@ def _load(uow: UnitOfWork, actor: Actor, project_id: int) -> tuple[Project, Goal
     return project, table
 
 
-def _version(table: GoalTable, number: int) -> GoalTableVersion:
+def version_of(table: GoalTable, number: int) -> GoalTableVersion:
+    """Version `number` of a goal table (NotFound when there is none)."""
     for version in table.versions:
         if version.version == number:
             return version
@@ -95,7 +97,7 @@ def get_table(uow: UnitOfWork, actor: Actor, project_id: int) -> GoalTableDetail
     return GoalTableDetail(
         project.id, project.code, project.name, unit_name, project.year, table.status,
         status_label(table.status), table.updated_at, table.current_version,
-        _content(_version(table, table.current_version)),
+        version_content(version_of(table, table.current_version)),
         tuple(VersionInfo(v.version, v.reason, v.created_by, v.created_at, v.submitted_at) for v in table.versions),
         project.sector,
     )
@@ -122,7 +124,7 @@ def _validated(content: GoalContent) -> GoalContent:
     return content
 
 
-def _write_indicators(uow: UnitOfWork, version: GoalTableVersion, content: GoalContent) -> None:
+def write_indicators(uow: UnitOfWork, version: GoalTableVersion, content: GoalContent) -> None:
     for old in list(version.indicators):
         uow.session.delete(old)
     uow.session.flush()
@@ -137,7 +139,7 @@ def _write_indicators(uow: UnitOfWork, version: GoalTableVersion, content: GoalC
     uow.session.expire(version, ["indicators"])
 
 
-def _new_version(uow: UnitOfWork, actor: Actor, table: GoalTable, reason: str) -> GoalTableVersion:
+def new_version(uow: UnitOfWork, actor: Actor, table: GoalTable, reason: str) -> GoalTableVersion:
     version = GoalTableVersion(goal_table_id=table.id, version=table.current_version + 1, reason=reason,
                                created_by=actor.username)
     uow.session.add(version)
@@ -158,11 +160,11 @@ def save_draft(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalCont
                               "status")
     _check_token(table, expected_updated_at, project)
     _validated(content)
-    current = _version(table, table.current_version)
-    before = _content(current)
+    current = version_of(table, table.current_version)
+    before = version_content(current)
     if current.submitted_at is not None:
-        current = _new_version(uow, actor, table, "退回后修改")
-    _write_indicators(uow, current, content)
+        current = new_version(uow, actor, table, "退回后修改")
+    write_indicators(uow, current, content)
     table.updated_at = utcnow()
     uow.audit(actor.username, "goal_table.save_draft", "goal_table", table.id,
               {"version": current.version, "indicators": len(before.indicators)},
@@ -181,8 +183,8 @@ def submit(uow: UnitOfWork, actor: Actor, project_id: int, expected_updated_at: 
         raise ValidationError(f"项目“{project.name}”的绩效目标表状态为“{status_label(table.status)}”，不能再次提交。",
                               "status")
     _check_token(table, expected_updated_at, project)
-    current = _version(table, table.current_version)
-    content = _validated(_content(current))
+    current = version_of(table, table.current_version)
+    content = _validated(version_content(current))
     if not content.indicators:
         raise ValidationError(f"项目“{project.name}”的绩效目标表还没有任何指标，不能提交。", "indicators")
     now = utcnow()
@@ -217,8 +219,8 @@ def adjust(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalContent,
         raise ValidationError("请填写调整原因（至少 4 个字），例如“年中预算追加，产出数量相应调整”。", "reason")
     _check_token(table, expected_updated_at, project)
     _validated(content)
-    version = _new_version(uow, actor, table, f"调整：{reason.strip()}")
-    _write_indicators(uow, version, content)
+    version = new_version(uow, actor, table, f"调整：{reason.strip()}")
+    write_indicators(uow, version, content)
     now = utcnow()
     version.submitted_at = now
     table.status, table.updated_at = "submitted", now
@@ -230,7 +232,7 @@ def adjust(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalContent,
 
 def compare_versions(uow: UnitOfWork, actor: Actor, project_id: int, old: int, new: int) -> list[Change]:
     _project, table = _load(uow, actor, project_id)
-    return diff_contents(_content(_version(table, old)), _content(_version(table, new)))
+    return diff_contents(version_content(version_of(table, old)), version_content(version_of(table, new)))
 
 
 @dataclass(frozen=True)

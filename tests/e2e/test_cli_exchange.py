@@ -1,0 +1,78 @@
+"""`perfbudget exchange export|import` run as a user would in a shell, between a hub and an enrolled spoke built
+from the same demo county: the dry-run JSON preview, its exit codes, and a real import with its backup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from core.services import auth, demo
+from core.services import exchange_profile as xp
+from core.services.runner import call
+from db.database import open_database
+from db.models import ExchangeLedgerEntry
+from tests.conftest import PASSWORD
+from tests.e2e.test_cli import perfbudget
+
+UNIT = "D001"
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> tuple[Path, Path]:
+    paths = tmp_path / "hub.sqlite", tmp_path / "spoke.sqlite"
+    actors = []
+    for path in paths:
+        with open_database(path) as db:
+            actor = call(db, auth.create_first_admin, "admin", "管理员", PASSWORD, PASSWORD)
+            call(db, demo.generate_demo, actor, scale=0.05)
+            actors.append(actor)
+    with open_database(paths[0]) as hub:
+        key = call(hub, xp.issue_key, actors[0], UNIT)
+    with open_database(paths[1]) as spoke:
+        call(spoke, xp.become_spoke, actors[1], UNIT, key, "某县财政局")
+    return paths
+
+
+def _dry_run(db: Path, package: Path) -> tuple[int, dict]:
+    done = perfbudget("exchange", "import", "--db", str(db), str(package), "--dry-run", "--json")
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_dry_run_json_then_import_then_repeat(county: tuple[Path, Path], tmp_path: Path) -> None:
+    hub, spoke = county
+    package = tmp_path / "goals.xlsx"
+    made = perfbudget("exchange", "export", "--db", str(spoke), "--year", "2024", "--out", str(package))
+    assert made.returncode == 0 and package.exists(), made.stdout + made.stderr
+    code, data = _dry_run(hub, package)
+    assert code == 0 and data["decision"] == "new" and not data["blocked"] and data["problems"] == []
+    assert data["manifest"]["sender"] == UNIT and data["manifest"]["receiver"] == "BUREAU"
+    assert data["projects"]["unchanged"] and not data["projects"]["changed"]
+    with open_database(hub) as db, db.unit_of_work() as uow:
+        assert uow.session.scalars(select(ExchangeLedgerEntry)).all() == []  # a dry run writes nothing
+    done = perfbudget("exchange", "import", "--db", str(hub), str(package))
+    assert done.returncode == 0 and "导入前已备份数据库" in done.stdout, done.stdout + done.stderr
+    code, data = _dry_run(hub, package)
+    assert code == 0 and data["decision"] == "duplicate"
+
+
+def test_dry_run_exits_non_zero_for_a_refused_package_and_for_a_bad_cell(county: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    hub, spoke = county
+    package = tmp_path / "goals.xlsx"
+    assert perfbudget("exchange", "export", "--db", str(spoke), "--year", "2024", "--out", str(package)).returncode == 0
+    code, data = _dry_run(spoke, package)  # addressed to the bureau, not to this unit
+    assert code == 1 and data["decision"] == "refused" and "BUREAU" in data["refusal"]
+    wb = openpyxl.load_workbook(package)
+    wb["绩效指标"]["H2"] = "≥"
+    wb.save(package)
+    code, data = _dry_run(hub, package)
+    assert code == 1 and data["blocked"] and data["decision"] == "edited"
+    assert [(p["sheet"], p["row"], p["column"], p["header"]) for p in data["problems"]] == [("绩效指标", 2, "H", "指标值")]
+    done = perfbudget("exchange", "import", "--db", str(hub), str(package), "--confirm-unsigned")
+    assert done.returncode == 1
+    missing = perfbudget("exchange", "import", "--db", str(hub), str(tmp_path / "nothing.xlsx"), "--dry-run")
+    assert missing.returncode == 2 and "错误" in missing.stdout

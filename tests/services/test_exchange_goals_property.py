@@ -1,0 +1,57 @@
+"""Property: any goal content written into a goals package and read back (the workbook writer, the reader and
+the package parser of core.services.exchange_goals) comes back equal, texts and indicator values alike."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.rules.exchange_manifest import Manifest
+from core.rules.exchange_sheets import GOAL_SHEETS, TEXT_KEYS, indicator_row_id
+from core.rules.goal_table import GoalContent, IndicatorRow
+from core.rules.notation import IndicatorValue
+from core.services.exchange_goals import parse_tables
+from core.services.exchange_workbook import read_package, stamp, write_package
+
+ALPHABET = st.sampled_from(list("目标产出效益满意度abcXYZ0123456789=+-@，。、（）%≥≤ \n"))
+TEXT = st.text(ALPHABET, max_size=40).map(lambda s: s.strip() or None)
+NUMERIC = st.builds(
+    IndicatorValue, st.sampled_from([">=", "<=", "=", ">", "<"]),
+    st.decimals(min_value=Decimal("0"), max_value=Decimal("1000000"), places=2, allow_nan=False),
+    st.none(), st.sampled_from([None, "个", "万元", "%", "人次", "公里"]))
+QUAL = st.builds(lambda t: IndicatorValue("qual", None, t, None), st.sampled_from(["明显改善", "有所提升", "达标"]))
+ROW = st.builds(
+    lambda level, name, value, weight, standard: IndicatorRow(
+        level[0], level[1], name, value.comparator, value.target, value.target_text, value.unit_of_measure,
+        weight, standard, None),
+    st.sampled_from([("产出指标", "数量指标"), ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")]),
+    st.text(st.sampled_from(list("培训人次覆盖率农户")), min_size=1, max_size=12),
+    st.one_of(NUMERIC, QUAL), st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=1)), TEXT)
+CONTENT = st.builds(GoalContent, TEXT, TEXT, TEXT, TEXT, TEXT, st.lists(ROW, max_size=6).map(tuple))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CONTENT)
+def test_goal_content_survives_the_package(content: GoalContent) -> None:
+    code = "2024-D001-0001"
+    table = {"row_id": code, "version": 1, "deleted": False, "project_code": code, "project_name": "项目",
+             **{k: getattr(content, k) for k in TEXT_KEYS}}
+    indicators = [{"row_id": indicator_row_id(code, n), "version": 1, "deleted": False, "project_code": code,
+                   "level1": r.level1, "level2": r.level2, "name": r.name,
+                   "value": IndicatorValue(r.comparator, r.target, r.target_text, r.unit_of_measure),
+                   "weight": r.weight, "scoring_standard": r.scoring_standard, "note": r.note}
+                  for n, r in enumerate(content.indicators, 1)]
+    sheets = [(GOAL_SHEETS[0], [table]), (GOAL_SHEETS[1], indicators)]
+    manifest = stamp(Manifest("p", "goals", "D001", "BUREAU", 2024, 1), sheets)
+    with TemporaryDirectory() as folder:
+        read = read_package(write_package(Path(folder) / "p.xlsx", sheets, manifest, ()), GOAL_SHEETS)
+    assert read.problems == [] and read.content_hash == manifest.content_hash
+    problems: list = []
+    item = parse_tables(read, problems)[code]
+    assert problems == []
+    back = GoalContent(*(item.texts[k] for k in TEXT_KEYS), tuple(r for _, r in item.indicators))
+    assert back == content
