@@ -25,6 +25,7 @@ from desktop.context import AppContext
 from desktop.pages.admin import AdminPage
 from desktop.pages.evaluation import EvaluationPage
 from desktop.pages.exante import ExAntePage
+from desktop.pages.exchange import ExchangePage
 from desktop.pages.goals import GoalsPage
 from desktop.pages.home import HomePage
 from desktop.pages.library import LibraryPage
@@ -53,6 +54,7 @@ AREAS = (
     Area("evaluation", "绩效评价", EvaluationPage),
     Area("exante", "事前评估", ExAntePage),
     Area("library", "指标库", LibraryPage),
+    Area("exchange", "数据交换", ExchangePage),
     Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
 )
 

@@ -1,0 +1,134 @@
+"""The 数据交换 page driven with pytest-qt on a demo hub and a spoke enrolled with the hub's key: export from the
+page, a hub package refused on the hub, a spoke package previewed and applied into the ledger, a bad cell located."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QModelIndex
+from sqlalchemy import select
+
+from core.rules.roles import Actor
+from core.services import auth, demo, goals
+from core.services import exchange_goals as xg
+from core.services import exchange_profile as xp
+from core.services.runner import call
+from db.database import Database, open_database
+from db.models import GoalTable, Project, Unit
+from desktop.context import AppContext
+from desktop.pages.exchange import ExchangePage
+from desktop.pages.exchange_import import RED
+from desktop.table_model import RowTableModel
+from desktop.tasks import TaskRunner
+from tests.conftest import PASSWORD
+
+
+def _texts(model: RowTableModel, column: int) -> list[str]:  # type: ignore[type-arg]
+    return [model.index(r, column, QModelIndex()).data() for r in range(model.rowCount())]
+
+
+@pytest.fixture
+def hub(db: Database, admin_actor: Actor) -> tuple[str, str]:
+    """The demo county on the test database (the hub); returns a unit with a draft table of 2024 and its code."""
+    call(db, demo.generate_demo, admin_actor, scale=0.05)
+    with db.unit_of_work() as uow:
+        return tuple(uow.session.execute(  # type: ignore[return-value]
+            select(Unit.code, Project.code).join(Project, Project.unit_id == Unit.id)
+            .join(GoalTable, GoalTable.project_id == Project.id)
+            .where(GoalTable.status == "draft", Project.year == 2024).order_by(Project.code)).first())
+
+
+@pytest.fixture
+def page(qtbot, runner: TaskRunner, admin_actor: Actor, hub: tuple[str, str]) -> ExchangePage:  # type: ignore[no-untyped-def]
+    widget = ExchangePage(AppContext(runner, runner.hub, admin_actor, 2024))
+    qtbot.addWidget(widget)
+    widget.resize(1150, 860)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.unit_box.count() > 0 and "财政局（汇总端）" in widget.header.text())
+    return widget
+
+
+def _spoke_package(db: Database, admin_actor: Actor, unit: str, draft: str, folder: Path) -> Path:
+    """A spoke of `unit` built like tests/services/test_exchange_goals.py, one draft edited, its package exported."""
+    spoke = open_database(folder / "spoke.sqlite")
+    try:
+        actor = call(spoke, auth.create_first_admin, "admin", "管理员", PASSWORD, PASSWORD)
+        call(spoke, demo.generate_demo, actor, scale=0.05)
+        call(spoke, xp.become_spoke, actor, unit, call(db, xp.issue_key, admin_actor, unit), "某县财政局")
+        with spoke.unit_of_work() as uow:
+            project_id = uow.session.scalar(select(Project.id).where(Project.code == draft, Project.year == 2024))
+        before = call(spoke, goals.get_table, actor, project_id)
+        content = replace(before.content, annual_goal="单位在填报端修改过的年度目标")
+        call(spoke, goals.save_draft, actor, project_id, content, before.updated_at)
+        return call(spoke, xg.export_goals, actor, 2024, folder / "from-spoke.xlsx")
+    finally:
+        spoke.close()
+
+
+def test_a_package_the_hub_exported_is_refused_on_the_hub(qtbot, page: ExchangePage, hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    unit, _draft = hub
+    page.unit_box.setCurrentIndex(page.unit_box.findData(unit))
+    page.export_to(tmp_path / "template.xlsx")
+    qtbot.waitUntil(lambda: "已导出" in page.message.text())
+    assert (tmp_path / "template.xlsx").is_file() and str(tmp_path / "template.xlsx") in page.message.text()
+    qtbot.waitUntil(lambda: "导出" in _texts(page.ledger, 0))
+    assert _texts(page.ledger, 3) == [unit] and _texts(page.ledger, 7) == ["已导出"]
+    importer = page.importer
+    importer.preview_file(tmp_path / "template.xlsx")
+    qtbot.waitUntil(lambda: importer.preview is not None)
+    assert importer.preview.decision == "refused"
+    assert "不是本单位" in importer.decision.text() and RED in importer.decision.styleSheet()
+    assert not importer.apply_button.isEnabled() and not importer.confirm.isVisible()
+
+
+def test_a_spoke_package_is_previewed_applied_and_recorded(qtbot, page: ExchangePage, db: Database,  # type: ignore[no-untyped-def]
+                                                            admin_actor: Actor, hub, tmp_path: Path) -> None:
+    unit, draft = hub
+    package = _spoke_package(db, admin_actor, unit, draft, tmp_path)
+    importer = page.importer
+    importer.preview_file(package)
+    qtbot.waitUntil(lambda: importer.preview is not None)
+    statuses = dict(zip(_texts(importer.projects, 0), _texts(importer.projects, 2), strict=True))
+    assert statuses[draft] == "有修改" and set(statuses.values()) <= {"新增", "有修改", "无变化", "有冲突"}
+    assert "新交换包" in importer.decision.text() and f"发送方 {unit} → 接收方 财政局" in importer.decision.text()
+    assert importer.problems.rowCount() == 0
+    assert importer.apply_button.isEnabled() and not importer.confirm.isVisible()
+    page.grab().save(str(tmp_path / "exchange-preview.png"))
+    importer.apply_current()
+    qtbot.waitUntil(lambda: "已导入：" in importer.result.text(), timeout=20_000)
+    assert "写入 1 张" in importer.result.text() and "导入前已备份数据库" in importer.result.text()
+    assert not importer.apply_button.isEnabled() and importer.projects.rowCount() == len(statuses)
+    with db.unit_of_work() as uow:
+        project_id = uow.session.scalar(select(Project.id).where(Project.code == draft, Project.year == 2024))
+    assert call(db, goals.get_table, admin_actor, project_id).content.annual_goal == "单位在填报端修改过的年度目标"
+    qtbot.waitUntil(lambda: "导入" in _texts(page.ledger, 0))
+    row = _texts(page.ledger, 0).index("导入")
+    assert [_texts(page.ledger, c)[row] for c in (2, 3, 7)] == [unit, "财政局", "已导入"]
+    page.grab().save(str(tmp_path / "exchange-applied.png"))
+
+
+def test_a_bad_cell_is_located_and_blocks_applying(qtbot, page: ExchangePage, db: Database,  # type: ignore[no-untyped-def]
+                                                   admin_actor: Actor, hub, tmp_path: Path) -> None:
+    unit, draft = hub
+    package = _spoke_package(db, admin_actor, unit, draft, tmp_path)
+    wb = openpyxl.load_workbook(package)
+    ws = wb["绩效指标"]
+    headers = [c.value for c in ws[1]]
+    line = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, headers.index("项目编码") + 1).value == draft)
+    ws.cell(line, headers.index("指标值") + 1).value = "≥五十个"
+    wb.save(package)
+    importer = page.importer
+    importer.preview_file(package)
+    qtbot.waitUntil(lambda: importer.preview is not None)
+    assert importer.problems.rowCount() >= 1
+    assert (_texts(importer.problems, 0)[0], _texts(importer.problems, 1)[0]) == ("绩效指标", str(line))
+    assert "指标值" in _texts(importer.problems, 2)[0] and "问题" in importer.problem_title.text()
+    assert importer.confirm.isVisible()  # the hand edit broke the signature
+    importer.confirm.setChecked(True)
+    assert not importer.apply_button.isEnabled()
+    importer.apply_current()
+    assert "正在" not in importer.result.text()
+    page.grab().save(str(tmp_path / "exchange-problems.png"))
