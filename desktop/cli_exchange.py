@@ -1,5 +1,5 @@
 """`perfbudget exchange export|import`: the goal-table exchange package (绩效目标表, unit → bureau) from the
-command line; `import --dry-run --json` prints the preview with every problem located and exits non-zero when
+command line, and `exchange enrol-export|enrol`: the enrolment package (登记包) that sets up a unit installation; `import --dry-run --json` prints the preview with every problem located and exits non-zero when
 the package is refused or has problems. A real import backs the database up first."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from core.errors import USER_ERRORS
 from core.paths import default_database
-from core.services import exchange_goals, maintenance
+from core.services import exchange_enrolment, exchange_goals, maintenance
 from core.services.runner import call
 from db.database import open_database
 from desktop.cli_review import cli_actor
@@ -76,6 +76,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_enrol_export(args: argparse.Namespace) -> int:
+    with open_database(args.db or default_database()) as db:
+        path = call(db, exchange_enrolment.export_enrolment, cli_actor(), args.unit, Path(args.out))
+    print(f"已导出单位“{args.unit}”的登记包：{path}")
+    print("登记包含有该单位的签名密钥，请当面交给单位管理员，不要通过邮件或共享目录传送。")
+    return 0
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    with open_database(args.db or default_database()) as db:
+        done = call(db, exchange_enrolment.enrol_from_package, cli_actor(), Path(args.file))
+    if done.duplicate:
+        print(f"该登记包已导入过，本机已是单位“{done.unit_code}”的工作台，未做任何修改。")
+    else:
+        print(f"本机已登记为单位“{done.unit_code} {done.unit_name}”（{done.year} 年度）：单位 {done.units} 个，"
+              f"设置 {done.settings} 项，指标库新增指标 {done.library} 条。")
+    return 0
+
+
 def _guarded(handler: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
         try:
@@ -88,7 +107,8 @@ def _guarded(handler: Any) -> Any:
 
 def register(subparsers: Any) -> None:
     """Add `exchange export --db PATH --year Y --out FILE [--unit CODE]` and
-    `exchange import --db PATH FILE [--dry-run] [--json] [--confirm-unsigned]`."""
+    `exchange import --db PATH FILE [--dry-run] [--json] [--confirm-unsigned]`,
+    `exchange enrol-export --db PATH --unit CODE --out FILE` and `exchange enrol --db PATH FILE`."""
     exchange = subparsers.add_parser("exchange", help="数据交换（Excel 交换包）")
     inner = exchange.add_subparsers(dest="exchange_command", required=True)
     db_help = "数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）"
@@ -105,4 +125,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="以 JSON 输出预览")
     p.add_argument("--confirm-unsigned", action="store_true", help="审核人确认后导入未签名或被修改过的交换包")
     p.set_defaults(func=_guarded(cmd_import))
+    p = inner.add_parser("enrol-export", help="财政局为单位导出登记包（含签名密钥，须当面交接）")
+    p.add_argument("--db", default=None, help=db_help)
+    p.add_argument("--unit", required=True, help="单位编码")
+    p.add_argument("--out", required=True, help="登记包文件（.xlsx）")
+    p.set_defaults(func=_guarded(cmd_enrol_export))
+    p = inner.add_parser("enrol", help="在新安装的单位工作台上导入登记包")
+    p.add_argument("--db", default=None, help=db_help)
+    p.add_argument("file", help="登记包文件（.xlsx）")
+    p.set_defaults(func=_guarded(cmd_enrol))
 

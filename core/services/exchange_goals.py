@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
@@ -96,9 +96,16 @@ def _unit_ids(s: Session, unit: Unit) -> list[int]:
 
 
 def _table_rows(s: Session, unit: Unit, year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return goal_rows(s, year, _unit_ids(s, unit))
+
+
+def goal_rows(s: Session, year: int, unit_ids: list[int] | None = None) -> tuple[list[dict[str, Any]],
+                                                                                list[dict[str, Any]]]:
+    """The package rows (绩效目标表, 绩效指标) of the year's goal tables of `unit_ids` (every unit when None)."""
     tables, indicators = [], []
+    where = Project.year == year if unit_ids is None else and_(Project.year == year, Project.unit_id.in_(unit_ids))
     stmt = (select(Project, GoalTable).join(GoalTable, GoalTable.project_id == Project.id)
-            .where(Project.year == year, Project.unit_id.in_(_unit_ids(s, unit))).order_by(Project.code))
+            .where(where).order_by(Project.code))
     for project, table in s.execute(stmt):
         content = version_content(version_of(table, table.current_version))
         base = {"row_id": table_row_id(project.code), "version": table.current_version, "deleted": False}

@@ -45,7 +45,15 @@ def become_spoke(uow: UnitOfWork, actor: Actor, unit_code: str, key_hex: str, hu
     """Enrol this installation as the given unit's (from the bureau's enrolment package)."""
     uow.write()
     require(actor, Permission.MANAGE_SETTINGS)
-    s = uow.session
+    install_spoke(uow.session, unit_code, key_hex, hub_name)
+    uow.audit(actor.username, "exchange.enrol", "installation", unit_code, None, {"role": "spoke"})
+    uow.commit()
+    return Changes(frozenset({"exchange"}))
+
+
+def install_spoke(s: Session, unit_code: str, key_hex: str, hub_name: str) -> None:
+    """`become_spoke`'s checks and rows inside the caller's transaction (no permission check, audit or commit):
+    the enrolment package's import uses it in its one transaction."""
     if s.scalar(select(Unit.id).where(Unit.code == unit_code)) is None:
         raise NotFound(f"登记包中的单位编码“{unit_code}”在本机单位名录中不存在，请先导入参考数据。")
     if len(key_hex) != KEY_BYTES * 2 or any(c not in "0123456789abcdef" for c in key_hex.lower()):
@@ -55,9 +63,6 @@ def become_spoke(uow: UnitOfWork, actor: Actor, unit_code: str, key_hex: str, hu
         raise ValidationError(f"本机已登记为单位“{current.unit_code}”，不能再登记为“{unit_code}”。", "unit_code")
     s.add(Installation(role="spoke", unit_code=unit_code, hub_name=hub_name))
     _store_key(s, unit_code, key_hex.lower())
-    uow.audit(actor.username, "exchange.enrol", "installation", unit_code, None, {"role": "spoke"})
-    uow.commit()
-    return Changes(frozenset({"exchange"}))
 
 
 def _store_key(s: Session, unit_code: str, key_hex: str) -> None:

@@ -30,7 +30,7 @@ def definitions() -> dict[str, dict[str, Any]]:
     return {k: v for k, v in _reference().items() if not k.startswith("_")}
 
 
-def _check_orders(values: dict[str, Any]) -> None:
+def check_orders(values: dict[str, Any]) -> None:
     """Settings that must strictly increase in the listed order (e.g. red < yellow < blue thresholds)."""
     for keys in _reference().get("_orders", []):
         for low, high in pairwise(keys):
@@ -40,7 +40,8 @@ def _check_orders(values: dict[str, Any]) -> None:
                                       f"“{spec[high]['label']}”（{values[high]}），请调整后再保存。", low)
 
 
-def _coerce(key: str, raw: Any) -> Any:
+def coerce_value(key: str, raw: Any) -> Any:
+    """A raw setting value checked and converted per its definition (ValidationError naming the setting)."""
     spec = definitions()[key]
     kind = spec["kind"]
     label = spec["label"]
@@ -78,14 +79,14 @@ def _stored(session: Session) -> dict[str, Any]:
 def get(session: Session, key: str) -> Any:
     spec = definitions()[key]
     row = session.get(Setting, key)
-    return _coerce(key, json.loads(row.value_json) if row else spec["default"])
+    return coerce_value(key, json.loads(row.value_json) if row else spec["default"])
 
 
 def list_settings(uow: UnitOfWork, actor: Actor) -> list[SettingRow]:
     stored = _stored(uow.session)
     return [
-        SettingRow(key, spec["label"], _coerce(key, stored.get(key, spec["default"])),
-                   _coerce(key, spec["default"]), spec["kind"])
+        SettingRow(key, spec["label"], coerce_value(key, stored.get(key, spec["default"])),
+                   coerce_value(key, spec["default"]), spec["kind"])
         for key, spec in definitions().items()
     ]
 
@@ -97,9 +98,9 @@ def update_settings(uow: UnitOfWork, actor: Actor, values: dict[str, Any]) -> Ch
     unknown = [k for k in values if k not in definitions()]
     if unknown:
         raise ValidationError(f"未知的设置项：{', '.join(unknown)}", unknown[0])
-    coerced = {k: _coerce(k, v) for k, v in values.items()}
+    coerced = {k: coerce_value(k, v) for k, v in values.items()}
     stored = _stored(uow.session)
-    _check_orders({k: coerced.get(k, _coerce(k, stored.get(k, spec["default"]))) for k, spec in definitions().items()})
+    check_orders({k: coerced.get(k, coerce_value(k, stored.get(k, spec["default"]))) for k, spec in definitions().items()})
     for key, value in coerced.items():
         row = uow.session.get(Setting, key)
         before = json.loads(row.value_json) if row else None

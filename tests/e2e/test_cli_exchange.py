@@ -76,3 +76,21 @@ def test_dry_run_exits_non_zero_for_a_refused_package_and_for_a_bad_cell(county:
     assert done.returncode == 1
     missing = perfbudget("exchange", "import", "--db", str(hub), str(tmp_path / "nothing.xlsx"), "--dry-run")
     assert missing.returncode == 2 and "错误" in missing.stdout
+
+
+def test_enrol_export_then_enrol_a_fresh_installation(tmp_path: Path) -> None:
+    hub, unit = tmp_path / "hub.sqlite", tmp_path / "unit.sqlite"
+    with open_database(hub) as db:
+        call(db, demo.generate_demo, call(db, auth.create_first_admin, "admin", "管理员", PASSWORD, PASSWORD),
+             scale=0.05)
+    with open_database(unit) as db:
+        call(db, auth.create_first_admin, "admin", "管理员", PASSWORD, PASSWORD)
+    package = tmp_path / "登记包.xlsx"
+    made = perfbudget("exchange", "enrol-export", "--db", str(hub), "--unit", UNIT, "--out", str(package))
+    assert made.returncode == 0 and "当面" in made.stdout, made.stdout + made.stderr
+    done = perfbudget("exchange", "enrol", "--db", str(unit), str(package))
+    assert done.returncode == 0 and f"本机已登记为单位“{UNIT}" in done.stdout, done.stdout + done.stderr
+    with open_database(unit) as db, db.unit_of_work() as uow:
+        assert xp.profile(uow.session) == xp.Profile("spoke", UNIT)
+    refused = perfbudget("exchange", "enrol", "--db", str(hub), str(package))
+    assert refused.returncode == 2 and "其他单位" in refused.stdout

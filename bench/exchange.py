@@ -1,0 +1,134 @@
+"""The goal-table exchange package (issue 6, "Speed") against the floor of openpyxl read-only iteration of every
+cell of the same workbook, measured in the same run.
+
+A package is per unit, so the county-size figure writes and reads ALL the county's goal tables (rows built as
+`exchange_goals.export_goals` builds them, replicated below over every unit) through `write_package` /
+`read_package`; scale 6.25 is about 5,000 projects. The largest unit's real package is timed end to end through
+`export_goals` and `preview_goals`. The goals package carries no monitoring sheets, so none are measured here.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from sqlalchemy import select
+
+from bench.common import emit
+from core.rules.exchange_manifest import Manifest, sign
+from core.rules.exchange_sheets import (
+    GOAL_INSTRUCTIONS,
+    GOAL_SHEETS,
+    GOALS_KIND,
+    INDICATOR_SHEET,
+)
+from core.rules.roles import SYSTEM
+from core.services import demo, exchange_goals, exchange_profile
+from core.services.exchange_profile import HUB
+from core.services.exchange_workbook import read_package, stamp, write_package
+from core.services.runner import call
+from db.database import Database, open_database
+from db.models import GoalTable, Project, Unit
+from db.uow import UnitOfWork
+
+
+def _export_county(uow: UnitOfWork, year: int, target: Path) -> tuple[int, int, float]:
+    """Build, stamp, sign and write the whole county's package; (tables, indicators, seconds building rows)."""
+    start = time.perf_counter()
+    tables, indicators = exchange_goals.goal_rows(uow.session, year)
+    rows_s = time.perf_counter() - start
+    sheets = [(GOAL_SHEETS[0], tables), (INDICATOR_SHEET, indicators)]
+    manifest = Manifest(uuid.uuid4().hex, GOALS_KIND, HUB, "COUNTY", year, 1)
+    write_package(target, sheets, sign(stamp(manifest, sheets), secrets.token_bytes(32)), GOAL_INSTRUCTIONS)
+    return len(tables), len(indicators), rows_s
+
+
+def _largest_unit(uow: UnitOfWork, year: int) -> str:
+    """The unit whose package (its own and its direct children's projects) holds the most goal tables."""
+    s = uow.session
+    parent = dict(s.execute(select(Unit.id, Unit.parent_id)).all())
+    code = dict(s.execute(select(Unit.id, Unit.code)).all())
+    counts: Counter[int] = Counter()
+    for unit_id in s.scalars(select(Project.unit_id).join(GoalTable, GoalTable.project_id == Project.id)
+                             .where(Project.year == year)):
+        counts[unit_id] += 1
+        if parent.get(unit_id) is not None:
+            counts[parent[unit_id]] += 1
+    return code[counts.most_common(1)[0][0]]
+
+
+def _read_floor(path: Path) -> float:
+    """openpyxl read-only mode iterating every cell of every sheet (values only)."""
+    start = time.perf_counter()
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    for ws in book.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for _ in row:
+                pass
+    book.close()
+    return time.perf_counter() - start
+
+
+def _timed(fn: Any) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def _county(db: Database, year: int, scale: float, tmp: Path) -> None:
+    path = tmp / "county.xlsx"
+    with db.unit_of_work() as uow:
+        (tables, indicators, rows_s), export_s = _timed(lambda: _export_county(uow, year, path))
+    size_mb = round(path.stat().st_size / 1e6, 2)
+    floor = _read_floor(path)
+    read, read_s = _timed(lambda: read_package(path, GOAL_SHEETS))
+    problems = list(read.problems)
+    parsed, parse_s = _timed(lambda: exchange_goals.parse_tables(read, problems))
+    assert read.content_hash == read.manifest.content_hash and not problems and len(parsed) == tables
+    emit(f"exchange_county_export_scale_{scale:g}", export_s, "s", floor, "openpyxl read-only read of every cell",
+         tables=tables, indicators=indicators, rows_s=round(rows_s, 2), file_mb=size_mb)
+    emit(f"exchange_county_import_scale_{scale:g}", read_s + parse_s, "s", floor,
+         "openpyxl read-only read of every cell", read_package_s=round(read_s, 2), parse_s=round(parse_s, 2),
+         tables=tables, indicators=indicators)
+
+
+def _unit(db: Database, year: int, scale: float, tmp: Path) -> None:
+    """The largest unit's real round trip: the bureau issues its key, a copy of the database enrolled as that
+    unit's spoke exports its package (`export_goals`), the bureau previews it (`preview_goals`)."""
+    unit_code = call(db, _largest_unit, year)
+    key_hex = call(db, exchange_profile.issue_key, SYSTEM, unit_code)
+    assert db.path is not None
+    spoke_path = tmp / "spoke.sqlite"
+    with sqlite3.connect(db.path) as src, sqlite3.connect(spoke_path) as dst:
+        src.backup(dst)
+    with open_database(spoke_path) as spoke:
+        call(spoke, exchange_profile.become_spoke, SYSTEM, unit_code, key_hex, "财政局")
+        path, export_s = _timed(lambda: call(spoke, exchange_goals.export_goals, SYSTEM, year, tmp / "unit.xlsx"))
+    floor = _read_floor(path)
+    preview, preview_s = _timed(lambda: call(db, exchange_goals.preview_goals, SYSTEM, path))
+    assert preview.decision == "new" and not preview.problems, (preview.decision, preview.refusal)
+    emit(f"exchange_unit_export_scale_{scale:g}", export_s, "s", floor, "openpyxl read-only read of every cell",
+         unit_code=unit_code, tables=len(preview.projects))
+    emit(f"exchange_unit_preview_scale_{scale:g}", preview_s, "s", floor, "openpyxl read-only read of every cell",
+         unit_code=unit_code, tables=len(preview.projects), statuses=dict(Counter(p.status for p in preview.projects)))
+
+
+def run(scales: tuple[float, ...] = (6.25, 10.0)) -> None:
+    for scale in scales:
+        with tempfile.TemporaryDirectory() as name:
+            tmp = Path(name)
+            with open_database(tmp / "demo.sqlite") as db:
+                report = call(db, demo.generate_demo, SYSTEM, scale=scale)
+                _county(db, report.year, scale, tmp)
+                _unit(db, report.year, scale, tmp)
+
+
+if __name__ == "__main__":
+    run()
