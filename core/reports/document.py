@@ -5,9 +5,7 @@ Every PDF report uses it. Callers pass plain text and values, never markup: all 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import paragraph as _rl_paragraph
 
+from core.reports.files import write_atomically
 from core.reports.fonts import register_cjk_font
 from core.version import APP_NAME, __version__
 
@@ -423,16 +422,7 @@ class ReportDocument:
 
     def build(self, path: Path) -> Path:
         """Write the PDF to `path` (through a temporary file, so a failed build leaves no half file)."""
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(suffix=".pdf", prefix=".part-", dir=path.parent)
-        os.close(fd)
-        try:
-            self._render(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+        return write_atomically(path, self._render)
 
     def build_bytes(self) -> bytes:
         buffer = BytesIO()

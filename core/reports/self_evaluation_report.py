@@ -9,9 +9,7 @@ Fed with core.services.self_evaluation_data.SelfEvaluationDraft; text is escaped
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -28,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.reports.document import fmt_amount, fmt_cn_date
+from core.reports.files import write_atomically
 from core.reports.fonts import register_cjk_font
 from core.rules.notation import format_decimal, normalise_unit
 from core.rules.self_evaluation import LineResult, SheetLine
@@ -321,17 +320,12 @@ def _story(dto: SelfEvaluationDraft, font: str) -> list[Flowable]:
 def build_self_evaluation_report(dto: SelfEvaluationDraft, path: Path) -> Path:
     """Write the 自评表 of one self-evaluation to `path` (through a temporary file) and return it."""
     font = register_cjk_font()
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".pdf", prefix=".part-", dir=path.parent)
-    os.close(fd)
-    try:
+
+    def render(tmp: str) -> None:
         doc = SimpleDocTemplate(tmp, pagesize=PAGE, leftMargin=MARGIN_SIDE, rightMargin=MARGIN_SIDE,
                                 topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title="项目支出绩效自评表",
                                 subject=dto.project_name, author=dto.unit_name,
                                 creator=f"{APP_NAME} {__version__}", initialFontName=font)
         doc.build(_story(dto, font), canvasmaker=partial(_Canvas, font_name=font))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+
+    return write_atomically(path, render)

@@ -19,9 +19,7 @@ Row heights are set from the wrapped text: other programs (LibreOffice) do not r
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.progress import NoProgress, ProgressReporter
+from core.reports.files import write_atomically
 from core.version import APP_NAME, __version__
 
 Value = str | int | Decimal | date | bool | None
@@ -345,13 +344,4 @@ def _legend(sheet: _Sheet, entries: Sequence[LegendEntry], title: str) -> None:
 
 def save(wb: Workbook, target: Path) -> Path:
     """Write the workbook to `target` through a temporary file, so a failed save leaves no half file."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".part-", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return write_atomically(target, wb.save)
