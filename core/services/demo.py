@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDenied, ValidationError
@@ -38,10 +38,10 @@ from core.services.demo_defects import DefectContext, Planner, PlantedDefect, pl
 from core.services.demo_evaluation import evaluation_rows
 from core.services.demo_exante import exante_rows
 from core.services.demo_monitoring import ROUND_MONTH, monitoring_rows
+from core.services.demo_org import Owner, ensure_units, ensure_years, next_id, project_owners
 from db.models import (
     ExAnteAssessment,
     ExecutionRecord,
-    FiscalYear,
     GoalTable,
     GoalTableVersion,
     Indicator,
@@ -49,7 +49,6 @@ from db.models import (
     MonitoringLine,
     MonitoringRound,
     Project,
-    Unit,
 )
 from db.uow import UnitOfWork
 
@@ -76,16 +75,6 @@ class DemoReport:
     planted: tuple[PlantedDefect, ...]
 
 
-@dataclass(frozen=True)
-class _Owner:
-    code: str
-    name: str
-    kind: str
-    sector: str
-    weight: int
-    budget_units: tuple[str, ...]
-
-
 def generate_demo(uow: UnitOfWork, actor: Actor, year: int = 2024, scale: float = 1.0,
                   seed: int = 20240101, progress: ProgressReporter | None = None) -> DemoReport:
     """Fill an empty `year` (and `year - 1` for continuing projects) with about 800 × scale projects.
@@ -108,8 +97,8 @@ def generate_demo(uow: UnitOfWork, actor: Actor, year: int = 2024, scale: float 
                               "延续项目的上年数据。请换一个年度，或使用新的数据库文件。", "year")
     steps.report(0, 4, "准备单位和年度")
     county, projects_ref = reference()
-    units, created = _ensure_units(s, county)
-    _ensure_years(s, year)
+    units, created = ensure_units(s, county)
+    ensure_years(s, year)
     rng = random.Random(seed)
     ctx = DefectContext(rng, frozenset(name for _, name in units.values()), county["name_mistakes"],
                         projects_ref)
@@ -144,79 +133,10 @@ def _has_projects(s: Session, year: int) -> bool:
     return bool(s.scalar(select(func.count()).select_from(Project).where(Project.year == year)))
 
 
-def _next_id(s: Session, model: Any) -> int:
-    return int(s.scalar(select(func.max(model.id))) or 0) + 1
-
-
-def _county_units(county: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every unit of the demo county with its code, parents before children."""
-    b = county["bureau"]
-    units = [{"code": b["code"], "name": b["name"], "kind": "bureau", "parent": None, "sector": b["sector"]}]
-    units += [{"code": f"D{k:03d}", "name": d["name"], "kind": "department", "parent": None,
-               "sector": d["sector"]} for k, d in enumerate(county["departments"], 1)]
-    units += [{"code": f"T{k:02d}", "name": t, "kind": "township", "parent": None,
-               "sector": county["township_sector"]} for k, t in enumerate(county["townships"], 1)]
-    n = 0
-    for k, d in enumerate(county["departments"], 1):
-        for name in d["budget_units"]:
-            n += 1
-            units.append({"code": f"B{n:03d}", "name": name, "kind": "budget_unit", "parent": f"D{k:03d}",
-                          "sector": d["sector"]})
-    return units
-
-
-def _ensure_units(s: Session, county: dict[str, Any]) -> tuple[dict[str, tuple[int, str]], int]:
-    """Create the units whose codes are absent (the bureau only if there is none); code → (id, name)."""
-    existing = {code: (uid, name) for code, uid, name in s.execute(select(Unit.code, Unit.id, Unit.name))}
-    has_bureau = bool(s.scalar(select(func.count()).select_from(Unit).where(Unit.kind == "bureau")))
-    next_id = _next_id(s, Unit)
-    rows = []
-    for u in _county_units(county):
-        if u["code"] in existing or (u["kind"] == "bureau" and has_bureau):
-            continue
-        parent = existing[u["parent"]][0] if u["parent"] else None
-        rows.append({"id": next_id, "code": u["code"], "name": u["name"], "kind": u["kind"],
-                     "parent_id": parent, "sector": u["sector"], "active": True})
-        existing[u["code"]] = (next_id, u["name"])
-        next_id += 1
-    if rows:
-        s.execute(insert(Unit), rows)
-    return existing, len(rows)
-
-
-def _ensure_years(s: Session, year: int) -> None:
-    known = set(s.scalars(select(FiscalYear.year)))
-    if year - 1 not in known:
-        s.execute(insert(FiscalYear), [{"year": year - 1, "status": "closed", "is_current": False}])
-    s.execute(update(FiscalYear).where(FiscalYear.year != year).values(is_current=False))
-    if year in known:
-        s.execute(update(FiscalYear).where(FiscalYear.year == year).values(status="open", is_current=True))
-    else:
-        s.execute(insert(FiscalYear), [{"year": year, "status": "open", "is_current": True}])
-
-
-def _owners(county: dict[str, Any], units: dict[str, tuple[int, str]]) -> list[_Owner]:
-    """Departments and townships, the units that own projects, with their budget units' current names."""
-    children: dict[str, list[str]] = {}
-    for u in _county_units(county):
-        if u["parent"]:
-            children.setdefault(u["parent"], []).append(units[u["code"]][1])
-    owners = []
-    for k, d in enumerate(county["departments"], 1):
-        code = f"D{k:03d}"
-        owners.append(_Owner(code, units[code][1], "department", d["sector"], d["weight"],
-                             tuple(children.get(code, ()))))
-    for k, _ in enumerate(county["townships"], 1):
-        code = f"T{k:02d}"
-        owners.append(_Owner(code, units[code][1], "township", county["township_sector"],
-                             county["township_weight"], ()))
-    return owners
-
-
 def _plan(rng: random.Random, ctx: DefectContext, county: dict[str, Any], ref: dict[str, Any],
           units: dict[str, tuple[int, str]], year: int, n: int,
           exante_threshold: Decimal) -> tuple[list[Draft], list[PlantedDefect]]:
-    owners = _owners(county, units)
+    owners = project_owners(county, units)
     weights = [o.weight for o in owners]
     picks = list(owners) if n >= len(owners) else []
     picks += rng.choices(owners, weights=weights, k=n - len(picks))
@@ -252,7 +172,7 @@ def _plan(rng: random.Random, ctx: DefectContext, county: dict[str, Any], ref: d
     return drafts, planted
 
 
-def _draft(rng: random.Random, county: dict[str, Any], ref: dict[str, Any], owner: _Owner,
+def _draft(rng: random.Random, county: dict[str, Any], ref: dict[str, Any], owner: Owner,
            template: dict[str, Any], year: int, seq: int, used: set[str]) -> Draft:
     sector = ref["sectors"][owner.sector]
     if owner.budget_units and rng.random() < (0.8 if template["scope"] == "unit" else 0.3):
@@ -277,7 +197,7 @@ def _draft(rng: random.Random, county: dict[str, Any], ref: dict[str, Any], owne
     return d
 
 
-def _prefix(rng: random.Random, county: dict[str, Any], owner: _Owner, template: dict[str, Any],
+def _prefix(rng: random.Random, county: dict[str, Any], owner: Owner, template: dict[str, Any],
             implementing: str) -> str:
     scope = template["scope"]
     if scope == "unit":
@@ -346,7 +266,7 @@ def _write(s: Session, county: dict[str, Any], units: dict[str, tuple[int, str]]
            rng: random.Random, exante_threshold: Decimal) -> dict[str, int]:
     """Bulk-insert the drafts with ids assigned here; returns the counts for the report and audit."""
     previous = [d.previous for d in drafts if d.previous is not None]
-    project_id, table_id, version_id = _next_id(s, Project), _next_id(s, GoalTable), _next_id(s, GoalTableVersion)
+    project_id, table_id, version_id = next_id(s, Project), next_id(s, GoalTable), next_id(s, GoalTableVersion)
     ids: dict[int, int] = {}
     project_rows: list[dict[str, Any]] = []
     for d in previous + drafts:
@@ -367,10 +287,10 @@ def _write(s: Session, county: dict[str, Any], units: dict[str, tuple[int, str]]
         execution += _execution_rows(rng, county, d, ids[id(d)], vouchers)
         table_id += 1
         version_id += 1
-    exante = exante_rows(previous + drafts, ids, _next_id(s, ExAnteAssessment), exante_threshold)
-    round_id = _next_id(s, MonitoringRound)
+    exante = exante_rows(previous + drafts, ids, next_id(s, ExAnteAssessment), exante_threshold)
+    round_id = next_id(s, MonitoringRound)
     year = drafts[0].year if drafts else 0
-    entries, lines = monitoring_rows(drafts, ids, round_id, _next_id(s, MonitoringEntry), _next_id(s, MonitoringLine),
+    entries, lines = monitoring_rows(drafts, ids, round_id, next_id(s, MonitoringEntry), next_id(s, MonitoringLine),
                                      year)
     evaluations = evaluation_rows(s, drafts, ids, units, execution)
     s.execute(insert(MonitoringRound), [{"id": round_id, "year": year, "name": f"1-{ROUND_MONTH}月",
