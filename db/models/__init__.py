@@ -21,13 +21,23 @@ from db.models.monitoring import (
 )
 from db.models.org import FiscalYear, Unit, User
 from db.models.projects import ExecutionRecord, GoalTable, GoalTableVersion, Indicator, Project
+from db.models.results import (
+    AuditFinding,
+    BudgetOverride,
+    RectificationItem,
+    RectificationNotice,
+    ResultPolicy,
+    TownshipFiscal,
+)
 from db.models.review import GoalReview, LibraryEntry
 from db.models.system import AuditEntry, ExchangeLedgerEntry, Installation, Setting, UnitKey
 
 __all__ = [
     "Agency",
     "AuditEntry",
+    "AuditFinding",
     "Base",
+    "BudgetOverride",
     "CorrectiveAction",
     "Evaluation",
     "EvaluationLine",
@@ -51,7 +61,11 @@ __all__ = [
     "MonitoringRound",
     "PanelMember",
     "Project",
+    "RectificationItem",
+    "RectificationNotice",
+    "ResultPolicy",
     "Setting",
+    "TownshipFiscal",
     "Unit",
     "UnitKey",
     "User",
