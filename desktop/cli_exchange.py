@@ -1,6 +1,8 @@
-"""`perfbudget exchange export|import`: the goal-table exchange package (绩效目标表, unit → bureau) from the
-command line, and `exchange enrol-export|enrol`: the enrolment package (登记包) that sets up a unit installation; `import --dry-run --json` prints the preview with every problem located and exits non-zero when
-the package is refused or has problems. A real import backs the database up first."""
+"""`perfbudget exchange template|export|import`: the exchange packages of every kind (绩效目标表, 监控表, 自评表)
+from the command line, and `exchange enrol-export|enrol`: the enrolment package (登记包) that sets up a unit
+installation. `import` detects the kind from the package; `--dry-run --json` prints the preview with every
+problem located and exits non-zero when the package is refused or has problems; `--problems-out F` writes the
+problem list as a workbook for the unit. A real import backs the database up first."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from typing import Any
 
 from core.errors import USER_ERRORS
 from core.paths import default_database
-from core.services import exchange_enrolment, exchange_goals, maintenance
+from core.services import exchange_enrolment, exchange_kinds, exchange_problems, maintenance
+from core.services.exchange_package import STATUSES, PackagePreview
 from core.services.runner import call
 from db.database import open_database
 from desktop.cli_review import cli_actor
@@ -21,46 +24,78 @@ DECISION_LABELS = {"new": "新交换包", "duplicate": "已导入过（不会重
                    "unsigned": "未签名（须确认）", "refused": "已拒绝"}
 
 
-def preview_json(preview: exchange_goals.GoalsPreview) -> dict[str, Any]:
+def preview_json(preview: PackagePreview) -> dict[str, Any]:
+    """The generic preview as JSON: decision, manifest, the rows by status, conflicts and every problem."""
     m = preview.manifest
     return {
+        "kind": preview.kind, "label": preview.label,
         "decision": preview.decision, "refusal": preview.refusal, "blocked": preview.blocked,
         "manifest": None if m is None else {"package_id": m.package_id, "kind": m.kind, "sender": m.sender,
-                                            "receiver": m.receiver, "year": m.year, "sequence": m.sequence},
-        "projects": {s: [p.code for p in preview.by_status(s)] for s in exchange_goals.STATUSES},
-        "conflicts": [{"project_code": p.code, "project_name": p.name, "sheet": "绩效目标表", "row": p.line,
-                       "reason": p.reason} for p in preview.by_status("conflicting")],
+                                            "receiver": m.receiver, "year": m.year, "sequence": m.sequence,
+                                            "signed": bool(m.signature)},
+        "projects": {s: [c.code for c in preview.by_status(s)] for s in STATUSES},
+        "conflicts": [{"project_code": c.code, "project_name": c.name, "sheet": c.sheet, "row": c.line,
+                       "reason": c.reason} for c in preview.by_status("conflicting")],
         "problems": [{"sheet": p.sheet, "row": p.row, "column": p.column, "header": p.header,
                       "message": p.message, "text": str(p)} for p in preview.problems],
     }
 
 
-def _print_preview(preview: exchange_goals.GoalsPreview) -> None:
-    print(f"交换包判定：{DECISION_LABELS.get(preview.decision, preview.decision)}"
+def _print_preview(preview: PackagePreview) -> None:
+    kind = f"（{preview.label}）" if preview.label else ""
+    print(f"交换包判定{kind}：{DECISION_LABELS.get(preview.decision, preview.decision)}"
           + (f"。{preview.refusal}" if preview.refusal else ""))
-    for status in exchange_goals.STATUSES:
-        print(f"  {STATUS_LABELS[status]}：{len(preview.by_status(status))} 张")
-    for p in preview.by_status("conflicting"):
-        print(f"  冲突 {p.code} {p.name}：{p.reason}")
+    for status in STATUSES:
+        print(f"  {STATUS_LABELS[status]}：{len(preview.by_status(status))} 个项目")
+    for c in preview.by_status("conflicting"):
+        print(f"  冲突 {c.code} {c.name}：{c.reason}")
     for problem in preview.problems:
         print(f"  问题：{problem}")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    actor = cli_actor()
+    label = exchange_kinds.entry(args.kind).kind.label
     with open_database(args.db or default_database()) as db:
-        path = call(db, exchange_goals.export_goals, cli_actor(), args.year, Path(args.out), args.unit)
-    print(f"已导出绩效目标表交换包：{path}")
+        if args.all_units:
+            if not args.out_dir:
+                print("错误：--all-units 需要 --out-dir 目录。")
+                return 2
+            paths = call(db, exchange_kinds.export_all_units, actor, args.kind, args.year, Path(args.out_dir),
+                         args.round)
+            print(f"已为 {len(paths)} 个单位导出{label}交换包到：{args.out_dir}")
+            return 0
+        if not args.out:
+            print("错误：请用 --out 指定交换包文件（或用 --all-units --out-dir 为全部单位导出）。")
+            return 2
+        path = call(db, exchange_kinds.export_kind, actor, args.kind, args.year, Path(args.out), args.unit,
+                    args.round)
+    print(f"已导出{label}交换包：{path}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    label = exchange_kinds.entry(args.kind).kind.label
+    with open_database(args.db or default_database()) as db:
+        path = call(db, exchange_kinds.template_kind, cli_actor(), args.kind, args.year, Path(args.out), args.unit,
+                    args.round)
+    print(f"已导出单位“{args.unit}”的{label}空白模板：{path}")
+    print("单位填好后交回，导入时须经审核人确认（--confirm-unsigned），并标记为“未签名”。")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     actor = cli_actor()
     with open_database(args.db or default_database()) as db:
-        preview = call(db, exchange_goals.preview_goals, actor, Path(args.file))
+        preview = call(db, exchange_kinds.preview_any, actor, Path(args.file))
         if args.json:
             print(json.dumps(preview_json(preview), ensure_ascii=False, indent=1))
         else:
             _print_preview(preview)
+        if args.problems_out:
+            written = exchange_problems.write_problems(preview, Path(args.problems_out), Path(args.file).name)
+            if not args.json:
+                print(f"问题清单已写入：{written}")
         if preview.blocked:
             return 1
         if args.dry_run or preview.decision == "duplicate":
@@ -71,8 +106,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         if db.path is not None:
             backup = maintenance.backup_database(db, actor)
             print(f"导入前已备份数据库：{backup}")
-        done = call(db, exchange_goals.apply_goals, actor, Path(args.file), args.confirm_unsigned)
-    print(f"已导入：写入 {len(done.written)} 张绩效目标表，冲突未导入 {len(done.preview.by_status('conflicting'))} 张。")
+        done = call(db, exchange_kinds.apply_any, actor, Path(args.file), args.confirm_unsigned)
+    print(f"已导入{done.preview.label}：写入 {len(done.written)} 个项目，"
+          f"冲突未导入 {len(done.preview.by_status('conflicting'))} 个。")
     return 0
 
 
@@ -106,24 +142,40 @@ def _guarded(handler: Any) -> Any:
 
 
 def register(subparsers: Any) -> None:
-    """Add `exchange export --db PATH --year Y --out FILE [--unit CODE]` and
-    `exchange import --db PATH FILE [--dry-run] [--json] [--confirm-unsigned]`,
-    `exchange enrol-export --db PATH --unit CODE --out FILE` and `exchange enrol --db PATH FILE`."""
+    """Add `exchange template --kind K --unit CODE --year Y --out FILE [--round R]`,
+    `exchange export --kind K --year Y (--out FILE [--unit CODE] | --all-units --out-dir DIR) [--round R]`,
+    `exchange import FILE [--dry-run] [--json] [--confirm-unsigned] [--problems-out FILE]`,
+    `exchange enrol-export --unit CODE --out FILE` and `exchange enrol FILE`, each with `--db PATH`."""
     exchange = subparsers.add_parser("exchange", help="数据交换（Excel 交换包）")
     inner = exchange.add_subparsers(dest="exchange_command", required=True)
     db_help = "数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）"
-    p = inner.add_parser("export", help="导出绩效目标表交换包")
+    kinds = "、".join(f"{k}（{v}）" for k, v in exchange_kinds.LABELS.items())
+    p = inner.add_parser("template", help="财政局为单位导出空白模板（单位不用本程序也能填写）")
     p.add_argument("--db", default=None, help=db_help)
+    p.add_argument("--kind", required=True, choices=list(exchange_kinds.LABELS), help=f"交换包类型：{kinds}")
+    p.add_argument("--unit", required=True, help="单位编码")
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--out", required=True, help="交换包文件（.xlsx）")
+    p.add_argument("--out", required=True, help="模板文件（.xlsx）")
+    p.add_argument("--round", default=None, help="监控轮次名称，如 1-8月（监控表；默认最新一轮）")
+    p.set_defaults(func=_guarded(cmd_template))
+    p = inner.add_parser("export", help="导出交换包（单位端导出本单位的；财政局为指定单位或全部单位导出）")
+    p.add_argument("--db", default=None, help=db_help)
+    p.add_argument("--kind", default="goals", choices=list(exchange_kinds.LABELS),
+                   help=f"交换包类型（默认 goals）：{kinds}")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", default=None, help="交换包文件（.xlsx）")
     p.add_argument("--unit", default=None, help="单位编码（财政局导出时必填）")
+    p.add_argument("--all-units", action="store_true", help="财政局为全部部门和镇街各导出一个文件")
+    p.add_argument("--out-dir", default=None, help="--all-units 时存放交换包的目录")
+    p.add_argument("--round", default=None, help="监控轮次名称，如 1-8月（监控表；默认最新一轮）")
     p.set_defaults(func=_guarded(cmd_export))
-    p = inner.add_parser("import", help="导入绩效目标表交换包（先预览，再导入）")
+    p = inner.add_parser("import", help="导入交换包（自动识别类型；先预览，再导入）")
     p.add_argument("--db", default=None, help=db_help)
     p.add_argument("file", help="交换包文件（.xlsx）")
     p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
     p.add_argument("--json", action="store_true", help="以 JSON 输出预览")
     p.add_argument("--confirm-unsigned", action="store_true", help="审核人确认后导入未签名或被修改过的交换包")
+    p.add_argument("--problems-out", default=None, help="把问题清单写成工作簿（.xlsx），交单位修改")
     p.set_defaults(func=_guarded(cmd_import))
     p = inner.add_parser("enrol-export", help="财政局为单位导出登记包（含签名密钥，须当面交接）")
     p.add_argument("--db", default=None, help=db_help)

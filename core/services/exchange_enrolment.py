@@ -10,7 +10,6 @@ comes from the handover: the enrolment file is given to the unit's administrator
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -37,12 +36,13 @@ from core.rules.exchange_enrolment_sheets import (
     UNIT_SHEET,
     UNITS,
 )
-from core.rules.exchange_manifest import Manifest, sign, signature_ok
+from core.rules.exchange_manifest import signature_ok
 from core.rules.roles import Actor, Permission
+from core.services import exchange_package as xpk
 from core.services import exchange_profile as xp
 from core.services import settings as st
 from core.services.access import require
-from core.services.exchange_workbook import MANIFEST_TITLE, ReadPackage, read_package, stamp, write_package
+from core.services.exchange_workbook import MANIFEST_TITLE, ReadPackage, read_package
 from core.services.library_input import CleanEntry, LibraryEntryInput, validated
 from core.services.stats import current_year
 from db.models import ExchangeLedgerEntry, FiscalYear, LibraryEntry, Project, Setting, Unit, utcnow
@@ -121,17 +121,8 @@ def export_enrolment(uow: UnitOfWork, actor: Actor, unit_code: str, target: str 
                      "unit_name": unit.name, "year": year, "hub_name": hub_name, "key_hex": key_hex}]
     sheets = [(UNIT_SHEET, _unit_rows(units)), (REGISTRATION_SHEET, registration),
               (SETTINGS_SHEET, _setting_rows(s)), (LIBRARY_SHEET, _library_rows(s))]
-    manifest = Manifest(uuid.uuid4().hex, ENROLMENT_KIND, xp.HUB, unit.code, year, xp.next_sequence(s, unit.code))
-    manifest = sign(stamp(manifest, sheets), bytes.fromhex(key_hex))
-    path = write_package(target, sheets, manifest, ENROLMENT_INSTRUCTIONS)
-    s.add(ExchangeLedgerEntry(package_id=manifest.package_id, kind=ENROLMENT_KIND, direction="out", sender=xp.HUB,
-                              receiver=unit.code, year=year, sequence=manifest.sequence,
-                              content_hash=manifest.content_hash, signed=True, state="exported", note=path.name))
-    uow.audit(actor.username, "exchange.export", "exchange_ledger", manifest.package_id, None,
-              {"kind": ENROLMENT_KIND, "unit": unit.code, "sequence": manifest.sequence, "units": len(units),
-               "library": len(sheets[3][1])})
-    uow.commit()
-    return path
+    return xpk.send(uow, actor, ENROLMENT_KIND, unit.code, year, sheets, ENROLMENT_INSTRUCTIONS, target,
+                    {"unit": unit.code, "units": len(units), "library": len(sheets[3][1])})
 
 
 # --- checks ------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""数据交换 → 导入交换包: preview a package on the helper (decision, each project's status, every located problem),
-then apply it after an automatic backup, as `preview_file(path)` and `apply_current()`."""
+"""数据交换 → 导入交换包: preview a package of any kind on the helper (the kind detected from the workbook, the
+decision, each project's status, every located problem), export the problem list as a workbook for the unit,
+then apply it after an automatic backup, as `preview_file(path)`, `export_problems(path)` and `apply_current()`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPush
 from core.dto import Changes
 from core.errors import USER_ERRORS
 from core.rules.roles import Actor, Permission
-from core.services import exchange_goals, maintenance
+from core.services import exchange_kinds, exchange_problems, maintenance
+from core.services.exchange_package import PackageApplied, PackagePreview, RowChange
 from core.services.exchange_profile import HUB
 from core.services.exchange_workbook import Problem
 from db.database import Database
@@ -26,7 +28,7 @@ STATUS_LABELS = {"new": "新增", "changed": "有修改", "unchanged": "无变�
 DECISION_LABELS = {"new": "新交换包，可以导入", "duplicate": "该交换包已导入过，不会重复导入",
                    "edited": "签名后被修改过，须经审核人确认后作为“未签名”导入",
                    "unsigned": "未签名，须经审核人确认后作为“未签名”导入", "refused": "已拒绝"}
-APPLIED = Changes(frozenset({"goals", "exchange", "audit"}))
+BASE_AREAS = frozenset({"exchange", "audit"})
 
 
 def _party(name: str) -> str:
@@ -44,21 +46,23 @@ def backup_before_import(database: Database, actor: Actor) -> Path | None:
 class ImportPanel(QWidget):
     """The preview of one package and the 应用 button; `applied` is emitted after a successful import."""
 
-    applied = Signal(object)  # GoalsApplied
+    applied = Signal(object)  # PackageApplied
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.path: Path | None = None
-        self.preview: exchange_goals.GoalsPreview | None = None
+        self.preview: PackagePreview | None = None
+        self.shown: PackagePreview | None = None  # the last preview shown, kept after applying for its problems
         self.backup: Path | None = None
         self.file_label = QLabel("尚未选择交换包。", self)
         self.decision = QLabel("", self)
         self.decision.setWordWrap(True)
-        self.projects: RowTableModel[exchange_goals.ProjectChange] = RowTableModel([
-            Column("项目编码", lambda r: r.code), Column("项目名称", lambda r: r.name),
+        self.projects: RowTableModel[RowChange] = RowTableModel([
+            Column("编码", lambda r: r.code), Column("名称", lambda r: r.name),
             Column("状态", lambda r: STATUS_LABELS.get(r.status, r.status),
                    colour=lambda r: RED if r.status == "conflicting" else None),
+            Column("工作表", lambda r: r.sheet), Column("行", lambda r: r.line, align_right=True),
             Column("说明", lambda r: r.reason)])
         self.problems: RowTableModel[Problem] = RowTableModel([
             Column("工作表", lambda r: r.sheet), Column("行", lambda r: r.row, align_right=True),
@@ -69,6 +73,8 @@ class ImportPanel(QWidget):
         self.problem_title = QLabel("", self)
         self.confirm = QCheckBox("确认按“未签名”导入（已核对交换包内容）", self)
         self.confirm.toggled.connect(lambda _on: self._update_apply())
+        self.problems_button = QPushButton("导出问题清单(&P)…", self)
+        self.problems_button.clicked.connect(self.choose_problems_file)
         self.apply_button = QPushButton("应用(&A)", self)
         self.apply_button.clicked.connect(self.apply_current)
         self.result = QLabel("", self)
@@ -76,6 +82,7 @@ class ImportPanel(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.confirm)
         bar.addStretch(1)
+        bar.addWidget(self.problems_button)
         bar.addWidget(self.apply_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -100,12 +107,13 @@ class ImportPanel(QWidget):
         self.result.setText("")
         self._show(None)
         self.decision.setText("正在检查交换包…")
-        self.ctx.runner.submit(exchange_goals.preview_goals, self.ctx.actor, self.path, on_done=self._show,
+        self.ctx.runner.submit(exchange_kinds.preview_any, self.ctx.actor, self.path, on_done=self._show,
                                on_error=self._failed)
 
-    def _show(self, preview: exchange_goals.GoalsPreview | None) -> None:
-        self.preview = preview
-        self.projects.set_rows(preview.projects if preview else [])
+    def _show(self, preview: PackagePreview | None) -> None:
+        self.preview = self.shown = preview
+        self.problems_button.setEnabled(preview is not None and (preview.blocked or bool(preview.by_status("conflicting"))))
+        self.projects.set_rows(preview.changes if preview else [])
         self.problems.set_rows(preview.problems if preview else [])
         self.confirm.setChecked(False)
         self.confirm.setVisible(preview is not None and preview.decision in ("edited", "unsigned"))
@@ -120,14 +128,15 @@ class ImportPanel(QWidget):
         self._update_apply()
 
     @staticmethod
-    def _decision_text(preview: exchange_goals.GoalsPreview) -> str:
-        text = f"判定：{DECISION_LABELS.get(preview.decision, preview.decision)}"
+    def _decision_text(preview: PackagePreview) -> str:
+        kind = f"{preview.label}交换包，" if preview.label else ""
+        text = f"{kind}判定：{DECISION_LABELS.get(preview.decision, preview.decision)}"
         if preview.refusal:
             text += f"。{preview.refusal}"
         m = preview.manifest
         if m is not None:
             text += f"\n发送方 {_party(m.sender)} → 接收方 {_party(m.receiver)}，{m.year} 年度，序号 {m.sequence}。"
-        counts = "，".join(f"{label} {len(preview.by_status(s))} 张" for s, label in STATUS_LABELS.items())
+        counts = "，".join(f"{label} {len(preview.by_status(s))} 个" for s, label in STATUS_LABELS.items())
         return f"{text}\n{counts}。"
 
     def can_apply(self) -> bool:
@@ -151,20 +160,40 @@ class ImportPanel(QWidget):
     def _backed_up(self, backup: Path | None) -> None:
         self.backup = backup
         self.result.setText("正在导入…")
-        self.ctx.runner.submit(exchange_goals.apply_goals, self.ctx.actor, self.path, self.confirm.isChecked(),
+        self.ctx.runner.submit(exchange_kinds.apply_any, self.ctx.actor, self.path, self.confirm.isChecked(),
                                on_done=self._applied, on_error=self._failed)
 
-    def _applied(self, done: exchange_goals.GoalsApplied) -> None:
+    def _applied(self, done: PackageApplied) -> None:
         saved = f"导入前已备份数据库：{self.backup}" if self.backup else "未自动备份（当前用户无备份权限或数据库不是本地文件）"
         self.preview = None  # applied: the rows stay for reference, applying again is not offered
         self.confirm.setVisible(False)
         self._update_apply()
         self.decision.setStyleSheet("")
         self.decision.setText("已导入，交换包已记入交换台账（下表为导入前的预览）。")
-        self.result.setText(f"已导入：写入 {len(done.written)} 张绩效目标表，"
-                            f"冲突未导入 {len(done.preview.by_status('conflicting'))} 张。{saved}。")
-        self.ctx.hub.announce(APPLIED)
+        self.result.setText(f"已导入{done.preview.label}：写入 {len(done.written)} 个项目，"
+                            f"冲突未导入 {len(done.preview.by_status('conflicting'))} 个。{saved}。")
+        areas = exchange_kinds.entry(done.preview.kind).kind.areas if done.preview.kind in exchange_kinds.ENTRIES \
+            else frozenset()
+        self.ctx.hub.announce(Changes(BASE_AREAS | areas))
         self.applied.emit(done)
+
+    def choose_problems_file(self) -> None:
+        name = f"问题清单-{self.path.stem}.xlsx" if self.path else "问题清单.xlsx"
+        folder = self.path.parent if self.path else Path.home()
+        self.problems_dialog = QFileDialog(self, "导出问题清单", str(folder / name), FILE_FILTER)
+        self.problems_dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        self.problems_dialog.setDefaultSuffix("xlsx")
+        self.problems_dialog.fileSelected.connect(lambda target: self.export_problems(Path(target)))
+        self.problems_dialog.open()
+
+    def export_problems(self, target: Path) -> None:
+        """Write the shown preview's problems (refusal and conflicts too) as a workbook for the unit."""
+        if self.shown is None:
+            return
+        source = self.path.name if self.path else ""
+        self.ctx.runner.submit(exchange_problems.problems_workbook, self.ctx.actor, self.shown, target, source,
+                               on_done=lambda path: self.result.setText(f"问题清单已导出：{path}"),
+                               on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         if self.preview is None:

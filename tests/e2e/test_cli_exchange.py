@@ -94,3 +94,44 @@ def test_enrol_export_then_enrol_a_fresh_installation(tmp_path: Path) -> None:
         assert xp.profile(uow.session) == xp.Profile("spoke", UNIT)
     refused = perfbudget("exchange", "enrol", "--db", str(hub), str(package))
     assert refused.returncode == 2 and "其他单位" in refused.stdout
+
+
+def test_monitoring_from_the_spoke_and_a_template_with_its_problem_list(county: tuple[Path, Path],
+                                                                        tmp_path: Path) -> None:
+    hub, spoke = county
+    package = tmp_path / "监控表.xlsx"
+    made = perfbudget("exchange", "export", "--db", str(spoke), "--kind", "monitoring", "--year", "2024",
+                      "--out", str(package))
+    assert made.returncode == 0 and "监控表交换包" in made.stdout, made.stdout + made.stderr
+    code, data = _dry_run(hub, package)
+    assert code == 0 and (data["kind"], data["label"], data["decision"]) == ("monitoring", "监控表", "new")
+    done = perfbudget("exchange", "import", "--db", str(hub), str(package))
+    assert done.returncode == 0 and "已导入监控表" in done.stdout, done.stdout + done.stderr
+    template = tmp_path / "模板.xlsx"
+    made = perfbudget("exchange", "template", "--db", str(hub), "--kind", "self_evaluation", "--unit", UNIT,
+                      "--year", "2024", "--out", str(template))
+    assert made.returncode == 0 and template.exists(), made.stdout + made.stderr
+    wb = openpyxl.load_workbook(template)
+    ws = wb["自评表"]
+    ws.append(["", None, None, "不存在的项目"])
+    wb.save(template)
+    problems = tmp_path / "问题清单.xlsx"
+    done = perfbudget("exchange", "import", "--db", str(hub), str(template), "--dry-run", "--json",
+                      "--problems-out", str(problems))
+    data = json.loads(done.stdout)
+    assert done.returncode == 1 and data["decision"] == "unsigned" and data["blocked"]
+    assert [(p["sheet"], p["header"]) for p in data["problems"]] == [("自评表", "项目编码")]
+    rows = list(openpyxl.load_workbook(problems)["问题清单"].iter_rows(values_only=True))
+    assert rows[3][1:5] == ("自评表", ws.max_row, "D", "项目编码")
+
+
+def test_all_units_export_needs_a_folder_and_writes_one_file_per_unit(county: tuple[Path, Path],
+                                                                      tmp_path: Path) -> None:
+    hub, _spoke = county
+    missing = perfbudget("exchange", "export", "--db", str(hub), "--kind", "goals", "--year", "2024", "--all-units")
+    assert missing.returncode == 2 and "--out-dir" in missing.stdout
+    done = perfbudget("exchange", "export", "--db", str(hub), "--kind", "goals", "--year", "2024", "--all-units",
+                      "--out-dir", str(tmp_path / "全部"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    files = list((tmp_path / "全部").glob("2024年绩效目标表-*.xlsx"))
+    assert files and f"已为 {len(files)} 个单位" in done.stdout

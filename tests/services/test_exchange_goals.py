@@ -138,7 +138,7 @@ def test_a_spoke_imports_the_bureaus_template_for_its_unit(pair: Pair, tmp_path:
     template = call(pair.hub, xg.export_goals, pair.hub_admin, 2024, tmp_path / "template.xlsx", pair.unit)
     preview = call(pair.spoke, xg.preview_goals, pair.spoke_admin, template)
     assert preview.decision == "new" and not preview.problems
-    assert preview.projects and {c.status for c in preview.projects} == {"unchanged"}
+    assert preview.changes and {c.status for c in preview.changes} == {"unchanged"}
     hub_self = call(pair.hub, xg.preview_goals, pair.hub_admin, template)
     assert hub_self.decision == "refused"
 

@@ -1,5 +1,6 @@
 """The 数据交换 page driven with pytest-qt on a demo hub and a spoke enrolled with the hub's key: export from the
-page, a hub package refused on the hub, a spoke package previewed and applied into the ledger, a bad cell located."""
+page, a hub package refused on the hub, a spoke package previewed and applied into the ledger, a bad cell located,
+a monitoring template detected with its problem list exported, and 全部单位 exported with progress."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from PySide6.QtCore import QModelIndex
 from sqlalchemy import select
 
 from core.rules.roles import Actor
-from core.services import auth, demo, goals
+from core.services import auth, demo, exchange_kinds, goals
 from core.services import exchange_goals as xg
 from core.services import exchange_profile as xp
 from core.services.runner import call
@@ -20,6 +21,7 @@ from db.database import Database, open_database
 from db.models import GoalTable, Project, Unit
 from desktop.context import AppContext
 from desktop.pages.exchange import ExchangePage
+from desktop.pages.exchange_export import ALL_UNITS
 from desktop.pages.exchange_import import RED
 from desktop.table_model import RowTableModel
 from desktop.tasks import TaskRunner
@@ -98,8 +100,8 @@ def test_a_spoke_package_is_previewed_applied_and_recorded(qtbot, page: Exchange
     assert importer.apply_button.isEnabled() and not importer.confirm.isVisible()
     page.grab().save(str(tmp_path / "exchange-preview.png"))
     importer.apply_current()
-    qtbot.waitUntil(lambda: "已导入：" in importer.result.text(), timeout=20_000)
-    assert "写入 1 张" in importer.result.text() and "导入前已备份数据库" in importer.result.text()
+    qtbot.waitUntil(lambda: "已导入绩效目标表：" in importer.result.text(), timeout=20_000)
+    assert "写入 1 个项目" in importer.result.text() and "导入前已备份数据库" in importer.result.text()
     assert not importer.apply_button.isEnabled() and importer.projects.rowCount() == len(statuses)
     with db.unit_of_work() as uow:
         project_id = uow.session.scalar(select(Project.id).where(Project.code == draft, Project.year == 2024))
@@ -132,3 +134,39 @@ def test_a_bad_cell_is_located_and_blocks_applying(qtbot, page: ExchangePage, db
     importer.apply_current()
     assert "正在" not in importer.result.text()
     page.grab().save(str(tmp_path / "exchange-problems.png"))
+
+
+def test_a_monitoring_template_is_detected_previewed_and_its_problems_exported(  # type: ignore[no-untyped-def]
+        qtbot, page: ExchangePage, db: Database, admin_actor: Actor, hub, tmp_path: Path) -> None:
+    unit, _draft = hub
+    template = call(db, exchange_kinds.template_kind, admin_actor, "monitoring", 2024, tmp_path / "监控表.xlsx", unit)
+    wb = openpyxl.load_workbook(template)
+    ws = wb["监控表"]
+    headers = [c.value for c in ws[1]]
+    ws.cell(2, headers.index("年度预算调整（万元）") + 1).value = "很多"
+    wb.save(template)
+    importer = page.importer
+    importer.preview_file(template)
+    qtbot.waitUntil(lambda: importer.preview is not None)
+    assert importer.preview.kind == "monitoring" and "监控表交换包" in importer.decision.text()
+    assert _texts(importer.problems, 0) == ["监控表"] and importer.problems_button.isEnabled()
+    assert not importer.apply_button.isEnabled()
+    importer.export_problems(tmp_path / "问题清单.xlsx")
+    qtbot.waitUntil(lambda: "问题清单已导出" in importer.result.text())
+    rows = list(openpyxl.load_workbook(tmp_path / "问题清单.xlsx")["问题清单"].iter_rows(values_only=True))
+    assert rows[3][1:5] == ("监控表", 2, "H", "年度预算调整（万元）")
+
+
+def test_all_units_are_exported_with_progress_into_a_folder(qtbot, page: ExchangePage, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    exporter = page.exporter
+    exporter.kind_box.setCurrentIndex(exporter.kind_box.findData("self_evaluation"))
+    exporter.unit_box.setCurrentIndex(exporter.unit_box.findData(ALL_UNITS))
+    steps: list[int] = []
+    page.ctx.runner.progressed.connect(lambda done, _total, _text: steps.append(done))
+    exporter.export_all_to(tmp_path / "全部单位")
+    qtbot.waitUntil(lambda: "个单位导出自评表交换包" in exporter.message.text(), timeout=60_000)
+    files = sorted((tmp_path / "全部单位").glob("*.xlsx"))
+    assert files and all(f.name.startswith("2024年自评表-") for f in files)
+    assert f"已为 {len(files)} 个单位" in exporter.message.text() and steps and steps[-1] == len(files)
+    assert exporter.export_button.isEnabled() and not exporter.bar.isVisible()
+    qtbot.waitUntil(lambda: _texts(page.ledger, 1).count("自评表") == len(files))
