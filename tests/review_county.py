@@ -15,7 +15,7 @@ from core.rules.roles import Actor, Role
 from core.services import admin, demo, review
 from core.services.runner import call
 from db.database import Database
-from db.models import GoalTable, Project, Unit
+from db.models import GoalReview, GoalTable, Project, Unit
 
 YEAR = 2024
 REVIEWER = Actor("rev1", "审核员甲", Role.REVIEWER)
@@ -31,6 +31,7 @@ class County:
     moved_project_id: int  # the department's project now filed under its budget unit
     decided: dict[int, str]  # project id → grade given
     undecided_project_id: int  # a submitted table of another department, never decided
+    earlier_decisions: int  # the demo's own decided reviews of the year, numbered before the test's
 
 
 def decide(db: Database, project_id: int, grade: str, opinion: str | None = None) -> None:
@@ -70,10 +71,13 @@ def build_county(db: Database, admin_actor: Actor) -> County:
         # No service moves a project between units; the test data does it directly.
         uow.session.execute(update(Project).where(Project.id == mine[-1]).values(unit_id=unit_id))
         uow.commit()
+    with db.unit_of_work() as uow:
+        earlier = uow.session.scalar(select(func.count()).select_from(GoalReview).join(GoalTable).join(Project)
+                                     .where(Project.year == YEAR, GoalReview.status == "final"))
     decided = {}
     for n, pid in enumerate(mine):
         grade = GRADES[n % len(GRADES)]
         decide(db, pid, grade, TRICKY_OPINION if n == 0 else None)
         decided[pid] = grade
     assert other is not None
-    return County(dept_id, dept_name, unit_id, mine[-1], decided, other)
+    return County(dept_id, dept_name, unit_id, mine[-1], decided, other, earlier or 0)

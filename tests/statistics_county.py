@@ -38,18 +38,20 @@ def _review(table_id: int, version: int, status: str, grade: str | None, outcome
                       reviewed_by="admin", decided_at=AT if status == "final" else None)
 
 
-def _tables(s: Session, year: int) -> list[int]:
-    return list(s.scalars(select(GoalTable.id).join(Project, GoalTable.project_id == Project.id)
-                          .where(Project.year == year).order_by(GoalTable.id)))
+def _tables(s: Session, year: int, unreviewed: bool = True) -> list[int]:
+    stmt = select(GoalTable.id).join(Project, GoalTable.project_id == Project.id).where(Project.year == year)
+    if unreviewed:  # the demo decided the approved, returned and rejected tables
+        stmt = stmt.where(GoalTable.id.not_in(select(GoalReview.goal_table_id)))
+    return list(s.scalars(stmt.order_by(GoalTable.id)))
 
 
 def _extras(s: Session) -> None:
-    """Review outcomes (the demo has none), key monitoring, and monitoring, evaluations and rectification items in
+    """More review outcomes (a re-review, a draft), key monitoring, and monitoring, evaluations and rectification items in
     the previous year, so that every figure of both years has something to count."""
-    t, p = _tables(s, YEAR), _tables(s, PREVIOUS)
+    t, p = _tables(s, YEAR), _tables(s, PREVIOUS, unreviewed=False)
     s.add_all([_review(t[0], 1, "final", "fair", "returned"), _review(t[0], 2, "final", "excellent", "approved"),
                _review(t[1], 1, "final", "poor", "rejected"), _review(t[2], 1, "draft", "good", None),
-               _review(p[0], 1, "final", "good", "approved")])
+               _review(p[0], 2, "final", "good", "approved")])
     first = s.scalars(select(MonitoringEntry).order_by(MonitoringEntry.id)).first()
     assert first is not None
     first.key_monitoring = True

@@ -44,7 +44,7 @@ def test_project_letter_carries_the_decision(db: Database, county: County) -> No
     assert letter.department_name == county.department_name == letter.unit_name
     assert isinstance(letter.total_amount, Decimal) and isinstance(letter.fiscal_amount, Decimal)
     assert letter.fiscal_amount <= letter.total_amount and letter.year == YEAR and letter.version == 1
-    assert re.fullmatch(r"财绩审〔2024〕1号", letter.doc_number)  # the year's first decision
+    assert letter.doc_number == f"财绩审〔2024〕{county.earlier_decisions + 1}号"  # the test's first decision
     with db.unit_of_work() as uow:
         stored = uow.session.scalar(select(GoalReview).join(GoalTable, GoalTable.id == GoalReview.goal_table_id)
                                     .where(GoalTable.project_id == pid))
@@ -65,7 +65,7 @@ def test_letter_follows_the_newest_decided_version(db: Database, county: County)
     decide(db, pid, "excellent")
     latest = call(db, review_letters.project_letter, REVIEWER, pid)
     assert (latest.version, latest.grade_label, latest.outcome_label) == (2, "优", "审核通过")
-    assert latest.passed_as_is and latest.doc_number == f"财绩审〔{YEAR}〕{len(county.decided) + 1}号"
+    assert latest.passed_as_is and latest.doc_number == f"财绩审〔{YEAR}〕{county.earlier_decisions + len(county.decided) + 1}号"
 
 
 def test_without_a_decision_there_is_no_letter(db: Database, county: County) -> None:
@@ -81,7 +81,7 @@ def test_without_a_decision_there_is_no_letter(db: Database, county: County) -> 
     with pytest.raises(NotFound, match="还没有作出审核结论"):
         call(db, review_letters.department_letters, REVIEWER, YEAR, other_dept)
     with pytest.raises(NotFound, match="还没有作出审核结论"):
-        call(db, review_letters.department_letters, REVIEWER, YEAR - 1, county.department_id)
+        call(db, review_letters.department_letters, REVIEWER, YEAR + 1, county.department_id)  # a year without decisions
     with pytest.raises(NotFound, match="不存在"):
         call(db, review_letters.project_letter, REVIEWER, 999_999)
 
