@@ -147,7 +147,7 @@ def _grid(header: Sequence[str], rows: Sequence[Sequence[Any]], totals: Sequence
     data = [[Paragraph(escape(h), s.centre) for h in header]]
     data += [[cell(v, i) for i, v in enumerate(row)] for row in [*rows, totals]]
     total = sum(shares)
-    table = Table(data, colWidths=[WIDTH * w / total for w in shares], repeatRows=1, splitByRow=1, splitInRow=1)
+    table = Table(data, colWidths=[WIDTH * w / total for w in shares], repeatRows=1, splitByRow=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), s.font), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
