@@ -7,16 +7,18 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from core.errors import USER_ERRORS
 from core.paths import default_database
+from core.reports.statistics_report import figure_text
 from core.rules.roles import Actor, Role
-from core.services import admin, auth, maintenance, stats
+from core.services import admin, auth, maintenance, stats, year_statistics
 from core.services.runner import call
 from core.version import APP_NAME, __version__
 from db.database import Database, open_database
-from desktop import cli_evaluation, cli_exchange, cli_monitor, cli_review
+from desktop import cli_evaluation, cli_exchange, cli_monitor, cli_rectification, cli_results, cli_review
 
 CLI_ACTOR = Actor(f"cli:{getpass.getuser()}", "命令行", Role.ADMIN)
 
@@ -56,12 +58,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
+    except ValueError:
+        raise SystemExit(f"--as-of 应写成 YYYY-MM-DD（如 2025-03-31），收到“{args.as_of}”。") from None
     with _open(args) as db:
         year = args.year or call(db, stats.current_year)
         if year is None:
             raise SystemExit("数据库中还没有任何年度数据。可先运行 perfbudget demo 生成演示县。")
         figures = call(db, stats.year_figures, CLI_ACTOR, year)
+        comparison = call(db, year_statistics.year_statistics, CLI_ACTOR, year, as_of)
     data = stats.figures_as_json(figures)
+    data["statistics"] = year_statistics.statistics_as_json(comparison)
     if args.json:
         _print_json(data)
     else:
@@ -70,6 +78,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
               f"项目 {data['projects']}，资金 {data['funds_wan']} 万元，指标 {data['indicators']}")
         for status, n in data["goal_tables_by_status"].items():
             print(f"  绩效目标表 {status}：{n}")
+        print(f"年度统计（本年 / 上年 {year - 1}，整改逾期截至 {as_of.isoformat()}）：")
+        for row in year_statistics.figure_rows(comparison):
+            print(f"  {row.section} · {row.label}：{figure_text(row.kind, row.current)} / "
+                  f"{figure_text(row.kind, row.previous)}")
     return 0
 
 
@@ -183,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("--year", type=int)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--as-of", help="整改逾期的判断日期 YYYY-MM-DD（默认今天）")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("users", help="用户与角色")
@@ -223,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_monitor.register(sub)
     cli_evaluation.register(sub)
     cli_exchange.register(sub)
+    cli_rectification.register(sub)
+    cli_results.register(sub)
     return parser
 
 

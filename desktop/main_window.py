@@ -30,6 +30,8 @@ from desktop.pages.goals import GoalsPage
 from desktop.pages.home import HomePage
 from desktop.pages.library import LibraryPage
 from desktop.pages.monitoring import MonitoringPage
+from desktop.pages.reports_center import ReportsCenterPage
+from desktop.pages.results import ResultsPage
 from desktop.pages.review import ReviewPage
 
 
@@ -52,8 +54,10 @@ AREAS = (
          lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
     Area("monitoring", "运行监控", MonitoringPage),
     Area("evaluation", "绩效评价", EvaluationPage),
+    Area("results", "结果应用", ResultsPage),
     Area("exante", "事前评估", ExAntePage),
     Area("library", "指标库", LibraryPage),
+    Area("reports", "报表中心", ReportsCenterPage),
     Area("exchange", "数据交换", ExchangePage),
     Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
 )

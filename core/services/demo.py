@@ -37,8 +37,12 @@ from core.services.demo_build import (
 from core.services.demo_defects import DefectContext, Planner, PlantedDefect, plant
 from core.services.demo_evaluation import evaluation_rows
 from core.services.demo_exante import exante_rows
+from core.services.demo_fiscal import add_fiscal
 from core.services.demo_monitoring import ROUND_MONTH, monitoring_rows
 from core.services.demo_org import Owner, ensure_units, ensure_years, next_id, project_owners
+from core.services.demo_rectification import add_rectification
+from core.services.demo_results import add_results
+from core.services.demo_reviews import add_reviews
 from db.models import (
     ExAnteAssessment,
     ExecutionRecord,
@@ -108,6 +112,10 @@ def generate_demo(uow: UnitOfWork, actor: Actor, year: int = 2024, scale: float 
                             max(1, round(PROJECTS_AT_SCALE_1 * scale)), threshold)
     steps.report(2, 4, "写入项目、指标和执行数据")
     counts = _write(s, county, units, drafts, rng, threshold)
+    add_reviews(s, year, random.Random(seed + 6))
+    add_results(s, year, random.Random(seed + 7))
+    add_fiscal(s, year, random.Random(seed + 9))
+    add_rectification(s, year, random.Random(seed + 8))
     steps.report(3, 4, "记录审计日志并保存")
     summary = {"year": year, "seed": seed, "scale": str(scale), "units_created": created,
                "planted": len(planted), **counts}

@@ -10,6 +10,7 @@ from core.dto import Changes, YearFigures
 from core.labels import UNIT_KINDS
 from core.services import reports, stats
 from desktop.context import AppContext
+from desktop.pages.home_statistics import HomeStatistics
 from desktop.report_preview import ReportLauncher
 from desktop.table_model import Column, RowTableModel
 from desktop.widgets import FigureCard, SearchableTable
@@ -52,6 +53,8 @@ class HomePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(grid)
+        self.statistics = HomeStatistics(ctx, self)
+        layout.addWidget(self.statistics)
         layout.addLayout(tables, 1)
         ctx.hub.changes_applied.connect(self._on_changes)
         ctx.hub.year_changed.connect(lambda _year: self.reload())

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,25 @@ def test_stats_json_reports_the_demo_county(county: Path) -> None:
     assert data["goal_tables_by_status"]["已提交"] > data["goal_tables_by_status"]["已通过"] > 0
     assert data["indicators"] >= 6 * data["projects"]
     assert sum(map(float, data["funds_by_type_wan"].values())) == pytest.approx(float(data["funds_wan"]))
+
+
+def test_stats_grows_the_yearly_statistics_of_both_years(county: Path) -> None:
+    done = perfbudget("stats", "--db", str(county), "--year", "2024", "--as-of", "2025-03-31", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["units"]["departments"] == 73  # the earlier keys stay
+    st = data["statistics"]
+    assert (st["as_of"], st["scope"], st["current"]["year"], st["previous"]["year"]) == ("2025-03-31", None, 2024, 2023)
+    now = st["current"]
+    assert now["projects"] == data["projects"] and Decimal(now["funds"]) == Decimal(data["funds_wan"])
+    assert 0 < now["monitored_projects"] <= now["projects"] and Decimal(now["monitoring_coverage"]) > 0
+    assert Decimal(now["exante_cut"]) == Decimal(now["exante_requested"]) - Decimal(now["exante_supported"])
+    assert now["rectification_items"] == now["rectification_done"] + now["rectification_open"]
+    assert st["previous"]["projects"] > 0 and st["previous"]["monitored_projects"] == 0
+    text = perfbudget("stats", "--db", str(county), "--year", "2024", "--as-of", "2025-03-31")
+    assert "年度统计（本年 / 上年 2023" in text.stdout and "监控资金覆盖率" in text.stdout
+    bad = perfbudget("stats", "--db", str(county), "--as-of", "2025-13-01")
+    assert bad.returncode != 0 and "--as-of 应写成 YYYY-MM-DD" in bad.stderr
 
 
 def test_demo_refuses_a_second_run_for_the_same_year(county: Path) -> None:
