@@ -1,8 +1,8 @@
 """The exchange packages (issue 6, "Speed") against the floor of openpyxl read-only iteration of every cell of the
 same workbook(s), measured in the same run; scale 6.25 is about 5,000 projects.
 
-Goals: a package is per unit, so the county-size figure writes and reads ALL the county's goal tables (rows built
-as `exchange_goals.export_goals` builds them) through `write_package` / `read_package`; the largest unit's real
+Goals: a package is per unit, so the county-size figure writes and reads ALL the county's projects (项目信息) and
+goal tables (rows built as `exchange_goals.export_goals` builds them) through `write_package` / `read_package`; the largest unit's real
 package is timed end to end through `export_goals` and `preview_goals`.
 
 Monitoring round: the whole county's round as one workbook (`monitoring_rows` over every unit, written; read and
@@ -29,12 +29,7 @@ from sqlalchemy import select
 from bench.common import emit
 from core.rules.exchange_manifest import Manifest, sign
 from core.rules.exchange_monitoring_sheets import MONITORING_INSTRUCTIONS, MONITORING_KIND, MONITORING_SHEETS
-from core.rules.exchange_sheets import (
-    GOAL_INSTRUCTIONS,
-    GOAL_SHEETS,
-    GOALS_KIND,
-    INDICATOR_SHEET,
-)
+from core.rules.exchange_sheets import GOAL_INSTRUCTIONS, GOAL_SHEETS, GOALS_KIND, INDICATORS, TABLES
 from core.rules.roles import SYSTEM
 from core.services import demo, exchange_goals, exchange_kinds, exchange_monitoring, exchange_profile
 from core.services.exchange_profile import HUB
@@ -48,12 +43,12 @@ from db.uow import UnitOfWork
 def _export_county(uow: UnitOfWork, year: int, target: Path) -> tuple[int, int, float]:
     """Build, stamp, sign and write the whole county's package; (tables, indicators, seconds building rows)."""
     start = time.perf_counter()
-    tables, indicators = exchange_goals.goal_rows(uow.session, year)
+    sheets = exchange_goals.goal_sheets(uow.session, year)
     rows_s = time.perf_counter() - start
-    sheets = [(GOAL_SHEETS[0], tables), (INDICATOR_SHEET, indicators)]
     manifest = Manifest(uuid.uuid4().hex, GOALS_KIND, HUB, "COUNTY", year, 1)
     write_package(target, sheets, sign(stamp(manifest, sheets), secrets.token_bytes(32)), GOAL_INSTRUCTIONS)
-    return len(tables), len(indicators), rows_s
+    counts = {spec.kind: len(rows) for spec, rows in sheets}
+    return counts[TABLES], counts[INDICATORS], rows_s
 
 
 def _largest_unit(uow: UnitOfWork, year: int) -> str:

@@ -1,5 +1,5 @@
-"""`perfbudget exchange template|export|import`: the exchange packages of every kind (绩效目标表, 监控表, 自评表)
-from the command line, and `exchange enrol-export|enrol`: the enrolment package (登记包) that sets up a unit
+"""`perfbudget exchange template|export|import`: the exchange packages of every kind in the registry
+(core.services.exchange_kinds: 绩效目标表 with 项目信息, 监控表, 自评表, 结果反馈, 整改反馈) from the command line, and `exchange enrol-export|enrol`: the enrolment package (登记包) that sets up a unit
 installation. `import` detects the kind from the package; `--dry-run --json` prints the preview with every
 problem located and exits non-zero when the package is refused or has problems; `--problems-out F` writes the
 problem list as a workbook for the unit. A real import backs the database up first."""
@@ -46,7 +46,7 @@ def _print_preview(preview: PackagePreview) -> None:
     print(f"交换包判定{kind}：{DECISION_LABELS.get(preview.decision, preview.decision)}"
           + (f"。{preview.refusal}" if preview.refusal else ""))
     for status in STATUSES:
-        print(f"  {STATUS_LABELS[status]}：{len(preview.by_status(status))} 个项目")
+        print(f"  {STATUS_LABELS[status]}：{len(preview.by_status(status))} 项")
     for c in preview.by_status("conflicting"):
         print(f"  冲突 {c.code} {c.name}：{c.reason}")
     for problem in preview.problems:
@@ -107,8 +107,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             backup = maintenance.backup_database(db, actor)
             print(f"导入前已备份数据库：{backup}")
         done = call(db, exchange_kinds.apply_any, actor, Path(args.file), args.confirm_unsigned)
-    print(f"已导入{done.preview.label}：写入 {len(done.written)} 个项目，"
-          f"冲突未导入 {len(done.preview.by_status('conflicting'))} 个。")
+    unit = exchange_kinds.counting_word(done.preview.kind)
+    print(f"已导入{done.preview.label}：写入 {len(done.written)} {unit}，"
+          f"冲突未导入 {len(done.preview.by_status('conflicting'))} {unit}。")
     return 0
 
 
@@ -150,9 +151,11 @@ def register(subparsers: Any) -> None:
     inner = exchange.add_subparsers(dest="exchange_command", required=True)
     db_help = "数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）"
     kinds = "、".join(f"{k}（{v}）" for k, v in exchange_kinds.LABELS.items())
+    templates = [k for k, e in exchange_kinds.ENTRIES.items() if e.template is not None]
     p = inner.add_parser("template", help="财政局为单位导出空白模板（单位不用本程序也能填写）")
     p.add_argument("--db", default=None, help=db_help)
-    p.add_argument("--kind", required=True, choices=list(exchange_kinds.LABELS), help=f"交换包类型：{kinds}")
+    p.add_argument("--kind", required=True, choices=templates,
+                   help=f"模板类型：{'、'.join(f'{k}（{exchange_kinds.LABELS[k]}）' for k in templates)}")
     p.add_argument("--unit", required=True, help="单位编码")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", required=True, help="模板文件（.xlsx）")
@@ -161,7 +164,7 @@ def register(subparsers: Any) -> None:
     p = inner.add_parser("export", help="导出交换包（单位端导出本单位的；财政局为指定单位或全部单位导出）")
     p.add_argument("--db", default=None, help=db_help)
     p.add_argument("--kind", default="goals", choices=list(exchange_kinds.LABELS),
-                   help=f"交换包类型（默认 goals）：{kinds}")
+                   help=f"交换包类型（默认 goals）：{kinds}；results 只由财政局导出，rectification_feedback 只由单位端导出")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", default=None, help="交换包文件（.xlsx）")
     p.add_argument("--unit", default=None, help="单位编码（财政局导出时必填）")

@@ -9,10 +9,8 @@ comes from the handover: the enrolment file is given to the unit's administrator
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,6 @@ from core.rules.exchange_enrolment_sheets import (
     ENROLMENT_INSTRUCTIONS,
     ENROLMENT_KIND,
     ENROLMENT_SHEETS,
-    EXCLUDED_SETTING_PREFIX,
     KIND_BY_LABEL,
     LIBRARY,
     LIBRARY_SHEET,
@@ -42,14 +39,23 @@ from core.services import exchange_package as xpk
 from core.services import exchange_profile as xp
 from core.services import settings as st
 from core.services.access import require
+from core.services.exchange_projects import ensure_year
+from core.services.exchange_reference import (
+    library_rows,
+    read_entry,
+    read_setting,
+    setting_rows,
+    setting_text,
+    store_entry,
+)
 from core.services.exchange_workbook import MANIFEST_TITLE, ReadPackage, read_package
-from core.services.library_input import CleanEntry, LibraryEntryInput, validated
+from core.services.library_input import CleanEntry
 from core.services.stats import current_year
-from db.models import ExchangeLedgerEntry, FiscalYear, LibraryEntry, Project, Setting, Unit, utcnow
+from db.models import ExchangeLedgerEntry, Project, Setting, Unit, utcnow
 from db.uow import UnitOfWork
 
+LABEL = "登记包"
 MAX_SHOWN = 10
-_LIBRARY_NUMBERS = ("typical_min", "typical_max", "unit_cost_min_wan", "unit_cost_max_wan")
 
 
 @dataclass(frozen=True)
@@ -86,25 +92,6 @@ def _unit_rows(units: list[Unit]) -> list[dict[str, Any]]:
              "active": u.active} for u in units]
 
 
-def _setting_rows(s: Session) -> list[dict[str, Any]]:
-    rows = []
-    for key in st.definitions():
-        if key.startswith(EXCLUDED_SETTING_PREFIX):
-            continue
-        value = st.get(s, key)
-        text = json.dumps(str(value) if isinstance(value, Decimal) else value, ensure_ascii=False)
-        rows.append({"row_id": key, "version": 1, "deleted": False, "key": key, "value": text})
-    return rows
-
-
-def _library_rows(s: Session) -> list[dict[str, Any]]:
-    return [{"row_id": e.code, "version": 1, "deleted": False, "code": e.code, "sector": e.sector,
-             "level1": e.level1, "level2": e.level2, "name": e.name, "comparator": e.comparator,
-             "unit": e.unit_of_measure, **{k: getattr(e, k) for k in _LIBRARY_NUMBERS}, "scoring": e.scoring,
-             "note": e.note}
-            for e in s.scalars(select(LibraryEntry).where(LibraryEntry.active.is_(True)).order_by(LibraryEntry.code))]
-
-
 def export_enrolment(uow: UnitOfWork, actor: Actor, unit_code: str, target: str | Path) -> Path:
     """Write the unit's enrolment package, signed with the unit's key (issued now if it has none), and record it
     in the ledger as exported. The file carries the key: hand it over in person."""
@@ -120,7 +107,7 @@ def export_enrolment(uow: UnitOfWork, actor: Actor, unit_code: str, target: str 
     registration = [{"row_id": unit.code, "version": 1, "deleted": False, "unit_code": unit.code,
                      "unit_name": unit.name, "year": year, "hub_name": hub_name, "key_hex": key_hex}]
     sheets = [(UNIT_SHEET, _unit_rows(units)), (REGISTRATION_SHEET, registration),
-              (SETTINGS_SHEET, _setting_rows(s)), (LIBRARY_SHEET, _library_rows(s))]
+              (SETTINGS_SHEET, setting_rows(s)), (LIBRARY_SHEET, library_rows(s, retired=False))]
     return xpk.send(uow, actor, ENROLMENT_KIND, unit.code, year, sheets, ENROLMENT_INSTRUCTIONS, target,
                     {"unit": unit.code, "units": len(units), "library": len(sheets[3][1])})
 
@@ -201,14 +188,10 @@ def _units(s: Session, rows: list[dict[str, Any]], unit_code: str, problems: lis
 def _settings(s: Session, rows: list[dict[str, Any]], problems: list[str]) -> dict[str, Any]:
     known, values = st.definitions(), {}
     for r in rows:
-        key = r["key"]
-        if key not in known or key.startswith(EXCLUDED_SETTING_PREFIX):
-            problems.append(f"系统设置：未知或不允许导入的设置项“{key}”。")
-            continue
         try:
-            values[key] = st.coerce_value(key, json.loads(r["value"]))
-        except (ValueError, ValidationError) as exc:
-            problems.append(f"系统设置：设置项“{key}”的值“{r['value']}”无效：{exc}")
+            values[r["key"]] = read_setting(r["key"], r["value"])
+        except ValidationError as exc:
+            problems.append(f"系统设置：{exc}")
     if not problems:
         try:
             st.check_orders({k: values[k] if k in values else st.get(s, k) for k in known})
@@ -220,10 +203,8 @@ def _settings(s: Session, rows: list[dict[str, Any]], problems: list[str]) -> di
 def _library(rows: list[dict[str, Any]], problems: list[str]) -> dict[str, CleanEntry]:
     clean = {}
     for r in rows:
-        form = LibraryEntryInput(r["sector"], r["level1"], r["level2"], r["name"], r["comparator"], r["unit"],
-                                 *(r[k] for k in _LIBRARY_NUMBERS), r["scoring"] or "", r["note"])
         try:
-            clean[r["code"]] = validated(form)
+            clean[r["code"]] = read_entry(r)
         except ValidationError as exc:
             problems.append(f"指标库：指标“{r['code']}”：{exc}")
     return clean
@@ -248,31 +229,12 @@ def _write_units(s: Session, ordered: list[dict[str, Any]]) -> None:
 
 def _write_settings(s: Session, values: dict[str, Any]) -> None:
     for key, value in values.items():
-        text = json.dumps(str(value) if isinstance(value, Decimal) else value, ensure_ascii=False)
+        text = setting_text(value)
         row = s.get(Setting, key)
         if row is None:
             s.add(Setting(key=key, value_json=text))
         elif row.value_json != text:
             row.value_json, row.updated_at = text, utcnow()
-
-
-def _write_library(s: Session, actor: Actor, entries: dict[str, CleanEntry]) -> None:
-    for code, e in entries.items():
-        values = {"sector": e.sector, "level1": e.level1, "level2": e.level2, "name": e.name,
-                  "comparator": e.comparator, "unit_of_measure": e.unit, "typical_min": e.typical_min,
-                  "typical_max": e.typical_max, "unit_cost_min_wan": e.unit_cost_min_wan,
-                  "unit_cost_max_wan": e.unit_cost_max_wan, "scoring": e.scoring, "note": e.note, "active": True}
-        row = s.scalar(select(LibraryEntry).where(LibraryEntry.code == code))
-        if row is None:
-            s.add(LibraryEntry(code=code, created_by=actor.username, created_at=utcnow(), **values))
-        else:
-            for k, v in values.items():
-                setattr(row, k, v)
-
-
-def _write_year(s: Session, year: int) -> None:
-    if s.get(FiscalYear, year) is None:
-        s.add(FiscalYear(year=year, status="open", is_current=s.scalar(select(FiscalYear.year).limit(1)) is None))
 
 
 def enrol_from_package(uow: UnitOfWork, actor: Actor, path: str | Path) -> Enrolled:
@@ -308,9 +270,10 @@ def enrol_from_package(uow: UnitOfWork, actor: Actor, path: str | Path) -> Enrol
         raise _refuse(problems)
     _write_units(s, ordered)
     xp.install_spoke(s, unit_code, reg["key_hex"], reg["hub_name"])
-    _write_year(s, reg["year"])
+    ensure_year(s, reg["year"])
     _write_settings(s, settings)
-    _write_library(s, actor, library)
+    for code, entry in library.items():
+        store_entry(s, actor, code, entry)
     s.add(ExchangeLedgerEntry(package_id=manifest.package_id, kind=ENROLMENT_KIND, direction="in",
                               sender=manifest.sender, receiver=manifest.receiver, year=manifest.year,
                               sequence=manifest.sequence, content_hash=manifest.content_hash, signed=True,

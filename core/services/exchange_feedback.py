@@ -24,7 +24,6 @@ from core.rules.roles import Actor
 from core.services import exchange_package as xpk
 from core.services import exchange_profile as xp
 from core.services.exchange_package import PackageApplied, PackageKind, PackagePreview, RowChange
-from core.services.exchange_results import Registration
 from core.services.exchange_workbook import MANIFEST_TITLE, Problem, ReadPackage
 from core.services.rectification import apply_feedback, open_items
 from db.models import RectificationItem, Unit, utcnow
@@ -194,7 +193,3 @@ def apply_feedback_package(uow: UnitOfWork, actor: Actor, path: str | Path,
                            confirm_unsigned: bool = False) -> PackageApplied:
     """Apply the feedback package in one transaction (see `exchange_package.apply_package`)."""
     return xpk.apply_package(uow, actor, path, KIND, confirm_unsigned)
-
-
-REGISTRATION = Registration(FEEDBACK_KIND, LABEL, KIND, export_feedback, preview_feedback, apply_feedback_package,
-                            template=template_feedback)

@@ -1,7 +1,8 @@
 """The goal-table exchange package (kind "goals", unit → bureau, or the bureau's copy for a unit): export a unit's
-绩效目标表 as a signed workbook, a blank template for a clerk without the app, and the kind's analysis (each project
-new / changed / unchanged / conflicting, every problem located) and writing (through the goal-table rules) for
-the generic pipeline of core.services.exchange_package.
+项目信息 and 绩效目标表 as a signed workbook, a blank template for a clerk without the app, and the kind's analysis
+(each project new / changed / unchanged / conflicting, every problem located) and writing (through the goal-table
+rules) for the generic pipeline of core.services.exchange_package. The projects themselves travel bureau → unit
+(core.services.exchange_projects): a unit installation gets its projects from the bureau's goals package.
 
 Conflicting means "changed here since the last goals package from that unit was applied" (or not editable here,
 e.g. approved): such tables are listed and left alone, a person decides.
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from core.rules.exchange_results_sheets import format_moment, parse_moment
 from core.rules.exchange_sheets import (
     GOAL_INSTRUCTIONS,
     GOAL_SHEETS,
@@ -24,11 +26,12 @@ from core.rules.exchange_sheets import (
     GOALS_KIND,
     INDICATOR_SHEET,
     INDICATORS,
-    TABLES,
+    PROJECT_SHEET,
     TEXT_KEYS,
     indicator_row_id,
     table_row_id,
 )
+from core.rules.exchange_spec import SheetSpec
 from core.rules.goal_table import (
     ContentError,
     GoalContent,
@@ -40,13 +43,15 @@ from core.rules.goal_table import (
 from core.rules.notation import IndicatorValue
 from core.rules.roles import Actor
 from core.services import exchange_package as xpk
+from core.services import exchange_profile as xp
+from core.services import exchange_projects as xpj
 from core.services.access import require_unit
 from core.services.exchange_package import PackageApplied, PackageKind, PackagePreview, RowChange
 from core.services.exchange_workbook import Problem, ReadPackage
 
 # The goal-table service's own helpers write versions exactly as saving a draft does.
 from core.services.goals import new_version, version_content, version_of, write_indicators
-from db.models import GoalTable, GoalTableVersion, Project, Unit, utcnow
+from db.models import GoalTable, GoalTableVersion, Project, utcnow
 from db.uow import UnitOfWork
 
 LABEL = "绩效目标表"
@@ -73,7 +78,8 @@ def goal_rows(s: Session, year: int, unit_ids: list[int] | None = None,
         content = version_content(version_of(table, table.current_version))
         base = {"row_id": table_row_id(project.code), "version": table.current_version, "deleted": False}
         tables.append({**base, "project_code": project.code, "project_name": project.name,
-                       "status": status_label(table.status), **{k: getattr(content, k) for k in TEXT_KEYS}})
+                       "status": status_label(table.status), "updated_at": format_moment(table.updated_at),
+                       **{k: getattr(content, k) for k in TEXT_KEYS}})
         for n, row in enumerate(content.indicators, 1):
             value = IndicatorValue(row.comparator, row.target, row.target_text, row.unit_of_measure)
             indicators.append({"row_id": indicator_row_id(project.code, n), "version": table.current_version,
@@ -83,24 +89,31 @@ def goal_rows(s: Session, year: int, unit_ids: list[int] | None = None,
     return tables, indicators
 
 
+def goal_sheets(s: Session, year: int, unit_ids: list[int] | None = None,
+                blank: bool = False) -> list[tuple[SheetSpec, list[dict[str, Any]]]]:
+    """The package's sheets with their rows: the projects' basic data and the goal tables (see `goal_rows`)."""
+    tables, indicators = goal_rows(s, year, unit_ids, blank)
+    return [(PROJECT_SHEET, xpj.project_rows(s, year, unit_ids)), (GOAL_TABLE_SHEET, tables),
+            (INDICATOR_SHEET, indicators)]
+
+
 def export_goals(uow: UnitOfWork, actor: Actor, year: int, target: str | Path, unit_code: str | None = None) -> Path:
-    """Write the unit's goal tables of `year` as a signed package; on a spoke its own unit, on the hub the given
-    unit's (its current tables, for the unit). Records the package in the ledger as exported."""
+    """Write the unit's projects and goal tables of `year` as a signed package; on a spoke its own unit, on the hub
+    the given unit's (its projects and current tables, for the unit). Records the package in the ledger."""
     uow.write()
     unit, receiver = xpk.export_party(uow, actor, unit_code, LABEL)
-    tables, indicators = goal_rows(uow.session, year, xpk.unit_ids(uow.session, unit))
-    return xpk.send(uow, actor, GOALS_KIND, receiver, year, [(GOAL_TABLE_SHEET, tables), (INDICATOR_SHEET, indicators)],
-                    GOAL_INSTRUCTIONS, target, {"unit": unit.code, "tables": len(tables), "indicators": len(indicators)})
+    sheets = goal_sheets(uow.session, year, xpk.unit_ids(uow.session, unit))
+    return xpk.send(uow, actor, GOALS_KIND, receiver, year, sheets, GOAL_INSTRUCTIONS, target,
+                    {"unit": unit.code, **{spec.kind: len(rows) for spec, rows in sheets}})
 
 
 def template_goals(uow: UnitOfWork, actor: Actor, year: int, target: str | Path, unit_code: str) -> Path:
     """A blank 绩效目标表 template on the hub: every project of the unit, with its current table if it has one."""
     uow.write()
     unit, _receiver = xpk.export_party(uow, actor, unit_code, LABEL)
-    tables, indicators = goal_rows(uow.session, year, xpk.unit_ids(uow.session, unit), blank=True)
-    return xpk.send_template(uow, actor, GOALS_KIND, unit.code, year,
-                             [(GOAL_TABLE_SHEET, tables), (INDICATOR_SHEET, indicators)], GOAL_INSTRUCTIONS, target,
-                             {"tables": len(tables), "indicators": len(indicators)})
+    sheets = goal_sheets(uow.session, year, xpk.unit_ids(uow.session, unit), blank=True)
+    return xpk.send_template(uow, actor, GOALS_KIND, unit.code, year, sheets, GOAL_INSTRUCTIONS, target,
+                             {spec.kind: len(rows) for spec, rows in sheets})
 
 
 # --- analysis ----------------------------------------------------------------------------------------------
@@ -111,26 +124,16 @@ class _Parsed:
     line: int
     texts: dict[str, str | None]
     indicators: list[tuple[int, IndicatorRow]]
+    updated_at: str | None = None  # the sender's last change, as written (see `_moment`)
+    moment: datetime | None = None  # ... read, for a table the bureau sends a unit installation
 
 
 def parse_tables(read: ReadPackage, problems: list[Problem]) -> dict[str, _Parsed]:
     """Each project's goal content from the two sheets (rows with located problems are skipped), by code."""
+    tables, skipped = xpj.rows_by_project(read, GOAL_TABLE_SHEET, problems, "绩效目标表", table_row_id)
+    parsed = {code: _Parsed(line, {k: values[k] for k in TEXT_KEYS}, [], values["updated_at"])
+              for code, (line, values) in tables.items()}
     bad = {(p.sheet, p.row) for p in problems}
-    tables_spec, parsed, skipped = GOAL_TABLE_SHEET, {}, set()
-    for values, line in zip(read.sheets[TABLES].rows, read.sheets[TABLES].lines, strict=True):
-        code = values.get("project_code")
-        if (tables_spec.title, line) in bad:
-            skipped.add(code)  # already reported; its indicators are not reported again
-            continue
-        if values["deleted"]:
-            problems.append(xpk.located(tables_spec, line, "deleted", "绩效目标表不能通过交换包删除，请把“删除”改为“否”。"))
-        elif code in parsed:
-            problems.append(xpk.located(tables_spec, line, "project_code", f"项目编码“{code}”重复出现。"))
-        elif values["row_id"] and values["row_id"] != table_row_id(code):
-            problems.append(xpk.located(tables_spec, line, "project_code",
-                                        f"项目编码“{code}”与行标识“{values['row_id']}”不一致：请勿修改项目编码。"))
-        else:
-            parsed[code] = _Parsed(line, {k: values[k] for k in TEXT_KEYS}, [])
     for values, line in zip(read.sheets[INDICATORS].rows, read.sheets[INDICATORS].lines, strict=True):
         if (INDICATOR_SHEET.title, line) in bad or values["deleted"]:
             continue
@@ -139,7 +142,7 @@ def parse_tables(read: ReadPackage, problems: list[Problem]) -> dict[str, _Parse
             continue
         if code not in parsed:
             problems.append(xpk.located(INDICATOR_SHEET, line, "project_code",
-                                        f"项目编码“{code}”不在“{tables_spec.title}”工作表中。"))
+                                        f"项目编码“{code}”不在“{GOAL_TABLE_SHEET.title}”工作表中。"))
             continue
         v = values["value"]
         parsed[code].indicators.append((line, IndicatorRow(
@@ -155,12 +158,16 @@ def _content(item: _Parsed) -> GoalContent:
     return GoalContent(*(item.texts[k] for k in TEXT_KEYS), tuple(r for _, r in item.indicators))
 
 
-def _compare(s: Session, read: ReadPackage, parsed: dict[str, _Parsed], problems: list[Problem]) -> list[RowChange]:
+def _compare(s: Session, read: ReadPackage, parsed: dict[str, _Parsed], problems: list[Problem],
+             coming: dict[str, xpj.OwnedProject]) -> list[RowChange]:
+    """Each table's status; `coming` are the projects the package's 项目信息 creates here."""
     manifest = read.manifest
     if manifest is None:
         return []
-    owner = xpk.owner(manifest)
     baseline = xpk.baseline(s, manifest.sender, GOALS_KIND)
+    owned = {**coming, **xpj.projects_by_code(s, manifest.year, parsed)}
+    tables = {t.project_id: t for t in s.scalars(select(GoalTable).where(
+        GoalTable.project_id.in_([p.id for p in owned.values()])))}
     spec, changes = GOAL_TABLE_SHEET, []
     for code, item in parsed.items():
         content = _content(item)
@@ -173,28 +180,25 @@ def _compare(s: Session, read: ReadPackage, parsed: dict[str, _Parsed], problems
             problems.append(xpk.located(INDICATOR_SHEET if index else spec, line,
                                         column if index else "project_code", f"项目“{code}”：{exc}"))
             continue
-        found = s.execute(select(Project, Unit.code, Unit.parent_id).join(Unit, Unit.id == Project.unit_id)
-                          .where(Project.year == manifest.year, Project.code == code)).first()
-        if found is None:
-            problems.append(xpk.located(spec, item.line, "project_code", f"{manifest.year} 年度没有项目编码“{code}”。"))
+        found = owned.get(code)
+        problem = xpj.project_problem(spec, item.line, "project_code", code, found, manifest)
+        if problem is not None:
+            problems.append(problem)
             continue
-        project, unit_code, parent_id = found
-        parent_code = s.scalar(select(Unit.code).where(Unit.id == parent_id)) if parent_id else None
-        if owner not in (unit_code, parent_code):
-            problems.append(xpk.located(spec, item.line, "project_code",
-                                        f"项目“{code}”属于单位“{unit_code}”，不是本交换包单位“{owner}”的项目。"))
+        assert found is not None  # project_problem reports an unknown code
+        if manifest.sender == xp.HUB and not _moment(item, problems):
             continue
-        table = s.scalar(select(GoalTable).where(GoalTable.project_id == project.id))
+        table = tables.get(found.id)
         if table is None and content == _EMPTY:
             continue  # a template's row left blank: nothing to create
-        changes.append(_status(project, table, content, item.line, baseline))
+        changes.append(_status(code, found.name, table, content, item.line, baseline))
     return changes
 
 
-def _status(project: Project, table: GoalTable | None, content: GoalContent, line: int,
+def _status(code: str, name: str, table: GoalTable | None, content: GoalContent, line: int,
             baseline: datetime | None) -> RowChange:
     def change(status: str, reason: str = "") -> RowChange:
-        return RowChange(project.code, project.name, status, GOAL_TABLE_SHEET.title, line, reason)
+        return RowChange(code, name, status, GOAL_TABLE_SHEET.title, line, reason)
 
     if table is None:
         return change("new")
@@ -209,24 +213,49 @@ def _status(project: Project, table: GoalTable | None, content: GoalContent, lin
     return change("changed")
 
 
+def _moment(item: _Parsed, problems: list[Problem]) -> bool:
+    """Read the bureau's 更新时间 of a table it sends: written here, the table keeps the bureau's time, so that the
+    bureau's decisions of that time (results package) do not look older than the unit's last change. False with a
+    located problem when it is not a moment."""
+    if item.updated_at:
+        try:
+            item.moment = parse_moment(item.updated_at)
+        except ValueError as exc:
+            problems.append(xpk.located(GOAL_TABLE_SHEET, item.line, "updated_at", f"“更新时间”{exc}"))
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Plan:
+    projects: xpj.ProjectPlan
+    tables: dict[str, _Parsed]
+
+
 def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Problem]) -> tuple[list[RowChange],
-                                                                                             dict[str, _Parsed]]:
-    """The kind's analysis for the pipeline: each project's status, and the parsed contents to write."""
+                                                                                             _Plan]:
+    """The kind's analysis for the pipeline: the projects' basics (see core.services.exchange_projects) and each
+    goal table's status; the plan to write."""
+    project_changes, projects = xpj.analyse_projects(uow, read, problems)
     parsed = parse_tables(read, problems)
-    return _compare(uow.session, read, parsed, problems), parsed
+    return [*project_changes, *_compare(uow.session, read, parsed, problems, projects.coming)], _Plan(projects, parsed)
 
 
 # --- writing -----------------------------------------------------------------------------------------------
 
 
-def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, parsed: dict[str, _Parsed]) -> tuple[str, ...]:
-    """Write the new and changed tables as working versions, exactly as saving a draft does."""
+def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, plan: _Plan) -> tuple[str, ...]:
+    """Write the planned projects, then the new and changed tables as working versions, exactly as saving a draft
+    does; the project codes of the tables written (and "项目信息:code" for each project)."""
     s = uow.session
     assert preview.manifest is not None  # a package without a manifest is refused
-    codes = tuple(c.code for c in preview.changes if c.status in ("new", "changed"))
+    year = preview.manifest.year
+    projects = xpj.write_projects(uow, actor, year, plan.projects)
+    codes = tuple(c.code for c in preview.changes
+                  if c.sheet == GOAL_TABLE_SHEET.title and c.status in ("new", "changed"))
     for code in codes:
-        content = _content(parsed[code])
-        project = s.scalar(select(Project).where(Project.year == preview.manifest.year, Project.code == code))
+        content = _content(plan.tables[code])
+        project = s.scalar(select(Project).where(Project.year == year, Project.code == code))
         assert project is not None  # the preview checked every code
         require_unit(s, actor, project.unit_id)
         table = s.scalar(select(GoalTable).where(GoalTable.project_id == project.id))
@@ -242,13 +271,15 @@ def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, parsed: dict[s
             if current.submitted_at is not None:
                 current = new_version(uow, actor, table, "交换包导入")
         write_indicators(uow, current, content)
-        table.updated_at = utcnow()
+        table.updated_at = plan.tables[code].moment or utcnow()
         uow.audit(actor.username, "goal_table.exchange_import", "goal_table", table.id, None,
                   {"version": current.version, "indicators": len(content.indicators)})
-    return codes
+    return (*codes, *projects)
 
 
-KIND = PackageKind(GOALS_KIND, LABEL, GOAL_SHEETS, GOAL_INSTRUCTIONS, analyse, write, frozenset({"goals"}))
+# counted in rows ("条"): a package from the bureau writes projects as well as goal tables
+KIND = PackageKind(GOALS_KIND, LABEL, GOAL_SHEETS, GOAL_INSTRUCTIONS, analyse, write, frozenset({"goals", "projects"}),
+                   unit="条")
 
 
 def preview_goals(uow: UnitOfWork, actor: Actor, path: str | Path) -> PackagePreview:

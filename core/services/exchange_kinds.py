@@ -1,6 +1,7 @@
 """The package kinds this installation knows, and the use cases the GUI and the command line call for any of them:
 preview and apply a package whatever its kind (detected from the workbook, the manifest decides), export one
-unit's package or one per unit into a folder, and a blank template for a unit.
+unit's package or one per unit into a folder, and a blank template for a unit; which kinds a hub or a spoke
+offers, and the Chinese name of every kind the ledger records (the enrolment package too).
 
 A new kind is one entry in `ENTRIES` (see core.services.exchange_package for what a kind supplies).
 """
@@ -18,9 +19,17 @@ from sqlalchemy.orm import aliased
 
 from core.errors import ValidationError
 from core.progress import NoProgress, ProgressReporter
+from core.rules.exchange_enrolment_sheets import ENROLMENT_KIND
 from core.rules.exchange_manifest import content_hash
 from core.rules.roles import Actor, Permission
-from core.services import exchange_goals, exchange_monitoring, exchange_self_evaluation
+from core.services import (
+    exchange_enrolment,
+    exchange_feedback,
+    exchange_goals,
+    exchange_monitoring,
+    exchange_results,
+    exchange_self_evaluation,
+)
 from core.services import exchange_package as xpk
 from core.services.access import require
 from core.services.exchange_package import PackageApplied, PackageKind, PackagePreview
@@ -30,17 +39,34 @@ from db.models import Project, Unit
 from db.uow import UnitOfWork
 
 Exporter = Callable[..., Path]  # (uow, actor, year, target, unit_code[, round_name=...]) -> the file written
+Units = Callable[[UnitOfWork, Actor, int], list[tuple[str, str]]]  # (uow, actor, year) -> [(code, name)]
+BOTH = frozenset({"hub", "spoke"})
+
+
+def units_with_projects(uow: UnitOfWork, actor: Actor, year: int) -> list[tuple[str, str]]:
+    """(code, name) of the active departments and townships with projects of `year` (their own or their budget
+    units'): the units "全部单位" exports a package for."""
+    require(actor, Permission.MANAGE_UNITS)
+    child = aliased(Unit)
+    own = exists().where(Project.unit_id == Unit.id, Project.year == year)
+    below = exists().where(child.parent_id == Unit.id, Project.unit_id == child.id, Project.year == year)
+    rows = uow.session.execute(select(Unit.code, Unit.name).where(
+        Unit.active.is_(True), Unit.kind.in_(xpk.ALL_UNIT_KINDS), or_(own, below)).order_by(Unit.code))
+    return [(code, name) for code, name in rows]
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A kind with its export and template use cases (None where the kind has no template); `by_round` when they
-    take the monitoring round's name as `round_name`."""
+    """A kind with its use cases: `export` (on the installations named in `exporters`: "hub" exports a unit's
+    package for it, "spoke" its own for the bureau), `template` (a blank one the hub hands out; None where the kind
+    has none), `by_round` when they take the monitoring round's name as `round_name`, and `units` for "全部单位"."""
 
     kind: PackageKind
     export: Exporter
     template: Exporter | None = None
     by_round: bool = False
+    exporters: frozenset[str] = BOTH
+    units: Units = units_with_projects
 
 
 ENTRIES: dict[str, Entry] = {e.kind.kind: e for e in (
@@ -49,10 +75,26 @@ ENTRIES: dict[str, Entry] = {e.kind.kind: e for e in (
           by_round=True),
     Entry(exchange_self_evaluation.KIND, exchange_self_evaluation.export_self_evaluation,
           exchange_self_evaluation.template_self_evaluation),
+    Entry(exchange_results.KIND, exchange_results.export_results, exporters=frozenset({"hub"}),
+          units=exchange_results.units_with_results),
+    Entry(exchange_feedback.KIND, exchange_feedback.export_feedback, exchange_feedback.template_feedback,
+          exporters=frozenset({"spoke"})),
 )}
-LABELS = {code: e.kind.label for code, e in ENTRIES.items()}
-ALL_UNIT_KINDS = ("department", "township")  # one package per department or township (budget units ride along)
+LABELS = {code: e.kind.label for code, e in ENTRIES.items()}  # the package kinds, in the order they are offered
+KIND_LABELS = {**LABELS, ENROLMENT_KIND: exchange_enrolment.LABEL}  # every kind the ledger records
 _SHEET_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
+
+
+def counting_word(kind: str) -> str:
+    """How the rows a package of `kind` writes are counted in messages (张, 条, 份, 项)."""
+    found = ENTRIES.get(kind)
+    return found.kind.unit if found is not None else "项"
+
+
+def offered(role: str) -> list[str]:
+    """The kinds an installation of `role` can export or hand out as a template (only the hub hands out templates),
+    in `ENTRIES` order."""
+    return [code for code, e in ENTRIES.items() if role in e.exporters or (role == "hub" and e.template is not None)]
 
 
 def entry(kind: str) -> Entry:
@@ -161,18 +203,6 @@ def template_kind(uow: UnitOfWork, actor: Actor, kind: str, year: int, target: s
     return _call(found, found.template, uow, actor, year, Path(target), unit_code, round_name)
 
 
-def units_with_projects(uow: UnitOfWork, actor: Actor, year: int) -> list[tuple[str, str]]:
-    """(code, name) of the active departments and townships with projects of `year` (their own or their budget
-    units'): the units "全部单位" exports a package for."""
-    require(actor, Permission.MANAGE_UNITS)
-    child = aliased(Unit)
-    own = exists().where(Project.unit_id == Unit.id, Project.year == year)
-    below = exists().where(child.parent_id == Unit.id, Project.unit_id == child.id, Project.year == year)
-    rows = uow.session.execute(select(Unit.code, Unit.name).where(
-        Unit.active.is_(True), Unit.kind.in_(ALL_UNIT_KINDS), or_(own, below)).order_by(Unit.code))
-    return [(code, name) for code, name in rows]
-
-
 def file_name(kind: str, year: int, unit_code: str, unit_name: str = "") -> str:
     """The file name of a unit's package: 2024年监控表-D001某局.xlsx (characters a file system refuses dropped)."""
     safe = "".join(c for c in f"{unit_code}{unit_name}" if c not in '\\/:*?"<>|').strip()
@@ -181,13 +211,14 @@ def file_name(kind: str, year: int, unit_code: str, unit_name: str = "") -> str:
 
 def export_all_units(uow: UnitOfWork, actor: Actor, kind: str, year: int, folder: str | Path,
                      round_name: str | None = None, progress: ProgressReporter | None = None) -> list[Path]:
-    """One signed package per unit (see `units_with_projects`) into `folder`, each recorded in the ledger as it is
-    written; a cancel from `progress` stops after the current file (the files written so far stay valid)."""
+    """One signed package per unit (the kind's `units`, e.g. `units_with_projects`) into `folder`, each recorded in
+    the ledger as it is written; a cancel from `progress` stops after the current file (the files written so far
+    stay valid)."""
     uow.write()
     steps = progress or NoProgress()
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    units = units_with_projects(uow, actor, year)
+    units = entry(kind).units(uow, actor, year)
     written = []
     for n, (code, name) in enumerate(units):
         steps.report(n, len(units), f"正在导出 {code} {name}（{n + 1}/{len(units)}）")

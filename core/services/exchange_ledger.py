@@ -11,12 +11,12 @@ from sqlalchemy import or_, select
 from core.rules.roles import Actor, Permission
 from core.services import exchange_profile as xp
 from core.services.access import require
+from core.services.exchange_kinds import KIND_LABELS
 from db.models import ExchangeLedgerEntry, Unit
 from db.uow import UnitOfWork
 
 DIRECTION_LABELS = {"out": "导出", "in": "导入"}
 STATE_LABELS = {"exported": "已导出", "applied": "已导入", "unsigned": "未签名导入", "refused": "已拒绝"}
-KIND_LABELS = {"goals": "绩效目标表"}
 
 
 @dataclass(frozen=True)

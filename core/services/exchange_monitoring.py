@@ -39,6 +39,7 @@ from core.rules.monitoring import LIKELIHOODS
 from core.rules.notation import IndicatorValue, format_indicator_value
 from core.rules.roles import Actor
 from core.services import exchange_package as xpk
+from core.services import exchange_projects as xpj
 from core.services.exchange_package import PackageApplied, PackageKind, PackagePreview, RowChange
 from core.services.exchange_workbook import Problem, ReadPackage
 from core.services.monitoring_rounds import EntryInput, LineInput, save_entry
@@ -284,7 +285,7 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
         return [], []
     s = uow.session
     rounds = {r.name: r for r in s.scalars(select(MonitoringRound).where(MonitoringRound.year == manifest.year))}
-    projects = xpk.projects_by_code(s, manifest.year, {code for _, code in parsed})
+    projects = xpj.projects_by_code(s, manifest.year, {code for _, code in parsed})
     baseline = xpk.baseline(s, manifest.sender, MONITORING_KIND)
     stored: dict[int, tuple[dict[int, MonitoringEntry], dict[int, dict[int, MonitoringLine]]]] = {}
     indicators = _indicators(s, and_(Project.year == manifest.year, Project.code.in_(sorted(c for _, c in parsed))))
@@ -294,7 +295,7 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
         if found is None:
             problems.append(xpk.located(ENTRY_SHEET, item.line, "round", f"{manifest.year} 年度没有监控轮次“{round_name}”。"))
             continue
-        problem = xpk.project_problem(ENTRY_SHEET, item.line, "project_code", code, projects.get(code), manifest)
+        problem = xpj.project_problem(ENTRY_SHEET, item.line, "project_code", code, projects.get(code), manifest)
         if problem is not None:
             problems.append(problem)
             continue

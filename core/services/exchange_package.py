@@ -16,8 +16,11 @@ How to add a kind (e.g. bureau → unit "review_results"):
    caller's transaction; reuse the area's own service through `batch(uow)` so that its validation applies and
    its commit becomes a flush; `dry_run(uow, fn)` runs the same service in a savepoint for the preview;
 5. declare `KIND = PackageKind(...)` and add an `Entry(KIND, export_<kind>[, template])` to
-   `core.services.exchange_kinds.ENTRIES`. The GUI and the command line then detect, preview (the generic
-   `PackagePreview`), apply, export (one unit or every unit) and list it without code of their own.
+   `core.services.exchange_kinds.ENTRIES` (with `exporters` when only the hub or only a spoke exports it, and
+   `units` when "全部单位" means other units than those with projects). The GUI and the command line then offer,
+   detect, preview (the generic `PackagePreview`), apply, export (one unit or every unit) and list it without code
+   of their own; core.services.exchange_projects looks up the projects rows name (`projects_by_code`,
+   `project_problem`, `rows_by_project`).
 
 The preview writes nothing that lasts: `dry_run` savepoints are always rolled back. Applying is one transaction:
 `apply_read` commits once, after `write` and the ledger entry; the backup before it is the caller's.
@@ -34,7 +37,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from core.errors import DomainError, ValidationError
 from core.rules.exchange_manifest import LedgerView, Manifest, ManifestError, admit, sign
@@ -43,7 +46,7 @@ from core.rules.roles import Actor, Permission
 from core.services import exchange_profile as xp
 from core.services.access import require, require_unit
 from core.services.exchange_workbook import Problem, ReadPackage, read_package, stamp, write_package
-from db.models import ExchangeLedgerEntry, Project, Unit, utcnow
+from db.models import ExchangeLedgerEntry, Unit, utcnow
 from db.uow import UnitOfWork
 
 STATUSES = ("new", "changed", "unchanged", "conflicting")
@@ -129,6 +132,9 @@ def export_party(uow: UnitOfWork, actor: Actor, unit_code: str | None, label: st
         raise ValidationError(f"单位编码“{unit_code}”不存在。", "unit_code")
     require_unit(s, actor, unit.id)
     return unit, receiver
+
+
+ALL_UNIT_KINDS = ("department", "township")  # "全部单位": one package each (their budget units ride along)
 
 
 def unit_ids(s: Session, unit: Unit) -> list[int]:
@@ -245,38 +251,6 @@ def located(sheet: SheetSpec, line: int | None, key: str, message: str) -> Probl
     """A problem at `line` of `sheet`, in the column of `key` (letter and header as the workbook shows them)."""
     index = [c.key for c in sheet.all_columns].index(key)
     return Problem(sheet.title, line, get_column_letter(index + 1), sheet.column(key).header, message)
-
-
-@dataclass(frozen=True)
-class OwnedProject:
-    """A project a package row names, with the units it belongs to (for the owner check)."""
-
-    id: int
-    code: str
-    name: str
-    unit_code: str
-    parent_code: str | None  # the unit's superior: a department's package carries its budget units' projects
-
-
-def projects_by_code(s: Session, year: int, codes: Collection[str]) -> dict[str, OwnedProject]:
-    """The year's projects with these codes, in one query."""
-    parent = aliased(Unit)
-    rows = s.execute(select(Project.id, Project.code, Project.name, Unit.code, parent.code)
-                     .join(Unit, Unit.id == Project.unit_id).outerjoin(parent, parent.id == Unit.parent_id)
-                     .where(Project.year == year, Project.code.in_(sorted(codes))))
-    return {row[1]: OwnedProject(*row) for row in rows}
-
-
-def project_problem(sheet: SheetSpec, line: int, key: str, code: str, found: OwnedProject | None,
-                    manifest: Manifest) -> Problem | None:
-    """A located problem when the row's project code is unknown in the package's year or belongs to another
-    unit than the package's (see `owner`); None when the project is the package's to carry."""
-    if found is None:
-        return located(sheet, line, key, f"{manifest.year} 年度没有项目编码“{code}”。")
-    mine = owner(manifest)
-    if mine not in (found.unit_code, found.parent_code):
-        return located(sheet, line, key, f"项目“{code}”属于单位“{found.unit_code}”，不是本交换包单位“{mine}”的项目。")
-    return None
 
 
 def require_importer(actor: Actor) -> None:

@@ -1,9 +1,9 @@
 """The results package (结果反馈包, kind "results", bureau → one unit): on the hub, export a unit's review decisions,
 approved goals, monitoring warnings, evaluation results, rectification items and notices and the reference-data
-updates as a signed workbook (one unit, or every unit into a folder); on the unit's spoke, the kind's analysis
-(every row new / changed / unchanged / conflicting, every problem located) and writing for the generic pipeline
-of core.services.exchange_package, which refuses a package for another unit, an older one or a bad signature and
-makes the same package twice a no-op.
+updates as a signed workbook (one unit; "全部单位" through core.services.exchange_kinds with `units_with_results`);
+on the unit's spoke, the kind's analysis (every row new / changed / unchanged / conflicting, every problem
+located) and writing for the generic pipeline of core.services.exchange_package, which refuses a package for
+another unit, an older one or a bad signature and makes the same package twice a no-op.
 
 The parts live in exchange_results_goals (审核结论, 批复目标), exchange_results_evaluations (评价结果, 监控预警),
 exchange_results_register (整改事项, 整改文书) and exchange_results_reference (系统设置, 指标库).
@@ -11,7 +11,6 @@ exchange_results_register (整改事项, 整改文书) and exchange_results_refe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased
 
 from core.errors import ValidationError
-from core.progress import NoProgress, ProgressReporter
 from core.rules.exchange_enrolment_sheets import LIBRARY_SHEET, SETTINGS_SHEET
 from core.rules.exchange_results_sheets import (
     APPROVED,
@@ -42,6 +40,7 @@ from core.services import exchange_package as xpk
 from core.services import exchange_profile as xp
 from core.services.access import require
 from core.services.exchange_package import PackageApplied, PackageKind, PackagePreview, RowChange
+from core.services.exchange_reference import library_rows, setting_rows
 from core.services.exchange_results_evaluations import (
     EvaluationPlan,
     analyse_evaluations,
@@ -51,13 +50,7 @@ from core.services.exchange_results_evaluations import (
     write_evaluations,
 )
 from core.services.exchange_results_goals import GoalPlan, analyse_goals, goal_result_rows, write_goals
-from core.services.exchange_results_reference import (
-    ReferencePlan,
-    analyse_reference,
-    library_rows,
-    setting_rows,
-    write_reference,
-)
+from core.services.exchange_results_reference import ReferencePlan, analyse_reference, write_reference
 from core.services.exchange_results_register import (
     RegisterPlan,
     analyse_register,
@@ -70,7 +63,6 @@ from db.models import Project, RectificationItem, Unit
 from db.uow import UnitOfWork
 
 LABEL = "结果反馈"
-ALL_UNIT_KINDS = ("department", "township")  # one package per department or township (budget units ride along)
 AREAS = frozenset({"goals", "review", "evaluation", "rectification", "notices", "library", "settings"})
 
 
@@ -90,7 +82,7 @@ def export_results(uow: UnitOfWork, actor: Actor, year: int, target: str | Path,
     items, notices = register_rows(s, year, ids)
     sheets = [(REVIEW_SHEET, reviews), (APPROVED_SHEET, approved), (WARNING_SHEET, warning_rows(uow, actor, year, ids)),
               (EVALUATION_SHEET, evaluation_rows(s, year, ids)), (ITEM_SHEET, items), (NOTICE_SHEET, notices),
-              (SETTINGS_SHEET, setting_rows(s)), (LIBRARY_SHEET, library_rows(s))]
+              (SETTINGS_SHEET, setting_rows(s)), (LIBRARY_SHEET, library_rows(s, retired=True))]
     details = {"unit": unit.code, **{spec.kind: len(rows) for spec, rows in sheets}}
     return xpk.send(uow, actor, RESULTS_KIND, receiver, year, sheets, RESULTS_INSTRUCTIONS, target, details)
 
@@ -104,33 +96,10 @@ def units_with_results(uow: UnitOfWork, actor: Actor, year: int) -> list[tuple[s
     mine = or_(Project.unit_id == Unit.id, Project.unit_id.in_(below))
     items = or_(RectificationItem.unit_id == Unit.id, RectificationItem.unit_id.in_(below))
     rows = uow.session.execute(select(Unit.code, Unit.name).where(
-        Unit.active.is_(True), Unit.kind.in_(ALL_UNIT_KINDS),
+        Unit.active.is_(True), Unit.kind.in_(xpk.ALL_UNIT_KINDS),
         or_(exists().where(Project.year == year, mine), exists().where(RectificationItem.year == year, items)))
         .order_by(Unit.code))
     return [(code, name) for code, name in rows]
-
-
-def file_name(year: int, unit_code: str, unit_name: str = "") -> str:
-    """2024年结果反馈-D001某局.xlsx (characters a file system refuses dropped)."""
-    safe = "".join(c for c in f"{unit_code}{unit_name}" if c not in '\\/:*?"<>|').strip()
-    return f"{year}年{LABEL}-{safe}.xlsx"
-
-
-def export_results_all(uow: UnitOfWork, actor: Actor, year: int, folder: str | Path,
-                       progress: ProgressReporter | None = None) -> list[Path]:
-    """One signed results package per unit (see `units_with_results`) into `folder`, each recorded in the ledger
-    as it is written; a cancel from `progress` stops after the current file (the files so far stay valid)."""
-    uow.write()
-    steps = progress or NoProgress()
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
-    units = units_with_results(uow, actor, year)
-    written = []
-    for n, (code, name) in enumerate(units):
-        steps.report(n, len(units), f"正在导出 {code} {name}（{n + 1}/{len(units)}）")
-        written.append(export_results(uow, actor, year, target / file_name(year, code, name), code))
-    steps.report(len(units), len(units), f"已导出 {len(units)} 个单位")
-    return written
 
 
 # --- intake on the unit's spoke ----------------------------------------------------------------------------
@@ -186,23 +155,3 @@ def apply_results(uow: UnitOfWork, actor: Actor, path: str | Path, confirm_unsig
     """Apply the results package in one transaction (see `exchange_package.apply_package`); the automatic backup
     before it is the caller's."""
     return xpk.apply_package(uow, actor, path, KIND, confirm_unsigned)
-
-
-@dataclass(frozen=True)
-class Registration:
-    """What the exchange area's kind selector and the command line's --kind need of a kind: its code and name, the
-    pipeline's `PackageKind`, and its use cases (`template` None: no blank template; `export_all`: one package per
-    unit into a folder, None when the kind is exported by a unit)."""
-
-    code: str
-    label: str
-    kind: PackageKind
-    export: Callable[..., Path]  # (uow, actor, year, target, unit_code=None) -> the file written
-    preview: Callable[[UnitOfWork, Actor, str | Path], PackagePreview]
-    apply: Callable[..., PackageApplied]  # (uow, actor, path, confirm_unsigned=False)
-    template: Callable[..., Path] | None = None  # (uow, actor, year, target, unit_code) -> the file written
-    export_all: Callable[..., list[Path]] | None = None  # (uow, actor, year, folder, progress=None)
-
-
-REGISTRATION = Registration(RESULTS_KIND, LABEL, KIND, export_results, preview_results, apply_results,
-                            export_all=export_results_all)

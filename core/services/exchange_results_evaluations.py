@@ -28,6 +28,7 @@ from core.rules.exchange_results_sheets import (
 )
 from core.rules.roles import Actor
 from core.services import exchange_package as xpk
+from core.services import exchange_projects as xpj
 from core.services.evaluation_common import KINDS, SUBJECT_KINDS
 from core.services.exchange_package import RowChange
 from core.services.exchange_results_register import Family
@@ -112,7 +113,7 @@ def check_warnings(read: ReadPackage, fam: Family, problems: list[Problem]) -> N
     for values, line in zip(read.sheets[WARNINGS].rows, read.sheets[WARNINGS].lines, strict=True):
         code = values["project_code"]
         if line not in bad and not values["deleted"]:
-            problem = xpk.project_problem(WARNING_SHEET, line, "project_code", code, fam.projects.get(code),
+            problem = xpj.project_problem(WARNING_SHEET, line, "project_code", code, fam.projects.get(code),
                                           fam.manifest)
             if problem is not None:
                 problems.append(problem)
@@ -132,7 +133,7 @@ def _theirs(values: dict[str, Any], line: int, fam: Family, problems: list[Probl
                                     f"单位编码“{values['unit_code']}”不是本单位或其所属预算单位。"))
     code, project_id = values["project_code"], None
     if subject_kind == "project" or code:
-        problem = xpk.project_problem(EVALUATION_SHEET, line, "project_code", code or "", fam.projects.get(code or ""),
+        problem = xpj.project_problem(EVALUATION_SHEET, line, "project_code", code or "", fam.projects.get(code or ""),
                                       fam.manifest)
         if problem is not None:
             problems.append(problem)

@@ -33,6 +33,7 @@ from core.rules.notation import IndicatorValue
 from core.rules.review.outcome import DIMENSION_KEYS, GRADES
 from core.rules.roles import Actor
 from core.services import exchange_package as xpk
+from core.services import exchange_projects as xpj
 from core.services.exchange_package import RowChange
 from core.services.exchange_workbook import Problem, ReadPackage
 from core.services.goals import new_version, version_content, version_of, write_indicators
@@ -107,16 +108,9 @@ def _decision_of(review: GoalReview | None) -> dict[str, Any] | None:
 
 
 def _parse_reviews(read: ReadPackage, problems: list[Problem]) -> dict[str, tuple[int, dict[str, Any]]]:
-    bad = {p.row for p in problems if p.sheet == REVIEW_SHEET.title}
-    sheet, parsed = read.sheets[REVIEWS], {}
-    for values, line in zip(sheet.rows, sheet.lines, strict=True):
-        code = values["project_code"]
-        if line in bad:
-            continue
-        if values["deleted"] or code in parsed:
-            problems.append(xpk.located(REVIEW_SHEET, line, "deleted" if values["deleted"] else "project_code",
-                                        "审核结论不能删除。" if values["deleted"] else f"项目编码“{code}”重复出现。"))
-            continue
+    rows, _ = xpj.rows_by_project(read, REVIEW_SHEET, problems, "审核结论")
+    parsed: dict[str, tuple[int, dict[str, Any]]] = {}
+    for code, (line, values) in rows.items():
         try:
             decided = parse_moment(values["decided_at"])
         except ValueError as exc:
@@ -171,11 +165,11 @@ def analyse_goals(uow: UnitOfWork, read: ReadPackage, problems: list[Problem], p
     assert manifest is not None  # the results analysis checks it
     s = uow.session
     reviews, approved = _parse_reviews(read, problems), _parse_approved(read, problems)
-    projects = xpk.projects_by_code(s, manifest.year, set(reviews) | set(approved))
+    projects = xpj.projects_by_code(s, manifest.year, set(reviews) | set(approved))
     changes = []
     for sheet, key, code, line in [*((REVIEW_SHEET, REVIEWS, c, r[0]) for c, r in reviews.items()),
                                    *((APPROVED_SHEET, APPROVED, c, r[0][0]) for c, r in approved.items())]:
-        problem = xpk.project_problem(sheet, line, "project_code", code, projects.get(code), manifest)
+        problem = xpj.project_problem(sheet, line, "project_code", code, projects.get(code), manifest)
         if problem is not None:
             problems.append(problem)
             continue

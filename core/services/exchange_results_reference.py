@@ -9,35 +9,23 @@ administrator). A library entry the bureau retired travels as a deletion marker 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
-from core.rules.exchange_enrolment_sheets import (
-    EXCLUDED_SETTING_PREFIX,
-    LIBRARY,
-    LIBRARY_SHEET,
-    SETTINGS,
-    SETTINGS_SHEET,
-)
+from core.rules.exchange_enrolment_sheets import LIBRARY, LIBRARY_SHEET, SETTINGS, SETTINGS_SHEET
 from core.rules.roles import Actor, Permission
 from core.services import exchange_package as xpk
 from core.services import settings as st
 from core.services.exchange_package import RowChange
+from core.services.exchange_reference import entry_state, read_entry, read_setting, store_entry
 from core.services.exchange_workbook import Problem, ReadPackage
-from core.services.library_input import CleanEntry, LibraryEntryInput, validated
-from db.models import LibraryEntry, utcnow
+from core.services.library_input import CleanEntry
+from db.models import LibraryEntry
 from db.uow import UnitOfWork
-
-LIBRARY_NUMBERS = ("typical_min", "typical_max", "unit_cost_min_wan", "unit_cost_max_wan")
-_ENTRY_FIELDS = {"sector": "sector", "level1": "level1", "level2": "level2", "name": "name",
-                 "comparator": "comparator", "unit": "unit_of_measure", **{k: k for k in LIBRARY_NUMBERS},
-                 "scoring": "scoring", "note": "note"}
 
 
 @dataclass
@@ -46,23 +34,6 @@ class ReferencePlan:
 
     settings: dict[str, Any] = field(default_factory=dict)
     library: dict[str, CleanEntry | None] = field(default_factory=dict)
-
-
-def _setting_text(value: Any) -> str:
-    return json.dumps(str(value) if isinstance(value, Decimal) else value, ensure_ascii=False)
-
-
-def setting_rows(s: Session) -> list[dict[str, Any]]:
-    """The 系统设置 rows: every setting a unit shares with the bureau, its value as JSON text."""
-    return [{"row_id": key, "version": 1, "deleted": False, "key": key, "value": _setting_text(st.get(s, key))}
-            for key in st.definitions() if not key.startswith(EXCLUDED_SETTING_PREFIX)]
-
-
-def library_rows(s: Session) -> list[dict[str, Any]]:
-    """The 指标库 rows: the bureau's own entries, a retired one as a deletion marker."""
-    return [{"row_id": e.code, "version": 1, "deleted": not e.active, "code": e.code,
-             **{k: getattr(e, attr) for k, attr in _ENTRY_FIELDS.items()}}
-            for e in s.scalars(select(LibraryEntry).order_by(LibraryEntry.code))]
 
 
 def _settings(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Problem],
@@ -74,13 +45,10 @@ def _settings(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[P
         key = values["key"]
         if line in bad or values["deleted"]:
             continue
-        if key not in known or key.startswith(EXCLUDED_SETTING_PREFIX):
-            problems.append(xpk.located(SETTINGS_SHEET, line, "key", f"未知或不允许导入的设置项“{key}”。"))
-            continue
         try:
-            value = st.coerce_value(key, json.loads(values["value"]))
-        except (ValueError, ValidationError) as exc:
-            problems.append(xpk.located(SETTINGS_SHEET, line, "value", f"设置项“{key}”的值“{values['value']}”无效：{exc}"))
+            value = read_setting(key, values["value"])
+        except ValidationError as exc:
+            problems.append(xpk.located(SETTINGS_SHEET, line, exc.field or "value", str(exc)))
             continue
         label = str(known[key]["label"])
         if value == st.get(s, key):
@@ -102,11 +70,6 @@ def _settings(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[P
     return changes
 
 
-def _entry_state(row: LibraryEntry) -> CleanEntry:
-    return CleanEntry(row.sector, row.level1, row.level2, row.name, row.comparator, row.unit_of_measure,
-                      *(getattr(row, k) for k in LIBRARY_NUMBERS), row.scoring, row.note)
-
-
 def _library(s: Session, read: ReadPackage, problems: list[Problem], plan: ReferencePlan) -> list[RowChange]:
     sheet, changes = read.sheets[LIBRARY], []
     bad = {p.row for p in problems if p.sheet == LIBRARY_SHEET.title}
@@ -124,16 +87,13 @@ def _library(s: Session, read: ReadPackage, problems: list[Problem], plan: Refer
                 plan.library[code] = None
                 changes.append(RowChange(code, mine.name, "changed", LIBRARY_SHEET.title, line, ""))
             continue
-        form = LibraryEntryInput(values["sector"], values["level1"], values["level2"], values["name"],
-                                 values["comparator"], values["unit"], *(values[k] for k in LIBRARY_NUMBERS),
-                                 values["scoring"] or "", values["note"])
         try:
-            clean = validated(form)
+            clean = read_entry(values)
         except ValidationError as exc:
             column = exc.field if exc.field in {c.key for c in LIBRARY_SHEET.columns} else "name"
             problems.append(xpk.located(LIBRARY_SHEET, line, column, f"指标“{code}”：{exc}"))
             continue
-        if mine is not None and mine.active and _entry_state(mine) == clean:
+        if mine is not None and mine.active and entry_state(mine) == clean:
             changes.append(RowChange(code, clean.name, "unchanged", LIBRARY_SHEET.title, line))
             continue
         plan.library[code] = clean
@@ -159,15 +119,7 @@ def write_reference(uow: UnitOfWork, actor: Actor, plan: ReferencePlan) -> list[
             assert row is not None  # only an entry here is retired (see `_library`)
             row.active = False
         else:
-            values = {attr: getattr(clean, k) for k, attr in _ENTRY_FIELDS.items()}
-            if row is None:
-                row = LibraryEntry(code=code, created_by=actor.username, created_at=utcnow(), active=True, **values)
-                s.add(row)
-            else:
-                for attr, value in values.items():
-                    setattr(row, attr, value)
-                row.active = True
-        s.flush()
+            row = store_entry(s, actor, code, clean)
         uow.audit(actor.username, "library.exchange_import", "library_entry", row.id, before,
                   {"code": code, "active": clean is not None})
     return [*(f"设置:{k}" for k in plan.settings), *(f"指标库:{c}" for c in plan.library)]

@@ -33,6 +33,7 @@ from core.rules.exchange_results_sheets import (
 from core.rules.exchange_spec import SheetSpec
 from core.rules.roles import Actor
 from core.services import exchange_package as xpk
+from core.services import exchange_projects as xpj
 from core.services.exchange_package import RowChange
 from core.services.exchange_workbook import Problem, ReadPackage
 from db.models import Project, RectificationItem, RectificationNotice, Unit, utcnow
@@ -88,7 +89,7 @@ class Family:
 
     manifest: Manifest
     units: dict[str, int]
-    projects: dict[str, xpk.OwnedProject]
+    projects: dict[str, xpj.OwnedProject]
 
     @property
     def year(self) -> int:
@@ -100,7 +101,7 @@ def family(s: Session, manifest: Manifest, project_codes: set[str]) -> Family:
     unit = s.scalar(select(Unit).where(Unit.code == manifest.receiver))
     ids = xpk.unit_ids(s, unit) if unit is not None else []
     units = dict(s.execute(select(Unit.code, Unit.id).where(Unit.id.in_(ids))).all())
-    return Family(manifest, units, xpk.projects_by_code(s, manifest.year, project_codes))
+    return Family(manifest, units, xpj.projects_by_code(s, manifest.year, project_codes))
 
 
 def _unit(fam: Family, sheet: SheetSpec, line: int, code: str, problems: list[Problem]) -> int | None:
@@ -127,7 +128,7 @@ def _item(values: dict[str, Any], line: int, fam: Family, problems: list[Problem
     project_id = None
     code = values["project_code"]
     if code:
-        problem = xpk.project_problem(ITEM_SHEET, line, "project_code", code, fam.projects.get(code), fam.manifest)
+        problem = xpj.project_problem(ITEM_SHEET, line, "project_code", code, fam.projects.get(code), fam.manifest)
         if problem is not None:
             problems.append(problem)
         else:

@@ -26,7 +26,6 @@ from core.rules.exchange_self_evaluation_sheets import (
     SELF_EVALUATION_INSTRUCTIONS,
     SELF_EVALUATION_KIND,
     SELF_EVALUATION_SHEETS,
-    SHEETS_KEY,
     evaluation_row_id,
     line_row_id,
 )
@@ -34,6 +33,7 @@ from core.rules.notation import format_decimal
 from core.rules.roles import Actor
 from core.rules.self_evaluation import LineInput
 from core.services import exchange_package as xpk
+from core.services import exchange_projects as xpj
 from core.services import self_evaluation as se
 from core.services.exchange_package import PackageApplied, PackageKind, PackagePreview, RowChange
 from core.services.exchange_workbook import Problem, ReadPackage
@@ -168,22 +168,10 @@ def _same(form: SelfEvaluationForm, draft: SelfEvaluationDraft) -> bool:
 
 def parse_evaluations(read: ReadPackage, problems: list[Problem]) -> dict[str, _Parsed]:
     """Each project's self-evaluation from the two sheets, by project code; rows with problems are skipped."""
+    rows, skipped = xpj.rows_by_project(read, EVALUATION_SHEET, problems, "自评", evaluation_row_id)
+    parsed = {code: _Parsed(line, {k: values[k] for k in ENTRY_KEYS}, bool(values["finalise"]))
+              for code, (line, values) in rows.items()}
     bad = {(p.sheet, p.row) for p in problems}
-    parsed: dict[str, _Parsed] = {}
-    skipped = set()
-    for values, line in zip(read.sheets[SHEETS_KEY].rows, read.sheets[SHEETS_KEY].lines, strict=True):
-        code = values.get("project_code")
-        if (EVALUATION_SHEET.title, line) in bad:
-            skipped.add(code)
-        elif values["deleted"]:
-            problems.append(xpk.located(EVALUATION_SHEET, line, "deleted", "自评不能通过交换包删除，请把“删除”改为“否”。"))
-        elif code in parsed:
-            problems.append(xpk.located(EVALUATION_SHEET, line, "project_code", f"项目编码“{code}”重复出现。"))
-        elif values["row_id"] and values["row_id"] != evaluation_row_id(code):
-            problems.append(xpk.located(EVALUATION_SHEET, line, "project_code",
-                                        f"项目编码“{code}”与行标识“{values['row_id']}”不一致：请勿修改项目编码。"))
-        else:
-            parsed[code] = _Parsed(line, {k: values[k] for k in ENTRY_KEYS}, bool(values["finalise"]))
     for values, line in zip(read.sheets[LINES].rows, read.sheets[LINES].lines, strict=True):
         code = values.get("project_code")
         if (LINE_SHEET.title, line) in bad or values["deleted"] or code in skipped:
@@ -245,11 +233,11 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
     manifest = read.manifest
     if manifest is None:
         return [], []
-    projects = xpk.projects_by_code(uow.session, manifest.year, set(parsed))
+    projects = xpj.projects_by_code(uow.session, manifest.year, set(parsed))
     baseline = xpk.baseline(uow.session, manifest.sender, SELF_EVALUATION_KIND)
     changes, targets = [], []
     for code, item in parsed.items():
-        problem = xpk.project_problem(EVALUATION_SHEET, item.line, "project_code", code, projects.get(code), manifest)
+        problem = xpj.project_problem(EVALUATION_SHEET, item.line, "project_code", code, projects.get(code), manifest)
         if problem is not None:
             problems.append(problem)
             continue

@@ -1,5 +1,6 @@
-"""数据交换 area: who this installation is, exporting a package of any kind (in `exchange_export`), importing one
-(preview, problem list, then apply, in `exchange_import`) and the ledger of packages sent and received."""
+"""数据交换 area: who this installation is, exporting a package or a blank template of any kind this installation
+offers (in `exchange_export`), importing one (preview, problem list, then apply, in `exchange_import`) and the
+ledger of packages sent and received."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from core.dto import Changes, UnitRow
 from core.rules.roles import Permission
-from core.services import admin, exchange_kinds, exchange_ledger
+from core.services import admin, exchange_ledger, monitoring_rounds
 from core.services.exchange_profile import Profile
 from desktop.context import AppContext
 from desktop.pages.exchange_export import ExportPanel
@@ -17,11 +18,7 @@ from desktop.pages.exchange_import import RED, ImportPanel
 from desktop.table_model import Column, RowTableModel
 from desktop.widgets import SearchableTable
 
-RELOAD_ON = {"exchange", "goals", "monitoring", "evaluation", "demo", "units", "database"}
-
-
-def _kind_label(kind: str) -> str:
-    return exchange_kinds.LABELS.get(kind, kind)
+RELOAD_ON = {"exchange", "goals", "monitoring", "evaluation", "rectification", "demo", "units", "database"}
 
 
 class ExchangePage(QWidget):
@@ -40,7 +37,7 @@ class ExchangePage(QWidget):
         self.importer = ImportPanel(ctx, self)
         self.import_button.clicked.connect(self.importer.choose_file)
         self.ledger: RowTableModel[exchange_ledger.LedgerRow] = RowTableModel([
-            Column("方向", lambda r: r.direction), Column("类型", lambda r: _kind_label(r.kind)),
+            Column("方向", lambda r: r.direction), Column("类型", lambda r: r.kind),
             Column("发送方", lambda r: r.sender), Column("接收方", lambda r: r.receiver),
             Column("年度", lambda r: r.year), Column("序号", lambda r: r.sequence, align_right=True),
             Column("签名", lambda r: r.signed), Column("状态", lambda r: r.state,
@@ -83,6 +80,8 @@ class ExchangePage(QWidget):
         runner.submit(exchange_ledger.installation_label, actor,
                       on_done=lambda label: self.header.setText(f"本机身份：{label}"))
         runner.submit(exchange_ledger.list_ledger, actor, on_done=self._show_ledger)
+        if self.can_exchange and self.ctx.year is not None:
+            runner.submit(monitoring_rounds.list_rounds, actor, self.ctx.year, on_done=self.exporter.set_rounds)
 
     def _show_profile(self, profile: Profile) -> None:
         self.profile = profile

@@ -68,7 +68,7 @@ class ImportPanel(QWidget):
             Column("工作表", lambda r: r.sheet), Column("行", lambda r: r.row, align_right=True),
             Column("列", lambda r: f"{r.column}（{r.header}）" if r.header else r.column),
             Column("问题", lambda r: r.message, colour=lambda _r: RED)])
-        self.project_table = SearchableTable(self.projects, "搜索项目编码、名称…", self)
+        self.project_table = SearchableTable(self.projects, "搜索编码、名称…", self)
         self.problem_table = SearchableTable(self.problems, "搜索问题…", self)
         self.problem_title = QLabel("", self)
         self.confirm = QCheckBox("确认按“未签名”导入（已核对交换包内容）", self)
@@ -170,10 +170,11 @@ class ImportPanel(QWidget):
         self._update_apply()
         self.decision.setStyleSheet("")
         self.decision.setText("已导入，交换包已记入交换台账（下表为导入前的预览）。")
-        self.result.setText(f"已导入{done.preview.label}：写入 {len(done.written)} 个项目，"
-                            f"冲突未导入 {len(done.preview.by_status('conflicting'))} 个。{saved}。")
-        areas = exchange_kinds.entry(done.preview.kind).kind.areas if done.preview.kind in exchange_kinds.ENTRIES \
-            else frozenset()
+        unit = exchange_kinds.counting_word(done.preview.kind)
+        self.result.setText(f"已导入{done.preview.label}：写入 {len(done.written)} {unit}，"
+                            f"冲突未导入 {len(done.preview.by_status('conflicting'))} {unit}。{saved}。")
+        found = exchange_kinds.ENTRIES.get(done.preview.kind)
+        areas = found.kind.areas if found is not None else frozenset()
         self.ctx.hub.announce(Changes(BASE_AREAS | areas))
         self.applied.emit(done)
 

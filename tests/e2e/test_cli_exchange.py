@@ -1,5 +1,6 @@
 """`perfbudget exchange export|import` run as a user would in a shell, between a hub and an enrolled spoke built
-from the same demo county: the dry-run JSON preview, its exit codes, and a real import with its backup."""
+from the same demo county: the dry-run JSON preview, its exit codes, a real import with its backup, and the
+results (bureau → unit) and rectification feedback (unit → bureau) kinds with their --kind choices."""
 
 from __future__ import annotations
 
@@ -40,6 +41,17 @@ def county(tmp_path: Path) -> tuple[Path, Path]:
 def _dry_run(db: Path, package: Path) -> tuple[int, dict]:
     done = perfbudget("exchange", "import", "--db", str(db), str(package), "--dry-run", "--json")
     return done.returncode, json.loads(done.stdout)
+
+
+def _sent(source: Path, target: Path, kind: str, package: Path, *unit: str) -> dict:
+    """Export a package of `kind` from `source` (`unit`: "--unit", CODE on the hub), then its dry-run preview on
+    `target` as JSON."""
+    made = perfbudget("exchange", "export", "--db", str(source), "--kind", kind, *unit, "--year", "2024",
+                      "--out", str(package))
+    assert made.returncode == 0 and "交换包" in made.stdout and package.exists(), made.stdout + made.stderr
+    code, data = _dry_run(target, package)
+    assert code == 0 and data["kind"] == kind and data["decision"] == "new", data
+    return data
 
 
 def test_dry_run_json_then_import_then_repeat(county: tuple[Path, Path], tmp_path: Path) -> None:
@@ -100,11 +112,7 @@ def test_monitoring_from_the_spoke_and_a_template_with_its_problem_list(county: 
                                                                         tmp_path: Path) -> None:
     hub, spoke = county
     package = tmp_path / "监控表.xlsx"
-    made = perfbudget("exchange", "export", "--db", str(spoke), "--kind", "monitoring", "--year", "2024",
-                      "--out", str(package))
-    assert made.returncode == 0 and "监控表交换包" in made.stdout, made.stdout + made.stderr
-    code, data = _dry_run(hub, package)
-    assert code == 0 and (data["kind"], data["label"], data["decision"]) == ("monitoring", "监控表", "new")
+    assert _sent(spoke, hub, "monitoring", package)["label"] == "监控表"
     done = perfbudget("exchange", "import", "--db", str(hub), str(package))
     assert done.returncode == 0 and "已导入监控表" in done.stdout, done.stdout + done.stderr
     template = tmp_path / "模板.xlsx"
@@ -135,3 +143,24 @@ def test_all_units_export_needs_a_folder_and_writes_one_file_per_unit(county: tu
     assert done.returncode == 0, done.stdout + done.stderr
     files = list((tmp_path / "全部").glob("2024年绩效目标表-*.xlsx"))
     assert files and f"已为 {len(files)} 个单位" in done.stdout
+
+
+def test_results_and_feedback_kinds_from_the_registry(county: tuple[Path, Path], tmp_path: Path) -> None:
+    hub, spoke = county
+    wrong = perfbudget("exchange", "template", "--db", str(hub), "--kind", "results", "--unit", UNIT, "--year", "2024",
+                       "--out", str(tmp_path / "x.xlsx"))
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
+    refused = perfbudget("exchange", "export", "--db", str(hub), "--kind", "rectification_feedback", "--unit", UNIT,
+                         "--year", "2024", "--out", str(tmp_path / "x.xlsx"))
+    assert refused.returncode == 2 and "单位（填报端）导出" in refused.stdout
+    results = tmp_path / "结果反馈.xlsx"
+    assert _sent(hub, spoke, "results", results, "--unit", UNIT)["label"] == "结果反馈"
+    done = perfbudget("exchange", "import", "--db", str(spoke), str(results))
+    assert done.returncode == 0 and "已导入结果反馈：写入" in done.stdout and "条" in done.stdout, done.stdout
+    assert _sent(spoke, hub, "rectification_feedback", tmp_path / "整改反馈.xlsx")["label"] == "整改反馈"
+    template = tmp_path / "整改反馈模板.xlsx"
+    made = perfbudget("exchange", "template", "--db", str(hub), "--kind", "rectification_feedback", "--unit", UNIT,
+                      "--year", "2024", "--out", str(template))
+    assert made.returncode == 0 and template.exists(), made.stdout + made.stderr
+    code, data = _dry_run(hub, template)
+    assert code == 0 and (data["kind"], data["decision"]) == ("rectification_feedback", "unsigned")

@@ -143,6 +143,11 @@ def set_cells(path: Path, sheet: str, row: int, **values: Any) -> dict[str, str]
     return {h: letters[h] for h in values}
 
 
+def set_cell(path: Path, sheet: str, header: str, row: int, value: Any) -> str:
+    """Set one cell of `row` by header; returns its column letter."""
+    return set_cells(path, sheet, row, **{header: value})[header]
+
+
 def libreoffice(source: Path, folder: Path) -> Path:
     """`source` opened and saved again as .xlsx by LibreOffice headless."""
     out = folder / "resaved"

@@ -22,8 +22,8 @@ from core.services import rectification
 from core.services.runner import call
 from db.models import ExchangeLedgerEntry, RectificationItem, utcnow
 from tests.services import test_exchange_results as shared
-from tests.services.exchange_helpers import fingerprint
-from tests.services.test_exchange_results import YEAR, Pair, export, line_of, set_cell, unit_id
+from tests.services.exchange_helpers import fingerprint, set_cell
+from tests.services.test_exchange_results import YEAR, Pair, export, line_of, unit_id
 
 county, pair = shared.county, shared.pair  # the hub and spoke fixtures
 
@@ -194,29 +194,19 @@ def test_feedback_packages_are_refused_where_they_do_not_belong(pair: Pair, tmp_
     assert fingerprint(pair.hub) == before
 
 
-def test_the_registrations_carry_each_kinds_use_cases(pair: Pair, tmp_path: Path) -> None:
-    results, feedback = xr.REGISTRATION, xf.REGISTRATION
-    assert (results.code, results.label, results.kind) == ("results", "结果反馈", xr.KIND)
-    assert (feedback.code, feedback.label, feedback.kind) == ("rectification_feedback", "整改反馈", xf.KIND)
-    assert results.template is None and feedback.export_all is None
-    package = call(pair.spoke, feedback.export, pair.admin, YEAR, tmp_path / "f.xlsx")
-    assert call(pair.hub, feedback.preview, pair.admin, package).decision == "new"
-    assert call(pair.hub, feedback.apply, pair.admin, package).preview.decision == "new"
-    template = call(pair.hub, feedback.template, pair.admin, YEAR, tmp_path / "t.xlsx", pair.unit)
-    assert call(pair.hub, feedback.preview, pair.admin, template).decision == "unsigned"
-    files = call(pair.hub, results.export_all, pair.admin, YEAR, tmp_path / "all")
-    assert files and call(pair.spoke, results.preview, pair.admin, next(
-        f for f in files if f"-{pair.unit}" in f.name)).decision == "new"
+def test_the_registry_carries_both_kinds_and_offers_them_where_they_are_exported() -> None:
+    results, feedback = xk.ENTRIES["results"], xk.ENTRIES["rectification_feedback"]
+    assert (results.kind, results.export, results.template) == (xr.KIND, xr.export_results, None)
+    assert (feedback.kind, feedback.export, feedback.template) == (xf.KIND, xf.export_feedback, xf.template_feedback)
+    assert results.units is xr.units_with_results and feedback.units is xk.units_with_projects
+    assert (xk.LABELS["results"], xk.LABELS["rectification_feedback"]) == ("结果反馈", "整改反馈")
+    assert xk.offered("hub") == ["goals", "monitoring", "self_evaluation", "results", "rectification_feedback"]
+    assert xk.offered("spoke") == ["goals", "monitoring", "self_evaluation", "rectification_feedback"]
 
 
-def test_the_generic_intake_detects_both_kinds(pair: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the two kinds registered as `exchange_kinds.Entry`s (the wiring the exchange area adds), preview and
-    apply of any kind pick the kind from the workbook, and the all-units export writes one results package per
-    unit."""
-    for registration in (xr.REGISTRATION, xf.REGISTRATION):
-        monkeypatch.setitem(xk.ENTRIES, registration.code,
-                            xk.Entry(registration.kind, registration.export, registration.template))
-        monkeypatch.setitem(xk.LABELS, registration.code, registration.label)
+def test_the_generic_intake_detects_both_kinds(pair: Pair, tmp_path: Path) -> None:
+    """Preview and apply of any kind pick the kind from the workbook, and the all-units export writes one results
+    package per unit with a results package or an open item."""
     uid = _new_item(pair, tmp_path)
     call(pair.spoke, rectification.record_feedback, pair.admin, uid, "已完成整改工作", utcnow())
     feedback = call(pair.spoke, xk.export_kind, pair.admin, xf.FEEDBACK_KIND, YEAR, tmp_path / "f.xlsx")
@@ -225,8 +215,14 @@ def test_the_generic_intake_detects_both_kinds(pair: Pair, tmp_path: Path, monke
         "rectification_feedback", "new", [uid])
     assert call(pair.hub, xk.apply_any, pair.admin, feedback).written == (uid,)
     files = call(pair.hub, xk.export_all_units, pair.admin, xr.RESULTS_KIND, YEAR, tmp_path / "all")
+    assert [f.name for f in files] == [xk.file_name("results", YEAR, code, name)
+                                       for code, name in call(pair.hub, xr.units_with_results, pair.admin, YEAR)]
     mine = next(f for f in files if f"-{pair.unit}" in f.name)
     assert call(pair.spoke, xk.preview_any, pair.admin, mine).kind == "results"
     assert call(pair.spoke, xk.apply_any, pair.admin, mine).preview.decision == "new"
     template = call(pair.hub, xk.template_kind, pair.admin, xf.FEEDBACK_KIND, YEAR, tmp_path / "t.xlsx", pair.unit)
     assert call(pair.hub, xk.preview_any, pair.admin, template).decision == "unsigned"
+    with pytest.raises(ValidationError, match="单位（填报端）导出"):
+        call(pair.hub, xk.export_kind, pair.admin, xf.FEEDBACK_KIND, YEAR, tmp_path / "hub.xlsx", pair.unit)
+    with pytest.raises(ValidationError, match="没有空白模板"):
+        call(pair.hub, xk.template_kind, pair.admin, xr.RESULTS_KIND, YEAR, tmp_path / "r.xlsx", pair.unit)

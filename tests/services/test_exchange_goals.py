@@ -24,6 +24,7 @@ from core.services.runner import call
 from db.database import Database, open_database
 from db.models import ExchangeLedgerEntry, GoalTable, Project, Unit
 from tests.conftest import PASSWORD
+from tests.services.exchange_helpers import set_cell
 
 
 @dataclass
@@ -143,15 +144,6 @@ def test_a_spoke_imports_the_bureaus_template_for_its_unit(pair: Pair, tmp_path:
     assert hub_self.decision == "refused"
 
 
-def _set_cell(path: Path, sheet: str, header: str, row: int, value: object) -> str:
-    wb = openpyxl.load_workbook(path)
-    ws = wb[sheet]
-    column = next(c.column_letter for c in ws[1] if c.value == header)
-    ws[f"{column}{row}"] = value
-    wb.save(path)
-    return column
-
-
 def _indicator_line(path: Path, code: str) -> int:
     wb = openpyxl.load_workbook(path, read_only=True)
     rows = list(wb["绩效指标"].iter_rows(values_only=True))
@@ -162,7 +154,7 @@ def _indicator_line(path: Path, code: str) -> int:
 def test_a_hand_edited_package_is_applied_only_after_confirmation(pair: Pair, tmp_path: Path) -> None:
     package = _export(pair, tmp_path / "goals.xlsx")
     line = _indicator_line(package, pair.draft_code)
-    _set_cell(package, "绩效指标", "三级指标", line, "手工改过的指标")
+    set_cell(package, "绩效指标", "三级指标", line, "手工改过的指标")
     preview = call(pair.hub, xg.preview_goals, pair.hub_admin, package)
     assert preview.decision == "edited" and not preview.blocked
     assert [c.code for c in preview.by_status("changed")] == [pair.draft_code]
@@ -181,8 +173,8 @@ def test_a_bad_cell_is_located_and_nothing_is_written(pair: Pair, tmp_path: Path
     _edit_on_spoke(pair)
     package = _export(pair, tmp_path / "goals.xlsx")
     line = _indicator_line(package, pair.draft_code)
-    column = _set_cell(package, "绩效指标", "指标值", line, "≥五十个")
-    _set_cell(package, "绩效指标", "一级指标", line + 1, "不存在的指标")
+    column = set_cell(package, "绩效指标", "指标值", line, "≥五十个")
+    set_cell(package, "绩效指标", "一级指标", line + 1, "不存在的指标")
     preview = call(pair.hub, xg.preview_goals, pair.hub_admin, package)
     located = {(p.sheet, p.row, p.column) for p in preview.problems}
     assert ("绩效指标", line, column) in located and preview.blocked

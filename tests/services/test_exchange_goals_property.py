@@ -1,8 +1,10 @@
 """Property: any goal content written into a goals package and read back (the workbook writer, the reader and
-the package parser of core.services.exchange_goals) comes back equal, texts and indicator values alike."""
+the package parser of core.services.exchange_goals) comes back equal, texts and indicator values alike; and so do
+any project's basic data on 项目信息."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -10,8 +12,16 @@ from tempfile import TemporaryDirectory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.labels import FUND_TYPES, PROJECT_ATTRIBUTES, PROJECT_NATURES
 from core.rules.exchange_manifest import Manifest
-from core.rules.exchange_sheets import GOAL_SHEETS, TEXT_KEYS, indicator_row_id
+from core.rules.exchange_sheets import (
+    GOAL_SHEETS,
+    GOAL_TABLE_SHEET,
+    INDICATOR_SHEET,
+    PROJECT_SHEET,
+    TEXT_KEYS,
+    indicator_row_id,
+)
 from core.rules.goal_table import GoalContent, IndicatorRow
 from core.rules.notation import IndicatorValue
 from core.services.exchange_goals import parse_tables
@@ -45,7 +55,7 @@ def test_goal_content_survives_the_package(content: GoalContent) -> None:
                    "value": IndicatorValue(r.comparator, r.target, r.target_text, r.unit_of_measure),
                    "weight": r.weight, "scoring_standard": r.scoring_standard, "note": r.note}
                   for n, r in enumerate(content.indicators, 1)]
-    sheets = [(GOAL_SHEETS[0], [table]), (GOAL_SHEETS[1], indicators)]
+    sheets = [(PROJECT_SHEET, []), (GOAL_TABLE_SHEET, [table]), (INDICATOR_SHEET, indicators)]
     manifest = stamp(Manifest("p", "goals", "D001", "BUREAU", 2024, 1), sheets)
     with TemporaryDirectory() as folder:
         read = read_package(write_package(Path(folder) / "p.xlsx", sheets, manifest, ()), GOAL_SHEETS)
@@ -55,3 +65,32 @@ def test_goal_content_survives_the_package(content: GoalContent) -> None:
     assert problems == []
     back = GoalContent(*(item.texts[k] for k in TEXT_KEYS), tuple(r for _, r in item.indicators))
     assert back == content
+
+
+MONEY = st.decimals(min_value=Decimal("0"), max_value=Decimal("99999999"), places=6, allow_nan=False)
+BASICS = st.fixed_dictionaries({
+    "name": st.text(ALPHABET, min_size=1, max_size=40).map(str.strip).filter(bool),
+    "unit_code": st.sampled_from(["D001", "D001001", "T01"]),
+    "attribute": st.sampled_from(list(PROJECT_ATTRIBUTES.values())),
+    "nature": st.sampled_from(list(PROJECT_NATURES.values())),
+    "fund_type": st.sampled_from(list(FUND_TYPES.values())),
+    **{k: MONEY for k in ("total_amount", "fiscal_amount", "carryover_amount", "other_amount")},
+    "start_date": st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))),
+    "end_date": st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))),
+    "manager": st.text(ALPHABET, max_size=32).map(lambda s: s.strip() or None), "phone": st.one_of(st.none(), st.from_regex(r"0[0-9]{3}-[0-9]{8}", fullmatch=True)),
+    "implementing_unit": TEXT, "sector": st.sampled_from([None, "教育", "农业农村"]),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(BASICS)
+def test_project_basics_survive_the_package(basics: dict) -> None:
+    """A project's 项目信息 row (amounts in 万元 to the 分, dates, people, text that starts like a formula) comes
+    back from the workbook equal."""
+    row = {"row_id": "2024-D001-0001", "version": 1, "deleted": False, "project_code": "2024-D001-0001", **basics}
+    sheets = [(PROJECT_SHEET, [row]), (GOAL_TABLE_SHEET, []), (INDICATOR_SHEET, [])]
+    manifest = stamp(Manifest("p", "goals", "BUREAU", "D001", 2024, 1), sheets)
+    with TemporaryDirectory() as folder:
+        read = read_package(write_package(Path(folder) / "p.xlsx", sheets, manifest, ()), GOAL_SHEETS)
+    assert read.problems == [] and read.content_hash == manifest.content_hash
+    assert read.rows("projects") == [row]

@@ -7,7 +7,6 @@ each on real files. The pair and its helpers are shared with test_exchange_feedb
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,12 +23,13 @@ from core.errors import ValidationError
 from core.rules.goal_table import can_edit
 from core.rules.roles import Actor, Role
 from core.services import auth, demo, goals, library, rectification, review, settings
+from core.services import exchange_kinds as xk
 from core.services import exchange_package as xpk
 from core.services import exchange_profile as xp
 from core.services import exchange_results as xr
+from core.services.exchange_reference import library_rows, setting_rows
 from core.services.exchange_results_evaluations import evaluation_rows
 from core.services.exchange_results_goals import goal_result_rows
-from core.services.exchange_results_reference import library_rows, setting_rows
 from core.services.exchange_results_register import register_rows
 from core.services.library_input import LibraryEntryInput
 from core.services.rectification_notices import issue_notices
@@ -49,7 +49,6 @@ from tests.conftest import PASSWORD, actor_of
 from tests.services.exchange_helpers import fingerprint
 
 YEAR = 2024
-SOFFICE = shutil.which("soffice")
 CULVERT = LibraryEntryInput(
     sector="交通运输", level1="产出指标", level2="数量指标", name="新建农村公路涵洞数量", comparator="≥", unit="座",
     typical_min="2", typical_max="40", scoring="完成目标值得满分，未完成按完成比例得分", note="=含圆管涵、盖板涵")
@@ -138,7 +137,7 @@ def snapshot(db: Database, unit: str) -> dict[str, list[dict[str, Any]]]:
         reviews, approved = goal_result_rows(s, YEAR, ids)
         items, notices = register_rows(s, YEAR, ids)
         sheets = {"reviews": reviews, "approved": approved, "evaluations": evaluation_rows(s, YEAR, ids),
-                  "items": items, "notices": notices, "settings": setting_rows(s), "library": library_rows(s)}
+                  "items": items, "notices": notices, "settings": setting_rows(s), "library": library_rows(s, retired=True)}
     return {k: [{c: v for c, v in r.items() if c != "version"} for r in rows] for k, rows in sheets.items()}
 
 
@@ -146,26 +145,9 @@ def statuses(preview: xpk.PackagePreview) -> Counter[tuple[str, str]]:
     return Counter((c.sheet, c.status) for c in preview.changes)
 
 
-def set_cell(path: Path, sheet: str, header: str, row: int, value: object) -> str:
-    wb = openpyxl.load_workbook(path)
-    ws = wb[sheet]
-    column = next(c.column_letter for c in ws[1] if c.value == header)
-    ws[f"{column}{row}"] = value
-    wb.save(path)
-    return column
-
-
 def line_of(path: Path, sheet: str, row_id: str) -> int:
     wb = openpyxl.load_workbook(path, read_only=True)
     return next(n for n, r in enumerate(wb[sheet].iter_rows(values_only=True), 1) if r[0] == row_id)
-
-
-def libreoffice(source: Path, folder: Path) -> Path:
-    out = folder / "resaved"
-    subprocess.run([str(SOFFICE), f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(source)], check=True, capture_output=True,
-                   timeout=180)
-    return out / source.name
 
 
 # --- the bureau's work of a year, made on the hub ----------------------------------------------------------
@@ -262,7 +244,7 @@ def test_a_decision_the_unit_has_moved_past_is_left_alone(pair: Pair, tmp_path: 
     assert table.status == "returned" and can_edit(table.status)
     call(pair.spoke, goals.save_and_submit, pair.admin, pid, table.content, table.updated_at)  # the unit resubmits
     again = call(pair.spoke, xr.preview_results, pair.admin, export(pair, tmp_path / "two.xlsx"))
-    assert [c.status for c in again.changes if c.sheet == "审核结论"] == ["unchanged"]
+    assert [c.status for c in again.changes if c.sheet == "审核结论" and c.code == pair.submitted] == ["unchanged"]
     call(pair.spoke, xr.apply_results, pair.admin, export(pair, tmp_path / "three.xlsx"))
     assert call(pair.spoke, goals.get_table, pair.admin, pid).status == "submitted"  # not sent back to 退回
 
@@ -349,10 +331,11 @@ def test_another_units_an_older_and_a_badly_signed_package_are_refused(pair: Pai
 def test_results_are_exported_only_on_the_hub_and_for_every_unit(pair: Pair, tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="财政局"):
         call(pair.spoke, xr.export_results, pair.admin, YEAR, tmp_path / "x.xlsx")
-    files = call(pair.hub, xr.export_results_all, pair.admin, YEAR, tmp_path / "all")
+    files = call(pair.hub, xk.export_all_units, pair.admin, xr.RESULTS_KIND, YEAR, tmp_path / "all")
     units = call(pair.hub, xr.units_with_results, pair.admin, YEAR)
     assert len(files) == len(units) > 1 and all(f.exists() for f in files)
-    assert any(f.name == xr.file_name(YEAR, pair.unit, n) for f in files for c, n in units if c == pair.unit)
+    assert any(f.name == xk.file_name("results", YEAR, pair.unit, n) for f in files for c, n in units
+               if c == pair.unit)
     mine = next(f for f in files if f.name.startswith(f"{YEAR}年结果反馈-{pair.unit}"))
     assert call(pair.spoke, xr.preview_results, pair.admin, mine).decision == "new"
 

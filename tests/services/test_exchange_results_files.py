@@ -22,18 +22,8 @@ from core.services.workbook_guard import OLE_MAGIC
 from db.database import Database
 from db.models import ExchangeLedgerEntry, RectificationItem, Unit, utcnow
 from tests.services import test_exchange_results as shared
-from tests.services.exchange_helpers import fingerprint
-from tests.services.test_exchange_results import (
-    SOFFICE,
-    YEAR,
-    Pair,
-    decide,
-    export,
-    libreoffice,
-    line_of,
-    project_id,
-    set_cell,
-)
+from tests.services.exchange_helpers import SOFFICE, fingerprint, libreoffice, set_cell
+from tests.services.test_exchange_results import YEAR, Pair, decide, export, line_of, project_id
 from tests.services.test_workbook_guard import zip_bomb
 
 county, pair = shared.county, shared.pair  # the hub and spoke fixtures

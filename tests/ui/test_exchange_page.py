@@ -1,6 +1,7 @@
 """The 数据交换 page driven with pytest-qt on a demo hub and a spoke enrolled with the hub's key: export from the
 page, a hub package refused on the hub, a spoke package previewed and applied into the ledger, a bad cell located,
-a monitoring template detected with its problem list exported, and 全部单位 exported with progress."""
+a monitoring template detected with its problem list exported, 全部单位 exported with progress, the kinds the hub
+offers (templates, a round for 监控表, 结果反馈) and those a fresh unit installation offers (整改反馈 exported)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from PySide6.QtCore import QModelIndex
 from sqlalchemy import select
 
 from core.rules.roles import Actor
-from core.services import auth, demo, exchange_kinds, goals
+from core.services import auth, demo, exchange_enrolment, exchange_kinds, goals
 from core.services import exchange_goals as xg
 from core.services import exchange_profile as xp
 from core.services.runner import call
 from db.database import Database, open_database
-from db.models import GoalTable, Project, Unit
+from db.models import GoalTable, Project, RectificationItem, Unit
 from desktop.context import AppContext
 from desktop.pages.exchange import ExchangePage
 from desktop.pages.exchange_export import ALL_UNITS
@@ -101,7 +102,7 @@ def test_a_spoke_package_is_previewed_applied_and_recorded(qtbot, page: Exchange
     page.grab().save(str(tmp_path / "exchange-preview.png"))
     importer.apply_current()
     qtbot.waitUntil(lambda: "已导入绩效目标表：" in importer.result.text(), timeout=20_000)
-    assert "写入 1 个项目" in importer.result.text() and "导入前已备份数据库" in importer.result.text()
+    assert "写入 1 条" in importer.result.text() and "导入前已备份数据库" in importer.result.text()
     assert not importer.apply_button.isEnabled() and importer.projects.rowCount() == len(statuses)
     with db.unit_of_work() as uow:
         project_id = uow.session.scalar(select(Project.id).where(Project.code == draft, Project.year == 2024))
@@ -170,3 +171,89 @@ def test_all_units_are_exported_with_progress_into_a_folder(qtbot, page: Exchang
     assert f"已为 {len(files)} 个单位" in exporter.message.text() and steps and steps[-1] == len(files)
     assert exporter.export_button.isEnabled() and not exporter.bar.isVisible()
     qtbot.waitUntil(lambda: _texts(page.ledger, 1).count("自评表") == len(files))
+
+
+def test_the_hub_offers_every_kind_with_templates_and_a_round_chooser(qtbot, qtmodeltester, page: ExchangePage,  # type: ignore[no-untyped-def]
+                                                                       hub, tmp_path: Path) -> None:
+    unit, _draft = hub
+    exporter = page.exporter
+    kinds = [exporter.kind_box.itemData(i) for i in range(exporter.kind_box.count())]
+    assert kinds == ["goals", "monitoring", "self_evaluation", "results", "rectification_feedback"]
+    assert not exporter.template_button.isHidden() and not exporter.unit_box.isHidden()
+    qtbot.waitUntil(lambda: exporter.round_box.count() > 1)
+    assert exporter.round_box.itemText(0) == "最新一轮" and exporter.round_box.itemData(1) == "1-8月"
+
+    def choose(kind: str, unit_code: str) -> None:
+        exporter.kind_box.setCurrentIndex(exporter.kind_box.findData(kind))
+        exporter.unit_box.setCurrentIndex(exporter.unit_box.findData(unit_code))
+
+    choose("goals", unit)
+    assert exporter.round_box.isHidden() and exporter.export_button.isEnabled()
+    assert exporter.template_button.isEnabled()
+    exporter.template_to(tmp_path / "目标表模板.xlsx")
+    qtbot.waitUntil(lambda: "已导出绩效目标表空白模板" in exporter.message.text())
+    assert (tmp_path / "目标表模板.xlsx").is_file() and "未签名" in exporter.message.text()
+    assert {"项目信息", "绩效目标表", "绩效指标"} <= set(openpyxl.load_workbook(tmp_path / "目标表模板.xlsx").sheetnames)
+
+    choose("monitoring", unit)
+    assert not exporter.round_box.isHidden()
+    exporter.round_box.setCurrentIndex(exporter.round_box.findData("1-8月"))
+    assert exporter.round_name() == "1-8月"
+    exporter.export_to(tmp_path / "监控表.xlsx")
+    qtbot.waitUntil(lambda: "已导出监控表交换包" in exporter.message.text())
+
+    choose("results", unit)
+    assert exporter.export_button.isEnabled() and not exporter.template_button.isEnabled()
+    assert exporter.round_name() is None
+    exporter.export_to(tmp_path / "结果反馈.xlsx")
+    qtbot.waitUntil(lambda: "已导出结果反馈交换包" in exporter.message.text())
+    qtbot.waitUntil(lambda: {"监控表", "结果反馈"} <= set(_texts(page.ledger, 1)))
+
+    choose("rectification_feedback", unit)
+    assert not exporter.export_button.isEnabled() and exporter.template_button.isEnabled()
+    choose("rectification_feedback", ALL_UNITS)
+    assert not exporter.template_button.isEnabled()
+    page.grab().save(str(tmp_path / "exchange-hub-kinds.png"))
+    qtmodeltester.check(page.ledger)
+
+
+@pytest.fixture
+def spoke_page(qtbot, runner: TaskRunner, db: Database, admin_actor: Actor, tmp_path: Path) -> ExchangePage:  # type: ignore[no-untyped-def]
+    """The test database as a fresh unit installation: enrolled from a demo hub's enrolment package, then given
+    the hub's goals and results packages (its projects, tables and rectification items)."""
+    hub = open_database(tmp_path / "hub.sqlite")
+    try:
+        hub_admin = call(hub, auth.create_first_admin, "admin", "管理员", PASSWORD, PASSWORD)
+        call(hub, demo.generate_demo, hub_admin, scale=0.05)
+        with hub.unit_of_work() as uow:
+            unit = uow.session.scalar(select(Unit.code).join(RectificationItem).where(
+                RectificationItem.status.in_(("pending", "in_progress"))).order_by(Unit.code).limit(1))
+        call(db, exchange_enrolment.enrol_from_package, admin_actor,
+             call(hub, exchange_enrolment.export_enrolment, hub_admin, unit, tmp_path / "登记包.xlsx"))
+        for kind in ("goals", "results"):
+            package = call(hub, exchange_kinds.export_kind, hub_admin, kind, 2024, tmp_path / f"{kind}.xlsx", unit)
+            call(db, exchange_kinds.apply_any, admin_actor, package)
+    finally:
+        hub.close()
+    widget = ExchangePage(AppContext(runner, runner.hub, admin_actor, 2024))
+    qtbot.addWidget(widget)
+    widget.resize(1150, 860)
+    widget.show()
+    qtbot.waitUntil(lambda: "单位（填报端" in widget.header.text() and widget.ledger.rowCount() == 3)
+    return widget
+
+
+def test_a_unit_installation_offers_its_own_kinds_and_exports_feedback(qtbot, spoke_page: ExchangePage,  # type: ignore[no-untyped-def]
+                                                                       tmp_path: Path) -> None:
+    exporter = spoke_page.exporter
+    kinds = [exporter.kind_box.itemData(i) for i in range(exporter.kind_box.count())]
+    assert kinds == ["goals", "monitoring", "self_evaluation", "rectification_feedback"]
+    assert exporter.unit_box.isHidden() and exporter.template_button.isHidden()
+    assert _texts(spoke_page.ledger, 1) == ["结果反馈", "绩效目标表", "登记包"]  # newest first
+    exporter.kind_box.setCurrentIndex(exporter.kind_box.findData("rectification_feedback"))
+    assert exporter.export_button.isEnabled()
+    exporter.export_to(tmp_path / "整改反馈.xlsx")
+    qtbot.waitUntil(lambda: "已导出整改反馈交换包" in exporter.message.text())
+    qtbot.waitUntil(lambda: _texts(spoke_page.ledger, 1)[0] == "整改反馈")
+    assert _texts(spoke_page.ledger, 3)[0] == "财政局"
+    spoke_page.grab().save(str(tmp_path / "exchange-spoke.png"))
