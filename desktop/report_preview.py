@@ -1,4 +1,5 @@
-"""Report preview: PDF pages rendered with PDFium, with Print (pages drawn onto the printer) and Save as."""
+"""Report preview: PDF pages rendered with PDFium, with Print (pages drawn onto the printer) and Save as; the
+background PDF launcher and the save dialog every workbook export asks its path with."""
 
 from __future__ import annotations
 
@@ -155,3 +156,14 @@ class ReportLauncher:
     def _failed(self, exc: BaseException) -> None:
         self._button.setEnabled(True)
         show_error(self._parent, exc, "报表生成失败")
+
+
+def ask_workbook_path(parent: QWidget, title: str, name: str, then: Callable[[Path], None]) -> QFileDialog:
+    """Opens (without blocking) a save dialog for an Excel workbook, proposing `name` in the home folder; a
+    chosen path goes to `then`. The caller keeps the returned dialog (e.g. as `self.dialog`) while it is open."""
+    dialog = QFileDialog(parent, title, str(Path.home() / name), "Excel 工作簿 (*.xlsx)")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("xlsx")
+    dialog.fileSelected.connect(lambda path: then(Path(path)))
+    dialog.open()
+    return dialog

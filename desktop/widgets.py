@@ -1,4 +1,5 @@
-"""Small shared widgets: a searchable, sortable table over a `RowTableModel`, and a figure card."""
+"""Small shared widgets: a searchable, sortable table over a `RowTableModel`, a figure card, and the drill-down
+pane (summary over a table beside a chart) of a selected row."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -84,3 +86,31 @@ class FigureCard(QFrame):
 
     def value_text(self) -> str:
         return self._value.text()
+
+
+class DetailPane(QWidget):
+    """A selected row's drill-down: a wrapping, selectable `summary` line over a read-only `table` of `model`
+    (whole rows selected, no row numbers, last column stretched) in the splitter `split`, to whose right the
+    subclass adds its chart."""
+
+    def __init__(self, summary: str, summary_name: str, model: RowTableModel[Any], table_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        model.setParent(self)
+        self.summary = QLabel(summary, self)
+        self.summary.setObjectName(summary_name)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = QTableView(self)
+        self.table.setObjectName(table_name)
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.split.addWidget(self.table)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.split, 1)

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from core.rules.roles import Actor
@@ -127,6 +128,23 @@ def copy_of(source: Path, target: Path) -> Iterator[Database]:
         yield database
     finally:
         database.close()
+
+
+# Fixtures for a test module that registers them with `county_file, db = county.county_file, county.db`.
+
+
+@pytest.fixture(scope="module")
+def county_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The county, built once per test module."""
+    path = tmp_path_factory.mktemp("results") / "county.sqlite"
+    build(path)
+    return path
+
+
+@pytest.fixture
+def db(county_file: Path, tmp_path: Path) -> Iterator[Database]:
+    """A fresh copy of the county for each test, in place of tests/conftest.py's empty database."""
+    yield from copy_of(county_file, tmp_path / "county.sqlite")
 
 
 def unit_id(database: Database) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.rules.roles import Actor, Role
 from core.services import auth, demo
 from core.services.runner import call
+from core.services.year_statistics import StatisticsComparison, year_statistics
 from db.database import Database, open_database
 from db.models import (
     Evaluation,
@@ -96,3 +97,17 @@ def open_county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 ADMIN = Actor("admin", "管理员", Role.ADMIN)
+
+
+# Fixtures for a test module that registers them with
+# `county, stats = statistics_county.county, statistics_county.stats`.
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    yield from open_county(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def stats(county: Database) -> StatisticsComparison:
+    return call(county, year_statistics, ADMIN, YEAR, AS_OF)

@@ -16,7 +16,6 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -30,6 +29,7 @@ from reportlab.platypus import (
 from core.reports.document import escape, fmt_amount
 from core.reports.files import write_atomically
 from core.reports.fonts import register_cjk_font
+from core.reports.numbered_canvas import NumberedCanvas
 from core.reports.workbook import Column, Marked, new_workbook, save, write_sheet
 from core.rules.result_policy import COMPONENTS
 from core.version import APP_NAME, __version__
@@ -158,30 +158,6 @@ def _grid(header: Sequence[str], rows: Sequence[Sequence[Any]], totals: Sequence
     return table
 
 
-class _Canvas(Canvas):
-    """Keeps the pages until the end so that the footer can say 第 X 页 共 Y 页."""
-
-    def __init__(self, *args: Any, font_name: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._font_name = font_name
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.saveState()
-            self.setFont(self._font_name, 9)
-            self.drawCentredString(PAGE[0] / 2, 9 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
-            self.restoreState()
-            super().showPage()
-        super().save()
-
-
 def _story(table: SuggestionTable, on: date, s: _Styles) -> list[Flowable]:
     projects, departments = _project_rows(table), _department_rows(table)
     t = table.totals
@@ -216,6 +192,7 @@ def build_suggestion_pdf(table: SuggestionTable, target: Path, on: date | None =
                                 topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
                                 title=f"{table.year + 1}年度预算安排建议表", author=APP_NAME,
                                 creator=f"{APP_NAME} {__version__}", initialFontName=font)
-        doc.build(_story(table, on or date.today(), _Styles(font)), canvasmaker=partial(_Canvas, font_name=font))
+        doc.build(_story(table, on or date.today(), _Styles(font)),
+                  canvasmaker=partial(NumberedCanvas, font_name=font, number_size=9, number_y=9 * mm))
 
     return write_atomically(target, render)

@@ -23,7 +23,6 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -40,6 +39,7 @@ from reportlab.platypus import paragraph as _rl_paragraph
 
 from core.reports.files import write_atomically
 from core.reports.fonts import register_cjk_font
+from core.reports.numbered_canvas import NumberedCanvas
 from core.version import APP_NAME, __version__
 
 Cell = str | int | Decimal | date | None
@@ -218,38 +218,6 @@ def _auto_widths(header: Sequence[str], texts: list[list[str]], rigid: list[bool
     return [w if r else w * room / flexible for w, r in zip(natural, rigid, strict=True)]
 
 
-class _NumberedCanvas(Canvas):
-    """Keeps every page until the end so the footer can say 第 X 页 共 Y 页 (reportlab's two-pass recipe)."""
-
-    def __init__(self, *args: Any, font_name: str, footer_note: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._font_name = font_name
-        self._footer_note = footer_note
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._draw_footer(total)
-            super().showPage()
-        super().save()
-
-    def _draw_footer(self, total: int) -> None:
-        self.saveState()
-        self.setFillColor(colors.black)
-        self.setFont(self._font_name, 10.5)
-        self.drawCentredString(PAGE_WIDTH / 2, 14 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
-        self.setFillColor(colors.HexColor("#808080"))
-        self.setFont(self._font_name, 7.5)
-        self.drawCentredString(PAGE_WIDTH / 2, 9 * mm, self._footer_note)
-        self.restoreState()
-
-
 Part = Callable[[_Styles], list[Flowable]]
 
 
@@ -418,7 +386,7 @@ class ReportDocument:
             author=self.issuer or APP_NAME, creator=f"{APP_NAME} {__version__}", initialFontName=font,
         )
         note = f"{APP_NAME} {__version__} 生成"
-        doc.build(story, canvasmaker=partial(_NumberedCanvas, font_name=font, footer_note=note))
+        doc.build(story, canvasmaker=partial(NumberedCanvas, font_name=font, footer_note=note))
 
     def build(self, path: Path) -> Path:
         """Write the PDF to `path` (through a temporary file, so a failed build leaves no half file)."""

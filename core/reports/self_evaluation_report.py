@@ -22,12 +22,12 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.reports.document import fmt_amount, fmt_cn_date
 from core.reports.files import write_atomically
 from core.reports.fonts import register_cjk_font
+from core.reports.numbered_canvas import NumberedCanvas
 from core.rules.notation import format_decimal, normalise_unit
 from core.rules.self_evaluation import LineResult, SheetLine
 from core.version import APP_NAME, __version__
@@ -285,27 +285,6 @@ def _signature(dto: SelfEvaluationDraft, s: _Styles) -> Flowable:
     return table
 
 
-class _Canvas(Canvas):
-    """Keeps the pages until the end so that the footer can say 第 X 页 共 Y 页."""
-
-    def __init__(self, *args: Any, font_name: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._font_name = font_name
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(self._font_name, 9)
-            self.drawCentredString(PAGE[0] / 2, 8 * mm, f"第 {self._pageNumber} 页 共 {len(self._pages)} 页")
-            super().showPage()
-        super().save()
-
-
 def _story(dto: SelfEvaluationDraft, font: str) -> list[Flowable]:
     s = _Styles(font)
     subtitle = f"（{dto.year}年度）" + ("　草稿，未定稿" if dto.status != "final" else "")
@@ -326,6 +305,7 @@ def build_self_evaluation_report(dto: SelfEvaluationDraft, path: Path) -> Path:
                                 topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title="项目支出绩效自评表",
                                 subject=dto.project_name, author=dto.unit_name,
                                 creator=f"{APP_NAME} {__version__}", initialFontName=font)
-        doc.build(_story(dto, font), canvasmaker=partial(_Canvas, font_name=font))
+        doc.build(_story(dto, font),
+                  canvasmaker=partial(NumberedCanvas, font_name=font, number_size=9, number_y=8 * mm))
 
     return write_atomically(path, render)

@@ -5,16 +5,13 @@ each problem is named by row and column; a file with any problem writes nothing.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
 from core.dto import Changes
@@ -31,7 +28,7 @@ from core.services.fiscal_health import (
     store,
     townships,
 )
-from core.services.workbook_guard import check_workbook_file
+from core.services.workbook_guard import open_workbook
 from db.models import Unit
 from db.uow import UnitOfWork
 
@@ -94,14 +91,6 @@ def template_workbook(uow: UnitOfWork, actor: Actor, year: int, target: Path) ->
     write_sheet(wb, NOTES_SHEET, "填表说明", (Column("序号", "center", 6), Column("说明", "wrap", 80)),
                 [[n, text] for n, text in enumerate(NOTES, 1)])
     return save(wb, Path(target))
-
-
-def _open(path: Path) -> Any:
-    check_workbook_file(path)
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationError(f"无法读取文件“{path.name}”：不是有效的 Excel 工作簿（{exc}）。", "path") from exc
 
 
 def _grid(book: Any, path: Path) -> tuple[list[tuple[Any, ...]], int, dict[str, int]]:
@@ -184,7 +173,7 @@ def import_workbook(uow: UnitOfWork, actor: Actor, path: Path) -> ImportResult:
     uow.write()
     require_editor(actor)
     path = Path(path)
-    book = _open(path)
+    book = open_workbook(path)
     try:
         grid, header, cols = _grid(book, path)
     finally:

@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
@@ -21,7 +20,7 @@ from core.rules.result_policy import HUNDRED, SOURCES, ZERO
 from core.rules.roles import Actor
 from core.services.access import visible_unit_ids
 from core.services.result_application import RESULTS, require_bureau
-from core.services.workbook_guard import check_workbook_file
+from core.services.workbook_guard import open_workbook
 from db.models import AuditFinding, FiscalYear, Unit
 from db.uow import UnitOfWork
 
@@ -218,11 +217,7 @@ def _parse_row(row: tuple[Any, ...], number: int, where: dict[str, int], units: 
 def read_findings(uow: UnitOfWork, path: str | Path) -> list[FindingInput]:
     """The findings of a workbook, or FindingsRefused naming every bad row and column."""
     source = Path(path)
-    check_workbook_file(source)
-    try:
-        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (OSError, KeyError, ValueError, TypeError) as exc:
-        raise ValidationError(f"无法读取文件“{source.name}”：不是有效的 Excel 工作簿（{exc}）。", "path") from exc
+    book = open_workbook(source)
     try:
         rows = list(book.worksheets[0].iter_rows(values_only=True)) if book.worksheets else []
     finally:

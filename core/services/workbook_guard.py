@@ -3,7 +3,8 @@ a plain .xlsx (legacy .xls and password-protected workbooks, both OLE2 container
 are not zip archives) and what would unpack to far more than it weighs (zip bombs, XML entity bombs).
 
 Every check is bounded: the zip directory is read without unpacking, and the few parts that are looked into are
-streamed in small chunks up to a fixed limit, so a hostile file costs milliseconds and kilobytes.
+streamed in small chunks up to a fixed limit, so a hostile file costs milliseconds and kilobytes. `open_workbook`
+checks a file and opens it read-only, refusing one openpyxl cannot read.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ import re
 import zipfile
 import zlib
 from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook import Workbook
 
 from core.errors import ValidationError
 
@@ -133,4 +138,15 @@ def check_workbook_file(path: str | Path, max_members: int = MAX_MEMBERS, max_un
                     _check_prolog(source, archive, info)
     # RuntimeError: a member encrypted with a zip password; NotImplementedError: an unknown compression method.
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise refusal(source, f"不是有效的 Excel 工作簿（{exc}）。") from exc
+
+
+def open_workbook(path: str | Path, data_only: bool = True) -> Workbook:
+    """The workbook at `path`, opened read-only once `check_workbook_file` let it through; a file openpyxl cannot
+    read is refused (ValidationError naming the file). The caller closes it."""
+    source = Path(path)
+    check_workbook_file(source)
+    try:
+        return openpyxl.load_workbook(source, read_only=True, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise refusal(source, f"不是有效的 Excel 工作簿（{exc}）。") from exc

@@ -16,6 +16,7 @@ from core.rules.roles import Actor
 from core.services import settings
 from core.services.access import visible_unit_ids
 from core.services.result_application import suggestion_totals
+from core.services.result_suggestions import SuggestionTotals
 from core.services.year_statistics_figures import (
     GRADE_LABELS,
     EvaluationFigures,
@@ -35,19 +36,8 @@ from db.uow import UnitOfWork
 Number = int | Decimal
 
 
-@dataclass(frozen=True)
-class ResultFigures:
-    """Result application's effect on the next year's budget (the suggestion table's totals, 万元)."""
-
-    this_year: Decimal
-    suggested: Decimal
-    cut: Decimal
-    increased: Decimal
-    cancelled_projects: int
-    projects_cut: int
-
-
-NO_RESULTS = ResultFigures(Decimal(0), Decimal(0), Decimal(0), Decimal(0), 0, 0)
+# Result application's effect on the next year's budget is the suggestion table's totals (万元); none: all zero.
+NO_RESULTS = SuggestionTotals(Decimal(0), Decimal(0), Decimal(0), Decimal(0), 0, 0)
 
 
 @dataclass(frozen=True)
@@ -57,7 +47,7 @@ class YearStatistics:
     monitoring: MonitoringFigures
     evaluation: EvaluationFigures
     exante: ExAnteFigures
-    results: ResultFigures
+    results: SuggestionTotals
     rectification: RectificationFigures
 
 
@@ -93,9 +83,7 @@ def _year(uow: UnitOfWork, actor: Actor, year: int, as_of: date, visible: set[in
     s = uow.session
     results = NO_RESULTS  # a year the database does not hold (e.g. the one before the first) has no suggestions
     if s.get(FiscalYear, year) is not None:
-        totals = suggestion_totals(uow, actor, year)
-        results = ResultFigures(totals.this_year, totals.suggested, totals.cut, totals.increased,
-                                totals.cancelled_projects, totals.projects_cut)
+        results = suggestion_totals(uow, actor, year)
     return YearStatistics(year, goal_figures(s, year, visible), monitoring_figures(s, year, visible),
                           evaluation_figures(s, year, visible), exante_figures(s, year, visible), results,
                           rectification_figures(s, year, as_of, visible))

@@ -3,9 +3,7 @@ area task adds its tab with one line here and keeps its widgets in its own modul
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop.context import AppContext
 from desktop.pages.evaluation_crosscheck import CrossCheckTab
@@ -14,8 +12,9 @@ from desktop.pages.evaluation_overview import EvaluationOverviewTab
 from desktop.pages.experts_tab import ExpertsTab
 from desktop.pages.key_evaluation_tab import KeyEvaluationTab
 from desktop.pages.self_evaluation_tab import SelfEvaluationTab
+from desktop.pages.tabbed_area import TabbedArea, TabEntry
 
-TABS: list[tuple[str, str, Callable[[AppContext], QWidget]]] = [
+TABS: list[TabEntry] = [
     ("overview", "评价总览", EvaluationOverviewTab),
     ("self", "单位自评", SelfEvaluationTab),
     ("key", "重点评价", KeyEvaluationTab),
@@ -25,26 +24,6 @@ TABS: list[tuple[str, str, Callable[[AppContext], QWidget]]] = [
 ]
 
 
-class EvaluationPage(QWidget):
+class EvaluationPage(TabbedArea):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        heading = QLabel("绩效评价", self)
-        heading.setObjectName("pageHeading")
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("evaluationTabs")
-        self.pages: dict[str, QWidget] = {}
-        for key, title, factory in TABS:
-            page = factory(ctx)
-            self.pages[key] = page
-            self.tabs.addTab(page, title)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.tabs, 1)
-
-    def open_tab(self, key: str) -> bool:
-        page = self.pages.get(key)
-        if page is None:
-            return False
-        self.tabs.setCurrentWidget(page)
-        return True
+        super().__init__(ctx, "绩效评价", TABS, "evaluationTabs", parent)

@@ -6,22 +6,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCharts import QChart, QChartView, QLegend, QLineSeries, QValueAxis
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCharts import QLegend, QLineSeries, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from core.rules.fiscal_health import ComponentResult, number_text
 from core.services.fiscal_health_index import HistoryPoint, RankingRow
+from desktop.charts import ChartView, line_series
 from desktop.table_model import Column, RowTableModel
+from desktop.widgets import DetailPane
 
 TONE_COLOURS = {"green": "#0d652d", "blue": "#174ea6", "yellow": "#7a5200", "red": "#a50e0e"}
 INDEX_COLOUR, COUNTY_COLOUR = "#1f4e79", "#8c8c8c"
@@ -44,16 +37,11 @@ COMPONENT_COLUMNS: list[Column[ComponentResult]] = [
 ]
 
 
-class IndexChart(QChartView):
+class IndexChart(ChartView):
     """The township's index by year (solid, with points) and the county's average (dashed), 0 to 100."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        self.plot = QChart()
-        super().__init__(self.plot, parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.plot.setMargins(QMargins(2, 2, 2, 2))
-        self.plot.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.plot.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        super().__init__(parent, (360, 220))
         self.plot.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
         self.years = QValueAxis()  # its label format cannot carry "年" (non-Latin-1), so the title says it
         self.years.setLabelFormat("%d")
@@ -66,15 +54,10 @@ class IndexChart(QChartView):
         self.index.setLabelFormat("%d")
         self.plot.addAxis(self.years, Qt.AlignmentFlag.AlignBottom)
         self.plot.addAxis(self.index, Qt.AlignmentFlag.AlignLeft)
-        self.setMinimumSize(360, 220)
 
     def _line(self, name: str, points: tuple[HistoryPoint, ...], colour: str, dashed: bool) -> QLineSeries:
-        series = QLineSeries()
-        series.setName(name)
-        pen = QPen(QColor(colour))
-        pen.setWidthF(1.2 if dashed else 2.2)
-        pen.setStyle(Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
-        series.setPen(pen)
+        style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+        series = line_series(name, colour, 1.2 if dashed else 2.2, style)
         series.setPointsVisible(not dashed)
         for p in points:
             if p.index is not None:
@@ -98,36 +81,15 @@ class IndexChart(QChartView):
         self._line(name, history, INDEX_COLOUR, False)
         self.plot.setTitle(f"{name}财政运行健康指数（历年）")
 
-    def clear(self) -> None:
-        self.plot.removeAllSeries()
-        self.plot.setTitle("")
 
-
-class TownshipDetail(QWidget):
+class TownshipDetail(DetailPane):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        self.model: RowTableModel[ComponentResult] = RowTableModel(COMPONENT_COLUMNS)
+        super().__init__("选择一个镇街查看各项指标和历年变化。", "fiscalSummary", self.model, "fiscalComponents", parent)
         self.unit_id: int | None = None
-        self.summary = QLabel("选择一个镇街查看各项指标和历年变化。", self)
-        self.summary.setObjectName("fiscalSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.model: RowTableModel[ComponentResult] = RowTableModel(COMPONENT_COLUMNS, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("fiscalComponents")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.chart = IndexChart(self)
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(self.table)
-        split.addWidget(self.chart)
-        split.setSizes([500, 500])  # halves: the table's own size hint would leave the chart a sliver
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.summary)
-        layout.addWidget(split, 1)
+        self.split.addWidget(self.chart)
+        self.split.setSizes([500, 500])  # halves: the table's own size hint would leave the chart a sliver
 
     def show_row(self, row: RankingRow, county: tuple[HistoryPoint, ...], total: int) -> None:
         self.unit_id = row.unit_id

@@ -6,24 +6,17 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from PySide6.QtCharts import QChart, QChartView, QLegend, QLineSeries, QValueAxis
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCharts import QLegend, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from core.labels import COMPARATORS
 from core.rules.monitoring import LIKELIHOODS
 from core.services.monitoring import IndicatorStatus, ProjectMonitoring
+from desktop.charts import ChartView, line_series
 from desktop.pages.monitoring_columns import LIGHT_TEXT, light_text, money, rate
 from desktop.table_model import Column, RowTableModel
+from desktop.widgets import DetailPane
 
 SERIES_STYLE = {  # name: (colour, width, pen style)
     "累计执行率": ("#1a73e8", 3.0, Qt.PenStyle.SolidLine),
@@ -59,28 +52,12 @@ INDICATOR_COLUMNS: list[Column[IndicatorStatus]] = [
 ]
 
 
-def _series(name: str) -> QLineSeries:
-    colour, width, style = SERIES_STYLE[name]
-    series = QLineSeries()
-    series.setName(name)
-    pen = QPen(QColor(colour))
-    pen.setWidthF(width)
-    pen.setStyle(style)
-    series.setPen(pen)
-    return series
-
-
-class ExecutionChart(QChartView):
+class ExecutionChart(ChartView):
     """Cumulative execution rate by month against time progress and the forecast, in percent of the budget."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        self.plot = QChart()
-        super().__init__(self.plot, parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.plot.setMargins(QMargins(2, 2, 2, 2))
+        super().__init__(parent, (420, 200))
         self.plot.layout().setContentsMargins(0, 0, 0, 0)
-        self.plot.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.plot.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.plot.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)  # dashes show in print too
         self.months = QValueAxis()  # its label format cannot carry "月" (non-Latin-1), so the title says it
         self.months.setRange(1, 12)
@@ -91,7 +68,6 @@ class ExecutionChart(QChartView):
         self.percent.setLabelFormat("%d%%")
         self.plot.addAxis(self.months, Qt.AlignmentFlag.AlignBottom)
         self.plot.addAxis(self.percent, Qt.AlignmentFlag.AlignLeft)
-        self.setMinimumSize(420, 200)
 
     def show_lines(self, pm: ProjectMonitoring) -> None:
         self.plot.removeAllSeries()
@@ -101,7 +77,7 @@ class ExecutionChart(QChartView):
                  "全年预测": [(m, v) for m, v in enumerate(pm.forecast_line, as_of)]}
         top = 100.0
         for name, points in lines.items():
-            series = _series(name)
+            series = line_series(name, *SERIES_STYLE[name])
             for month, value in points:
                 if value is not None:
                     series.append(month, float(value))  # chart coordinates only
@@ -116,41 +92,21 @@ class ExecutionChart(QChartView):
         self.percent.setMinorTickCount(4)
         self.plot.setTitle(f"1-{as_of}月累计执行进度（占调整后预算）")
 
-    def clear(self) -> None:
-        self.plot.removeAllSeries()
-        self.plot.setTitle("")
 
-
-class MonitoringDetail(QWidget):
+class MonitoringDetail(DetailPane):
     """Figures, indicator lights and the execution chart of one project."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        self.indicators: RowTableModel[IndicatorStatus] = RowTableModel(INDICATOR_COLUMNS)
+        super().__init__("选择一个项目查看指标和执行进度。", "monitoringSummary", self.indicators, "monitoringIndicators",
+                         parent)
         self.project_id: int | None = None
-        self.summary = QLabel("选择一个项目查看指标和执行进度。", self)
-        self.summary.setObjectName("monitoringSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.indicators: RowTableModel[IndicatorStatus] = RowTableModel(INDICATOR_COLUMNS, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("monitoringIndicators")
-        self.table.setModel(self.indicators)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
         self.chart = ExecutionChart(self)
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(self.table)
-        split.addWidget(self.chart)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.summary)
-        layout.addWidget(split, 1)
+        self.split.addWidget(self.chart)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
 
     def show_monitoring(self, pm: ProjectMonitoring) -> None:
         r = pm.row

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.services import monitoring_report, monitoring_rounds
 from desktop.pages.monitoring_entry import MonitoringEntryDialog
-from desktop.report_preview import ReportLauncher
+from desktop.report_preview import ReportLauncher, ask_workbook_path
 
 if TYPE_CHECKING:
     from desktop.pages.monitoring import MonitoringPage
@@ -133,20 +132,13 @@ class MonitoringTools(QWidget):
 
     # -- outputs ----------------------------------------------------------------------------------------------
 
-    def _ask_target(self, title: str, name: str, then: Callable[[Path], None]) -> None:
-        dialog = QFileDialog(self.page, title, str(Path.home() / name), "Excel 工作簿 (*.xlsx)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("xlsx")
-        dialog.fileSelected.connect(lambda path: then(Path(path)))
-        self.dialog = dialog
-        dialog.open()
-
     def _period_name(self) -> str:
         grid = self.page.grid
         return f"{grid.year}年1-{grid.month}月" if grid else "监控"
 
     def ask_workbook(self) -> None:
-        self._ask_target("导出运行监控汇总表", f"{self._period_name()}运行监控汇总表.xlsx", self.export_workbook)
+        self.dialog = ask_workbook_path(self.page, "导出运行监控汇总表", f"{self._period_name()}运行监控汇总表.xlsx",
+                                        self.export_workbook)
 
     def export_workbook(self, target: Path) -> None:
         """The grid as shown (filter and sort kept) with colours and the legend."""
@@ -159,7 +151,8 @@ class MonitoringTools(QWidget):
                      done=f"已导出 {len(self.page.export_rows())} 个项目到 {target}")
 
     def ask_warnings(self) -> None:
-        self._ask_target("导出预警清单", f"{self._period_name()}运行监控预警清单.xlsx", self.export_warnings)
+        self.dialog = ask_workbook_path(self.page, "导出预警清单", f"{self._period_name()}运行监控预警清单.xlsx",
+                                        self.export_warnings)
 
     def export_warnings(self, target: Path) -> None:
         grid = self.page.grid

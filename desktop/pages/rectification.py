@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -34,7 +33,7 @@ from core.services.rectification import ItemRow
 from desktop.context import AppContext
 from desktop.errors import show_error
 from desktop.pages.rectification_detail import AddItemDialog, ItemPanel
-from desktop.report_preview import ReportLauncher, ReportPreview
+from desktop.report_preview import ReportLauncher, ReportPreview, ask_workbook_path
 from desktop.table_model import ROW_ROLE, Column, RowTableModel
 from desktop.widgets import SearchableTable
 
@@ -263,13 +262,7 @@ class RectificationTab(QWidget):
         self.preview.open()
 
     def ask_workbook(self) -> None:
-        name = f"{self.ctx.year}年度整改台账.xlsx"
-        dialog = QFileDialog(self, "导出整改台账", str(Path.home() / name), "Excel 工作簿 (*.xlsx)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("xlsx")
-        dialog.fileSelected.connect(lambda path: self.export_workbook(Path(path)))
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = ask_workbook_path(self, "导出整改台账", f"{self.ctx.year}年度整改台账.xlsx", self.export_workbook)
 
     def export_workbook(self, target: Path) -> None:
         """The rows as listed (filters and order kept)."""

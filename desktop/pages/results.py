@@ -3,9 +3,7 @@ so an area task adds its tab with one line here and keeps its widgets in its own
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop.context import AppContext
 from desktop.pages.rectification import RectificationTab
@@ -14,8 +12,9 @@ from desktop.pages.results_findings import FindingsTab
 from desktop.pages.results_policy import ResultPolicyTab
 from desktop.pages.results_scores import ScoresTab
 from desktop.pages.results_suggestions import SuggestionsTab
+from desktop.pages.tabbed_area import TabbedArea, TabEntry
 
-TABS: list[tuple[str, str, Callable[[AppContext], QWidget]]] = [
+TABS: list[TabEntry] = [
     ("policy", "政策设置", ResultPolicyTab),
     ("findings", "审计检查", FindingsTab),
     ("scores", "部门综合评分", ScoresTab),
@@ -25,26 +24,6 @@ TABS: list[tuple[str, str, Callable[[AppContext], QWidget]]] = [
 ]
 
 
-class ResultsPage(QWidget):
+class ResultsPage(TabbedArea):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        heading = QLabel("结果应用", self)
-        heading.setObjectName("pageHeading")
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("resultsTabs")
-        self.pages: dict[str, QWidget] = {}
-        for key, title, factory in TABS:
-            page = factory(ctx)
-            self.pages[key] = page
-            self.tabs.addTab(page, title)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.tabs, 1)
-
-    def open_tab(self, key: str) -> bool:
-        page = self.pages.get(key)
-        if page is None:
-            return False
-        self.tabs.setCurrentWidget(page)
-        return True
+        super().__init__(ctx, "结果应用", TABS, "resultsTabs", parent)

@@ -40,7 +40,7 @@ from desktop.context import AppContext
 from desktop.errors import show_error
 from desktop.forms import ServiceDialog
 from desktop.pages.results_whatif import WhatIfPanel, wan
-from desktop.report_preview import ReportLauncher
+from desktop.report_preview import ReportLauncher, ask_workbook_path
 from desktop.table_model import Column, RowTableModel
 from desktop.widgets import SearchableTable
 
@@ -266,13 +266,8 @@ class SuggestionsTab(QWidget):
     def ask_workbook(self) -> None:
         if self.ctx.year is None:
             return
-        name = f"{self.ctx.year + 1}年度预算安排建议表.xlsx"
-        dialog = QFileDialog(self, "导出预算安排建议表", str(Path.home() / name), "Excel 工作簿 (*.xlsx)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("xlsx")
-        dialog.fileSelected.connect(lambda path: self.export_workbook(Path(path)))
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = ask_workbook_path(self, "导出预算安排建议表", f"{self.ctx.year + 1}年度预算安排建议表.xlsx",
+                                        self.export_workbook)
 
     def export_workbook(self, target: Path) -> None:
         """The table under the stored policy (a what-if is not exported until it is saved)."""

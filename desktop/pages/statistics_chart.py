@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from core.services.year_statistics import ChartData
+from desktop.charts import ChartView
 
 WHOLE = Decimal(1)
 LABEL_COLOUR = QColor("#333333")
@@ -19,17 +20,12 @@ CURRENT_COLOUR = QColor("#1f5fa8")
 PREVIOUS_COLOUR = QColor("#a9bcd6")
 
 
-class ComparisonChart(QChartView):
+class ComparisonChart(ChartView):
     """This year's and last year's values of one `ChartData`; the two bar sets are named by the years."""
 
     def __init__(self, parent: QWidget | None = None, minimum: tuple[int, int] = (300, 220)) -> None:
-        self.plot = QChart()
-        super().__init__(self.plot, parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.plot.setMargins(QMargins(2, 2, 2, 2))
+        super().__init__(parent, minimum)
         self.plot.layout().setContentsMargins(0, 0, 0, 0)
-        self.plot.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.plot.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.categories = QBarCategoryAxis()
         self.values = QValueAxis()
         font = self.categories.labelsFont()
@@ -40,7 +36,6 @@ class ComparisonChart(QChartView):
         self.plot.addAxis(self.categories, Qt.AlignmentFlag.AlignBottom)
         self.plot.addAxis(self.values, Qt.AlignmentFlag.AlignLeft)
         self.data: ChartData | None = None
-        self.setMinimumSize(*minimum)
 
     def show_data(self, data: ChartData, series: tuple[str, str]) -> None:
         """Draw `data`; `series` names the two bar sets, e.g. ("2024年", "2023年")."""

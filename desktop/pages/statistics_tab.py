@@ -27,7 +27,7 @@ from core.services.year_statistics import FigureRow, StatisticsComparison
 from desktop.context import AppContext
 from desktop.errors import show_error
 from desktop.pages.statistics_chart import ComparisonChart
-from desktop.report_preview import ReportLauncher
+from desktop.report_preview import ReportLauncher, ask_workbook_path
 from desktop.table_model import Column, RowTableModel
 from desktop.widgets import SearchableTable
 
@@ -152,13 +152,8 @@ class StatisticsTab(QWidget):
         year = self.year()
         if year is None:
             return
-        dialog = QFileDialog(self, "导出年度统计表", str(Path.home() / f"{year}年度预算绩效管理工作统计.xlsx"),
-                             "Excel 工作簿 (*.xlsx)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("xlsx")
-        dialog.fileSelected.connect(lambda path: self.export_workbook(Path(path)))
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = ask_workbook_path(self, "导出年度统计表", f"{year}年度预算绩效管理工作统计.xlsx",
+                                        self.export_workbook)
 
     def export_workbook(self, target: Path) -> None:
         year = self.year()

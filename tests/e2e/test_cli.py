@@ -23,6 +23,14 @@ def perfbudget(*args: str, stdin: str | None = None) -> subprocess.CompletedProc
                           text=True, env=env, cwd=ROOT, check=False, timeout=600)
 
 
+def small_county(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A demo county of 2024 at scale 0.1, made by `perfbudget demo` in a new folder `name` (for module fixtures)."""
+    db = tmp_path_factory.mktemp(name) / "county.sqlite"
+    done = perfbudget("demo", "--db", str(db), "--year", "2024", "--scale", "0.1")
+    assert done.returncode == 0, done.stderr
+    return db
+
+
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The full-size demo county with an administrator (built once for this module)."""

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli import perfbudget
+from tests.e2e.test_cli import perfbudget, small_county
 
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("evaluation") / "county.sqlite"
-    done = perfbudget("demo", "--db", str(db), "--year", "2024", "--scale", "0.1")
-    assert done.returncode == 0, done.stderr
-    return db
+    return small_county(tmp_path_factory, "evaluation")
 
 
 def test_list_json_prints_subject_kind_score_and_grade(county: Path) -> None:

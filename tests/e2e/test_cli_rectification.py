@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli import perfbudget
+from tests.e2e.test_cli import perfbudget, small_county
 
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("rectification") / "county.sqlite"
-    done = perfbudget("demo", "--db", str(db), "--year", "2024", "--scale", "0.1")
-    assert done.returncode == 0, done.stderr
-    return db
+    return small_county(tmp_path_factory, "rectification")
 
 
 def test_collect_list_and_notices(county: Path, tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,20 +25,14 @@ from core.services.year_statistics import (
 )
 from db.database import Database
 from db.models import Project, Unit
-from tests.statistics_county import ADMIN, AS_OF, PREVIOUS, YEAR, open_county
+from tests import statistics_county
+from tests.statistics_county import ADMIN, AS_OF, PREVIOUS, YEAR
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
                                 reason="poppler-utils (pdftotext, pdftoppm) are needed")
 
 
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    yield from open_county(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def stats(county: Database) -> StatisticsComparison:
-    return call(county, year_statistics, ADMIN, YEAR, AS_OF)
+county, stats = statistics_county.county, statistics_county.stats  # its fixtures, registered in this module
 
 
 def pdf_text(pdf: Path) -> str:

@@ -6,7 +6,6 @@ their problems named, and the findings import that refuses a file with any bad r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import replace
 from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
@@ -31,16 +30,7 @@ ADMIN = actor_of(Role.ADMIN)
 YUAN = D("0.0001")
 
 
-@pytest.fixture(scope="module")
-def county_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("results") / "county.sqlite"
-    county.build(path)
-    return path
-
-
-@pytest.fixture
-def db(county_file: Path, tmp_path: Path) -> Iterator[Database]:
-    yield from county.copy_of(county_file, tmp_path / "county.sqlite")
+county_file, db = county.county_file, county.db  # the planted county's fixtures, registered in this module
 
 
 def _table(db: Database, **kw: object) -> results.SuggestionTable:

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from core.errors import ValidationError
 from core.rules import exchange_spec as es
 from core.services import exchange_workbook as ew
-from core.services.workbook_guard import OLE_MAGIC, check_workbook_file
+from core.services.workbook_guard import OLE_MAGIC, check_workbook_file, open_workbook
 
 SECONDS = 3.0  # every refusal must be this quick, whatever the file claims to hold
 
@@ -119,6 +119,21 @@ def test_limits_on_members_and_size_can_be_tightened(tmp_path: Path) -> None:
         check_workbook_file(path, max_members=3)
     with pytest.raises(ValidationError, match="解压后异常庞大"):
         check_workbook_file(path, max_uncompressed=1000)
+
+
+def test_open_workbook_checks_then_opens_and_refuses_what_openpyxl_cannot_read(tmp_path: Path) -> None:
+    book = open_workbook(plain_workbook(tmp_path / "正常.xlsx"))
+    try:
+        assert list(book["数据"].iter_rows(values_only=True)) == [("名称", "金额"), ("某项目", 12)]
+    finally:
+        book.close()
+    with pytest.raises(ValidationError, match="含有宏"):
+        open_workbook(macro_member(tmp_path))  # the guard comes first
+    headless = rewrite(plain_workbook(tmp_path / "源.xlsx"), tmp_path / "缺工作簿.xlsx",
+                       lambda name, data: None if name == "xl/workbook.xml" else data)
+    check_workbook_file(headless)  # harmless, yet not a workbook openpyxl can read
+    with pytest.raises(ValidationError, match=r"无法读取文件“缺工作簿\.xlsx”：不是有效的 Excel 工作簿"):
+        open_workbook(headless)
 
 
 def test_the_package_reader_refuses_through_the_guard(tmp_path: Path) -> None:

@@ -3,11 +3,9 @@ figure checked against an independent count in plain SQL (amounts summed as whol
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
 from sqlalchemy import select, text
 
 from core.rules.roles import Actor, Role
@@ -24,17 +22,10 @@ from core.services.year_statistics import (
 from db.database import Database
 from db.models import Evaluation, Unit
 from db.types import fen_to_wan
-from tests.statistics_county import ADMIN, AS_OF, PREVIOUS, YEAR, open_county
+from tests import statistics_county
+from tests.statistics_county import ADMIN, AS_OF, PREVIOUS, YEAR
 
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    yield from open_county(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def stats(county: Database) -> StatisticsComparison:
-    return call(county, year_statistics, ADMIN, YEAR, AS_OF)
+county, stats = statistics_county.county, statistics_county.stats  # its fixtures, registered in this module
 
 
 def _one(db: Database, sql: str, **params: object) -> int:

@@ -1,4 +1,5 @@
-"""The report preview renders every page of a real PDF, and printing draws them onto a real QPrinter."""
+"""The report preview renders every page of a real PDF, and printing draws them onto a real QPrinter; the workbook
+save dialog opens without blocking and hands the chosen path over."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from core.reports.document import ReportDocument
-from desktop.report_preview import ReportPreview, print_pdf, render_page
+from desktop.report_preview import ReportPreview, ask_workbook_path, print_pdf, render_page
 
 
 def _three_page_report(path: Path) -> Path:
@@ -56,3 +58,16 @@ def test_printing_puts_every_page_on_the_printer(qapp, tmp_path: Path) -> None: 
     dark = sum(1 for y in range(0, page.height(), 2) for x in range(0, page.width(), 2)
                if page.pixelColor(x, y).lightness() < 128)
     assert dark > 200  # the title, table lines and text are on the printed page, not a blank sheet
+
+
+def test_workbook_save_dialog_does_not_block_and_hands_over_the_path(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    chosen: list[Path] = []
+    dialog = ask_workbook_path(parent, "导出整改台账", "2024年度整改台账.xlsx", chosen.append)
+    assert dialog.isVisible() and dialog.windowTitle() == "导出整改台账"
+    assert dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave and dialog.defaultSuffix() == "xlsx"
+    assert Path(dialog.selectedFiles()[0]).name == "2024年度整改台账.xlsx"
+    dialog.fileSelected.emit(str(tmp_path / "台账.xlsx"))
+    assert chosen == [tmp_path / "台账.xlsx"]
+    dialog.close()

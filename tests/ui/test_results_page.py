@@ -6,7 +6,6 @@ findings import refused whole. Table models pass qtmodeltester."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -33,16 +32,7 @@ from tests.conftest import actor_of
 EDIT = Qt.ItemDataRole.EditRole
 
 
-@pytest.fixture(scope="module")
-def county_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("results-ui") / "county.sqlite"
-    county.build(path)
-    return path
-
-
-@pytest.fixture
-def db(county_file: Path, tmp_path: Path) -> Iterator[Database]:
-    yield from county.copy_of(county_file, tmp_path / "county.sqlite")
+county_file, db = county.county_file, county.db  # the planted county's fixtures, registered in this module
 
 
 @pytest.fixture
