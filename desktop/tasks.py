@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.dto import Changes
@@ -21,6 +22,13 @@ from db.database import Database
 from desktop.hub import EventHub
 
 log = logging.getLogger(__name__)
+
+
+def _alive(callback: Callable[..., Any]) -> bool:
+    """False when the callback is a method of a widget that was closed and deleted while its job ran (a dialog shut
+    before its answer came): calling it would raise "C++ object already deleted" in the GUI thread."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 class Cancelled(Exception):
@@ -125,14 +133,15 @@ class TaskRunner(QObject):
         job = self._finish(job_id)
         if isinstance(result, Changes):
             self.hub.announce(result)
-        if job.on_done is not None:
+        if job.on_done is not None and _alive(job.on_done):
             job.on_done(result)
 
     @Slot(int, object)
     def _failed(self, job_id: int, exc: BaseException) -> None:
         job = self._finish(job_id)
         if job.on_error is not None:
-            job.on_error(exc)
+            if _alive(job.on_error):
+                job.on_error(exc)
         else:
             self._on_unhandled(exc)
 
