@@ -2,6 +2,9 @@
 (DOMAIN.md §3): 监控表 has one row per project of the unit in a monitoring round (the budget part), 监控指标 one row
 per 三级 indicator of the project's approved goal table (1-X月 completion, forecast, likelihood, deviation).
 
+Every 监控表 row names its round by 监控轮次 and 截至月份, so that a unit installation can open the bureau's round
+when the bureau's package arrives (core.services.exchange_monitoring_rounds).
+
 Row ids: a project's row id is "{round}:{project code}", an indicator's "{round}:{project code}:{position}" where
 position is the indicator's place in the approved goal table. Columns marked 仅供核对 are written for the reader
 and never imported (the 执行数 comes from the treasury payment system, the targets from the approved table).
@@ -37,6 +40,8 @@ ENTRY_SHEET = SheetSpec(ENTRIES, "监控表", (
     ColumnSpec("corrective_measures", "纠偏措施", "text", False, width=36),
     ColumnSpec("submitted", "已提交", "bool", False, choices=("是", "否"), width=8,
                note="填“是”表示本项目监控表已填完并提交；填“否”为草稿"),
+    ColumnSpec("as_of_month", "截至月份", "int", True, width=8,
+               note="财政局开启本轮监控时确定的截至月份，如 8 表示监控 1-8 月，请勿修改"),
 ), "每个项目一行：监控表的预算执行部分。")
 
 LINE_SHEET = SheetSpec(LINES, "监控指标", (
@@ -67,6 +72,7 @@ LINE_KEYS = ("actual", "actual_text", "forecast", "likelihood", "cause", "analys
 MONITORING_INSTRUCTIONS = (
     "本工作簿是绩效运行监控表交换包，可用 Excel 或 WPS 打开填写，填好后交回财政局导入。",
     "“监控表”每个项目一行，填写预算调整、全年预计执行数和偏差原因；“监控指标”每条指标一行，填写截至本轮的实际完成值。",
+    "“监控轮次”和“截至月份”由财政局开启轮次时确定，请勿修改；单位端导入财政局发来的监控表时，本机没有的轮次自动开启。",
     "完成目标可能性为“有可能”或“完全不可能”时，必须填写全年预计完成值、偏差原因和原因分析。",
     "灰色表头和“行标识”“版本”列请勿修改；标明“仅供核对”的列修改后不会导入。",
 )

@@ -5,13 +5,14 @@ Every project of the unit is one row with its budget part, every indicator of it
 Rows are checked and written by `monitoring_rounds.save_entry` itself (in a rolled-back savepoint for the
 preview, inside the package's one transaction when applying), so the monitoring rules live in one place.
 Conflicting means the entry here changed after the last monitoring package from that unit was applied, or the
-round is closed here: such rows are listed and left alone, a person decides.
+round is closed here: such rows are listed and left alone, a person decides. The bureau's package opens a round a
+unit installation does not have yet (core.services.exchange_monitoring_rounds).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +39,7 @@ from core.rules.exchange_monitoring_sheets import (
 from core.rules.monitoring import LIKELIHOODS
 from core.rules.notation import IndicatorValue, format_indicator_value
 from core.rules.roles import Actor
+from core.services import exchange_monitoring_rounds as xmr
 from core.services import exchange_package as xpk
 from core.services import exchange_projects as xpj
 from core.services.exchange_package import PackageApplied, PackageKind, PackagePreview, RowChange
@@ -129,7 +131,8 @@ def monitoring_rows(s: Session, found: MonitoringRound, unit_ids: list[int] | No
         entry_rows.append({"row_id": entry_row_id(found.name, p.code), "version": version, "deleted": False,
                            "project_code": p.code, "project_name": p.name, "round": found.name,
                            "budget": p.total_amount, "spent": spent.get(p.id, Decimal(0)), **saved,
-                           "submitted": entry is not None and entry.status == "submitted"})
+                           "submitted": entry is not None and entry.status == "submitted",
+                           "as_of_month": found.as_of_month})
         for ind in indicators.get(p.id, []):
             line = lines.get(p.id, {}).get(ind.position)
             values = {k: getattr(line, k) for k in LINE_KEYS} if line is not None else {}
@@ -180,6 +183,7 @@ class _Parsed:
     round: str
     values: dict[str, Any]
     submitted: bool
+    month: int  # 截至月份 of the round
     lines: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # position → (sheet line, values)
 
     def form(self) -> EntryInput:
@@ -193,7 +197,7 @@ class _Parsed:
 @dataclass(frozen=True)
 class _Target:
     project_id: int
-    round_id: int
+    round: str
     parsed: _Parsed
 
 
@@ -223,7 +227,8 @@ def parse_entries(read: ReadPackage, problems: list[Problem]) -> dict[tuple[str,
             problems.append(xpk.located(ENTRY_SHEET, line, "project_code", f"项目编码或轮次与行标识“{values['row_id']}”"
                                         "不一致：请勿修改项目编码和监控轮次。"))
         else:
-            parsed[key] = _Parsed(line, key[0], {k: values[k] for k in ENTRY_KEYS}, bool(values["submitted"]))
+            parsed[key] = _Parsed(line, key[0], {k: values[k] for k in ENTRY_KEYS}, bool(values["submitted"]),
+                                  values["as_of_month"])
     for values, line in zip(read.sheets[LINES].rows, read.sheets[LINES].lines, strict=True):
         key = (values.get("round") or "", values.get("project_code") or "")
         if (LINE_SHEET.title, line) in bad or values["deleted"] or key in skipped:
@@ -276,70 +281,75 @@ def _status(code: str, name: str, item: _Parsed, entry: MonitoringEntry | None, 
     return change("changed")
 
 
-def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Problem]) -> tuple[list[RowChange],
-                                                                                             list[_Target]]:
-    """Each project's status, its rows checked by `save_entry` in a rolled-back savepoint; the rows to write."""
+def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Problem]
+            ) -> tuple[list[RowChange], tuple[xmr.RoundPlan, list[_Target]]]:
+    """Each project's status, its rows checked by `save_entry` in a rolled-back savepoint (with the rounds this
+    package opens on a spoke opened there too); the rounds' plan and the rows to write."""
     parsed = parse_entries(read, problems)
     manifest = read.manifest
     if manifest is None:
-        return [], []
+        return [], (xmr.RoundPlan(), [])
     s = uow.session
-    rounds = {r.name: r for r in s.scalars(select(MonitoringRound).where(MonitoringRound.year == manifest.year))}
+    changes, plan = xmr.analyse_rounds(s, manifest, ((i.round, i.month, i.line) for i in parsed.values()), problems)
     projects = xpj.projects_by_code(s, manifest.year, {code for _, code in parsed})
     baseline = xpk.baseline(s, manifest.sender, MONITORING_KIND)
+    named = and_(Project.year == manifest.year, Project.code.in_(sorted(c for _, c in parsed)))
     stored: dict[int, tuple[dict[int, MonitoringEntry], dict[int, dict[int, MonitoringLine]]]] = {}
-    indicators = _indicators(s, and_(Project.year == manifest.year, Project.code.in_(sorted(c for _, c in parsed))))
-    changes, targets = [], []
-    for (round_name, code), item in parsed.items():
-        found = rounds.get(round_name)
-        if found is None:
-            problems.append(xpk.located(ENTRY_SHEET, item.line, "round", f"{manifest.year} 年度没有监控轮次“{round_name}”。"))
-            continue
-        problem = xpj.project_problem(ENTRY_SHEET, item.line, "project_code", code, projects.get(code), manifest)
-        if problem is not None:
-            problems.append(problem)
-            continue
-        project_id, name = projects[code].id, projects[code].name
-        if found.id not in stored:
-            stored[found.id] = _stored(s, found.id, and_(Project.year == manifest.year,
-                                                         Project.code.in_(sorted(c for _, c in parsed))))
-        entries, lines = stored[found.id]
-        entry = entries.get(project_id)
-        positions = sorted({i.position for i in indicators.get(project_id, [])} | set(item.lines))
-        mine, submitted = _stored_form(entry, lines.get(project_id, {}), positions)
-        theirs = _Parsed(item.line, item.round, item.values, item.submitted,
-                         {p: item.lines.get(p, (item.line, {})) for p in positions})
-        same = mine == theirs.form() and submitted == item.submitted
-        if entry is None and same:
-            continue  # a template's row left blank: nothing here, nothing sent
-        change = _status(code, name, item, entry, same, found.status != "open", baseline)
-        if change.status in ("new", "changed"):
-            def run(batch: UnitOfWork, r: int = found.id, p: int = project_id, t: _Parsed = theirs) -> object:
-                return save_entry(batch, actor, r, p, t.form(), submit=t.submitted)
-            error = xpk.dry_run(uow, run)
-            if error is not None:
-                problems.append(_locate_error(error, item, code))
+    indicators = _indicators(s, named)
+    targets = []
+    with xmr.trial(uow, actor, manifest.year, plan) as round_ids:
+        for (round_name, code), item in parsed.items():
+            if round_name in plan.refused:
+                continue  # the round's problem is reported once, at its first row
+            problem = xpj.project_problem(ENTRY_SHEET, item.line, "project_code", code, projects.get(code), manifest)
+            if problem is not None:
+                problems.append(problem)
                 continue
-            targets.append(_Target(project_id, found.id, theirs))
-        changes.append(change)
-    return changes, targets
+            project_id, name, round_id = projects[code].id, projects[code].name, round_ids[round_name]
+            if round_id not in stored:
+                stored[round_id] = _stored(s, round_id, named)
+            entries, lines = stored[round_id]
+            entry = entries.get(project_id)
+            positions = sorted({i.position for i in indicators.get(project_id, [])} | set(item.lines))
+            mine, submitted = _stored_form(entry, lines.get(project_id, {}), positions)
+            theirs = replace(item, lines={p: item.lines.get(p, (item.line, {})) for p in positions})
+            same = mine == theirs.form() and submitted == item.submitted
+            if entry is None and same:
+                continue  # a template's row left blank: nothing here, nothing sent
+            change = _status(code, name, item, entry, same, xmr.status(plan, round_name) != "open", baseline)
+            if change.status in ("new", "changed"):
+                def run(batch: UnitOfWork, r: int = round_id, p: int = project_id, t: _Parsed = theirs) -> object:
+                    return save_entry(batch, actor, r, p, t.form(), submit=t.submitted)
+                error = xpk.dry_run(uow, run)
+                if error is not None:
+                    problems.append(_locate_error(error, item, code))
+                    continue
+                targets.append(_Target(project_id, round_name, theirs))
+            changes.append(change)
+    return changes, (plan, targets)
 
 
 # --- writing -----------------------------------------------------------------------------------------------
 
 
-def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, targets: list[_Target]) -> tuple[str, ...]:
-    """Save every new and changed monitoring table through `save_entry`, in the package's transaction."""
+def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview,
+          payload: tuple[xmr.RoundPlan, list[_Target]]) -> tuple[str, ...]:
+    """Open the rounds the package brings to a spoke, then save every new and changed monitoring table through
+    `save_entry`, in the package's transaction."""
+    plan, targets = payload
+    assert preview.manifest is not None  # a package without a manifest is refused before writing
+    round_ids = xmr.open_rounds(uow, actor, preview.manifest.year, plan)
     batch = xpk.batch(uow)
     s = uow.session
     for t in targets:
-        save_entry(batch, actor, t.round_id, t.project_id, t.parsed.form(), submit=t.parsed.submitted)
-        entry = s.scalar(select(MonitoringEntry).where(MonitoringEntry.round_id == t.round_id,
+        round_id = round_ids[t.round]
+        save_entry(batch, actor, round_id, t.project_id, t.parsed.form(), submit=t.parsed.submitted)
+        entry = s.scalar(select(MonitoringEntry).where(MonitoringEntry.round_id == round_id,
                                                       MonitoringEntry.project_id == t.project_id))
         if entry is not None:
             entry.source = "exchange"
-    codes = {c.code for c in preview.changes if c.status in ("new", "changed")}
-    return tuple(sorted(codes))
+    codes = {c.code for c in preview.changes if c.status in ("new", "changed") and c.code not in plan.create}
+    return (*xmr.written(plan), *sorted(codes))
 
 
 KIND = PackageKind(MONITORING_KIND, LABEL, MONITORING_SHEETS, MONITORING_INSTRUCTIONS, analyse, write,

@@ -1,8 +1,9 @@
 """The issue's end-to-end flow on real files between two real SQLite databases: the bureau's demo county (hub)
 enrols a fresh unit installation (spoke) with an enrolment package; the bureau's goals package brings the unit's
 projects (项目信息) and goal tables, its results package the decisions, approved goals and rectification items, its
-monitoring package the round's tables; the unit revises its returned goal table, updates a monitoring table and
-reports on a rectification item, and its goals, monitoring and feedback packages are applied at the bureau."""
+monitoring package opens the round on the unit installation (no one opens it there by hand) and brings its tables;
+the unit revises its returned goal table, updates a monitoring table and reports on a rectification item, and its
+goals, monitoring and feedback packages are applied at the bureau."""
 
 from __future__ import annotations
 
@@ -115,10 +116,10 @@ def test_bureau_to_a_fresh_unit_and_back(tmp_path: Path) -> None:
         assert mine.status == "returned"
         assert call(spoke, goals.get_table, clerk, _ids(spoke, monitored)[0]).status == "approved"
 
-        # the unit opens the bureau's round locally; the bureau's monitoring package brings what it holds so far
-        call(spoke, monitoring_rounds.open_round, clerk, YEAR, int(ROUND.removeprefix("1-").removesuffix("月")))
-        _apply(spoke, clerk, call(hub, xk.export_kind, admin, "monitoring", YEAR, tmp_path / "监控表-财政局.xlsx",
-                                  unit, ROUND), "monitoring")
+        # the bureau's monitoring package opens its round on the unit installation and brings what it holds so far
+        monitoring = call(hub, xk.export_kind, admin, "monitoring", YEAR, tmp_path / "监控表-财政局.xlsx", unit, ROUND)
+        assert (ROUND, "new") in {(c.code, c.status) for c in call(spoke, xk.preview_any, clerk, monitoring).changes}
+        _apply(spoke, clerk, monitoring, "monitoring")
 
         # the unit's work: the returned table revised, a monitoring table updated, feedback on an item
         revised = replace(mine.content, annual_goal="按财政局意见修改后的年度目标",

@@ -1,30 +1,39 @@
 """The monitoring package (监控表, unit → bureau) between a real hub and spoke built from the same demo county: the
 round trip is lossless, save_entry's rules are reported as located problems, conflicts are left alone, the ledger
 refuses old, foreign and badly signed packages, a LibreOffice re-save (untouched and edited) imports, and a
-hand-filled blank template imports as unsigned after confirmation."""
+hand-filled blank template imports as unsigned after confirmation. The bureau's package opens its round on a fresh
+unit installation (a clerk there cannot open rounds), once; a round of the same name with another 截至月份 is
+refused there, and the hub refuses a round it never opened."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
-from core.errors import ValidationError
+from core.errors import PermissionDenied, ValidationError
+from core.rules.roles import Actor, Role
+from core.services import auth
+from core.services import exchange_enrolment as xe
 from core.services import exchange_kinds as xk
 from core.services import exchange_monitoring as xm
 from core.services import monitoring_rounds as mr
 from core.services.monitoring_rounds import EntryInput
 from core.services.runner import call
-from db.database import Database
+from db.database import Database, open_database
+from db.models import AuditEntry, MonitoringEntry, MonitoringRound, Project, Unit
+from tests.conftest import PASSWORD
 from tests.services.exchange_helpers import (
     ROUND,
     SOFFICE,
     YEAR,
     Pair,
+    county,
     fingerprint,
     incoming,
     ledger,
@@ -205,3 +214,124 @@ def test_a_line_position_the_approved_table_lacks_is_located(pair: Pair, tmp_pat
     preview = call(pair.hub, xm.preview_monitoring, pair.hub_admin, package)
     [problem] = preview.problems
     assert problem.sheet == "监控指标" and problem.row == ws.max_row and "没有第 99 条指标" in problem.message
+
+
+@dataclass
+class Fresh:
+    """The demo county's hub and a fresh unit installation enrolled from it, holding the unit's projects and
+    approved goal tables (goals and results packages applied) but no monitoring round."""
+
+    hub: Database
+    spoke: Database
+    admin: Actor
+    setup: Actor  # the unit installation's administrator
+    clerk: Actor  # a 填报员 of the unit on its installation
+    unit: str
+    monitored: str  # a project of the unit with a monitoring table in ROUND at the bureau
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Fresh]:
+    hub, admin = county(tmp_path / "hub.sqlite")
+    spoke = open_database(tmp_path / "unit.sqlite")
+    try:
+        with hub.unit_of_work() as uow:
+            unit, monitored = uow.session.execute(
+                select(Unit.code, Project.code).join(Project, Project.unit_id == Unit.id)
+                .join(MonitoringEntry, MonitoringEntry.project_id == Project.id).join(MonitoringRound)
+                .where(Unit.kind.in_(("department", "township")), MonitoringRound.name == ROUND)
+                .order_by(Unit.code, Project.code).limit(1)).one()
+        setup = call(spoke, auth.create_first_admin, "admin", "单位管理员", PASSWORD, PASSWORD)
+        call(spoke, xe.enrol_from_package, setup, call(hub, xe.export_enrolment, admin, unit, tmp_path / "登记.xlsx"))
+        for kind in ("goals", "results"):
+            call(spoke, xk.apply_any, setup, call(hub, xk.export_kind, admin, kind, YEAR, tmp_path / f"{kind}.xlsx", unit))
+        with spoke.unit_of_work() as uow:
+            me = uow.session.scalar(select(Unit).where(Unit.code == unit))
+            clerk = Actor("clerk", "乡镇填报员", Role.CLERK, unit_id=me.id, unit_name=me.name)
+            assert uow.session.scalar(select(MonitoringRound.id)) is None
+        yield Fresh(hub, spoke, admin, setup, clerk, unit, monitored)
+    finally:
+        hub.close()
+        spoke.close()
+
+
+def _rounds(db: Database) -> list[tuple[str, int, str, str]]:
+    with db.unit_of_work() as uow:
+        return [tuple(r) for r in uow.session.execute(select(  # type: ignore[misc]
+            MonitoringRound.name, MonitoringRound.as_of_month, MonitoringRound.status, MonitoringRound.opened_by))]
+
+
+def _bureaus_round(f: Fresh) -> tuple[int, str]:
+    """截至月份 and status of ROUND at the bureau."""
+    [found] = [(r.as_of_month, r.status) for r in call(f.hub, mr.list_rounds, f.admin, YEAR) if r.name == ROUND]
+    return found
+
+
+def _bureau_package(f: Fresh, path: Path) -> Path:
+    return call(f.hub, xk.export_kind, f.admin, "monitoring", YEAR, path, f.unit, ROUND)
+
+
+def test_the_bureaus_package_opens_its_round_on_a_fresh_unit_installation_once(fresh: Fresh, tmp_path: Path) -> None:
+    as_of_month, status = _bureaus_round(fresh)
+    with pytest.raises(PermissionDenied):  # why the package must bring it: a clerk cannot open a round
+        call(fresh.spoke, mr.open_round, fresh.clerk, YEAR, as_of_month, ROUND)
+    package = _bureau_package(fresh, tmp_path / "监控表.xlsx")
+    before = fingerprint(fresh.spoke)
+    preview = call(fresh.spoke, xk.preview_any, fresh.clerk, package)
+    assert preview.decision == "new" and not preview.problems, preview.problems
+    [opened] = [c for c in preview.changes if c.code == ROUND]
+    assert (opened.status, opened.sheet, opened.line) == ("new", "监控表", 2)
+    assert opened.name == f"监控轮次（截至 {as_of_month} 月）" and "一并开启" in opened.reason
+    assert fresh.monitored in {c.code for c in preview.by_status("new")}
+    assert fingerprint(fresh.spoke) == before  # the preview opened the round in a savepoint only
+
+    done = call(fresh.spoke, xk.apply_any, fresh.clerk, package)
+    assert done.written[0] == f"监控轮次:{ROUND}" and fresh.monitored in done.written
+    assert _rounds(fresh.spoke) == [(ROUND, as_of_month, status, "clerk")]
+    with fresh.spoke.unit_of_work() as uow:
+        audited = uow.session.scalars(select(AuditEntry.after_json).where(
+            AuditEntry.action == "monitoring_round.exchange_import", AuditEntry.actor == "clerk")).all()
+    assert len(audited) == 1 and ROUND in audited[0] and f'"as_of_month": {as_of_month}' in audited[0]
+    spoke_view = call(fresh.spoke, mr.get_entry, fresh.clerk, round_id(fresh.spoke),
+                      project_id(fresh.spoke, fresh.monitored))
+    hub_view = call(fresh.hub, mr.get_entry, fresh.admin, round_id(fresh.hub), project_id(fresh.hub, fresh.monitored))
+    assert spoke_view.form == hub_view.form and spoke_view.status == hub_view.status
+
+    after = fingerprint(fresh.spoke)
+    again = call(fresh.spoke, xk.apply_any, fresh.clerk, package)
+    assert again.preview.decision == "duplicate" and again.written == ()
+    assert fingerprint(fresh.spoke) == after
+    later = call(fresh.spoke, xk.preview_any, fresh.clerk, _bureau_package(fresh, tmp_path / "再次.xlsx"))
+    assert later.decision == "new" and not later.problems and ROUND not in {c.code for c in later.changes}
+    call(fresh.spoke, xk.apply_any, fresh.clerk, tmp_path / "再次.xlsx")
+    assert len(_rounds(fresh.spoke)) == 1
+
+
+def test_a_round_of_the_same_name_with_another_month_is_refused_with_nothing_written(fresh: Fresh,
+                                                                                      tmp_path: Path) -> None:
+    package = _bureau_package(fresh, tmp_path / "监控表.xlsx")
+    month = _bureaus_round(fresh)[0]
+    call(fresh.spoke, mr.open_round, fresh.setup, YEAR, month - 1, ROUND)  # opened here by hand, a month early
+    before = fingerprint(fresh.spoke)
+    preview = call(fresh.spoke, xk.preview_any, fresh.clerk, package)
+    assert preview.blocked
+    [problem] = preview.problems  # reported once, at the first row naming the round; its rows are not repeated
+    assert (problem.sheet, problem.row, problem.header) == ("监控表", 2, "截至月份")
+    assert f"“{ROUND}”截至 {month - 1} 月，交换包中截至 {month} 月" in problem.message and "财政局" in problem.message
+    with pytest.raises(ValidationError, match="未导入任何数据"):
+        call(fresh.spoke, xk.apply_any, fresh.clerk, package)
+    assert fingerprint(fresh.spoke) == before
+
+
+def test_the_hub_refuses_a_round_it_never_opened(pair: Pair, tmp_path: Path) -> None:
+    call(pair.spoke, mr.open_round, pair.spoke_admin, YEAR, 8, "1-8月（补报）")
+    package = call(pair.spoke, xm.export_monitoring, pair.spoke_admin, YEAR, tmp_path / "监控表.xlsx",
+                   round_name="1-8月（补报）")
+    before = fingerprint(pair.hub)
+    preview = call(pair.hub, xk.preview_any, pair.hub_admin, package)
+    [problem] = preview.problems
+    assert (problem.sheet, problem.row, problem.header) == ("监控表", 2, "监控轮次")
+    assert "没有监控轮次“1-8月（补报）”" in problem.message and not preview.changes
+    with pytest.raises(ValidationError, match="未导入任何数据"):
+        call(pair.hub, xk.apply_any, pair.hub_admin, package)
+    assert fingerprint(pair.hub) == before

@@ -45,7 +45,7 @@ def test_a_monitoring_table_survives_the_package(form: EntryInput, submitted: bo
              "project_name": "项目", "round": round_name, "budget": Decimal("100"), "spent": Decimal("12.34"),
              "budget_adjustment": form.budget_adjustment, "forecast_spent": form.forecast_spent,
              "budget_cause": form.budget_cause, "budget_analysis": form.budget_analysis,
-             "corrective_measures": form.corrective_measures, "submitted": submitted}
+             "corrective_measures": form.corrective_measures, "submitted": submitted, "as_of_month": 7}
     lines = [{"row_id": line_row_id(round_name, code, line.position), "version": 1, "deleted": False,
               "project_code": code, "position": line.position, "round": round_name, "name": "指标",
               "actual": line.actual, "actual_text": line.actual_text, "forecast": line.forecast,
@@ -60,4 +60,4 @@ def test_a_monitoring_table_survives_the_package(form: EntryInput, submitted: bo
     problems: list = []
     item = parse_entries(read, problems)[(round_name, code)]
     assert problems == []
-    assert item.form() == form and item.submitted == submitted
+    assert item.form() == form and item.submitted == submitted and item.month == 7
