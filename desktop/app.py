@@ -79,10 +79,21 @@ def wait_for(runner: TaskRunner, service: Callable[..., Any], *args: Any, **kwar
     return outcome["result"]
 
 
-def _fill_demo_on_first_start(runner: TaskRunner) -> None:
+FIRST_START_QUESTION = (
+    "这是一个新的数据库。\n\n是否生成演示县数据（73 个部门、12 个镇街、约 800 个项目）用于试用和培训？\n\n"
+    "正式使用请选择“否”：财政局从空数据库开始；镇街、部门登录后在“数据交换”中导入财政局发放的登记包。")
+
+
+def _fill_demo_on_first_start(runner: TaskRunner, ask: bool) -> None:
+    """A new database gets the demo county, after asking (a unit installation must start empty to enrol); a
+    screenshot run does not ask."""
     from core.services import demo
 
     if wait_for(runner, stats.years):
+        return
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    if ask and QMessageBox.question(None, "首次启动", FIRST_START_QUESTION, buttons,
+                                    QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
         return
     try:
         run_with_progress(None, runner, "首次启动：正在生成演示县数据（73 个部门、12 个镇街、约 800 个项目）",
@@ -144,7 +155,7 @@ def run_gui(args: argparse.Namespace) -> int:
     runner = TaskRunner(db, hub, on_unhandled=lambda exc: show_error(QApplication.activeWindow(), exc))
     try:
         if not args.no_demo:
-            _fill_demo_on_first_start(runner)
+            _fill_demo_on_first_start(runner, ask=not args.screenshot)
         actor = _login(runner, db, args)
         if isinstance(actor, LoginDialog | FirstAdminDialog):
             save_screenshot(app, runner, actor, Path(args.screenshot))

@@ -33,7 +33,7 @@ from core.rules.exchange_enrolment_sheets import (
     UNIT_SHEET,
     UNITS,
 )
-from core.rules.exchange_manifest import signature_ok
+from core.rules.exchange_manifest import Manifest, signature_ok
 from core.rules.roles import Actor, Permission
 from core.services import exchange_package as xpk
 from core.services import exchange_profile as xp
@@ -237,6 +237,58 @@ def _write_settings(s: Session, values: dict[str, Any]) -> None:
             row.value_json, row.updated_at = text, utcnow()
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A package that passed every check, ready to be written."""
+
+    manifest: Manifest
+    registration: dict[str, Any]
+    units: list[dict[str, Any]]  # parents before children
+    settings: dict[str, Any]
+    library: dict[str, CleanEntry]
+
+
+def _check(s: Session, path: str | Path) -> tuple[Enrolled, _Checked | None]:
+    """Every check of `enrol_from_package`, nothing written: what the package sets up, and what to write (None
+    for a package imported already)."""
+    read = read_package(path, ENROLMENT_SHEETS)
+    reg = _registration(read)
+    manifest = read.manifest
+    assert manifest is not None  # _registration refuses a package without one
+    unit_code = reg["unit_code"]
+    live = {kind: [r for r in read.rows(kind) if not r["deleted"]] for kind in (UNITS, SETTINGS, LIBRARY)}
+    _check_installation(s, unit_code, {r["code"] for r in live[UNITS]})
+    counts = Enrolled(unit_code, reg["unit_name"], reg["year"], len(live[UNITS]), len(live[SETTINGS]),
+                      len(live[LIBRARY]))
+    if s.scalar(select(ExchangeLedgerEntry.id).where(ExchangeLedgerEntry.package_id == manifest.package_id,
+                                                     ExchangeLedgerEntry.direction == "in")) is not None:
+        return replace(counts, duplicate=True), None
+    problems: list[str] = []
+    ordered = _units(s, live[UNITS], unit_code, problems)
+    settings = _settings(s, live[SETTINGS], problems)
+    library = _library(live[LIBRARY], problems)
+    if problems:
+        raise _refuse(problems)
+    return counts, _Checked(manifest, reg, ordered, settings, library)
+
+
+def preview_enrolment(uow: UnitOfWork, actor: Actor, path: str | Path) -> Enrolled:
+    """What `enrol_from_package` would set up from the file (unit, year, counts, or that it was imported already),
+    after the same checks, with nothing written: the 数据交换 page names the unit from it before enrolling."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    return _check(uow.session, path)[0]
+
+
+def accepts_enrolment(uow: UnitOfWork, actor: Actor) -> bool:
+    """Whether the actor may enrol this installation from a 登记包 and it is still fresh: never enrolled, no
+    projects and no package exchanged (the bureau at work is never offered to become a unit's installation)."""
+    if not actor.can(Permission.MANAGE_SETTINGS):
+        return False
+    s = uow.session
+    return (xp.profile(s).role == "hub" and s.scalar(select(Project.id).limit(1)) is None
+            and s.scalar(select(ExchangeLedgerEntry.id).limit(1)) is None)
+
+
 def enrol_from_package(uow: UnitOfWork, actor: Actor, path: str | Path) -> Enrolled:
     """Make this installation the spoke of the unit the enrolment package is for. Everything is checked first
     (every problem of the workbook, the manifest's kind, that its receiver is the registered unit, the signature
@@ -250,29 +302,15 @@ def enrol_from_package(uow: UnitOfWork, actor: Actor, path: str | Path) -> Enrol
     uow.write()
     require(actor, Permission.MANAGE_SETTINGS)
     s = uow.session
-    read = read_package(path, ENROLMENT_SHEETS)
-    reg = _registration(read)
-    manifest = read.manifest
-    assert manifest is not None  # _registration refuses a package without one
-    unit_code = reg["unit_code"]
-    live = {kind: [r for r in read.rows(kind) if not r["deleted"]] for kind in (UNITS, SETTINGS, LIBRARY)}
-    _check_installation(s, unit_code, {r["code"] for r in live[UNITS]})
-    counts = Enrolled(unit_code, reg["unit_name"], reg["year"], len(live[UNITS]), len(live[SETTINGS]),
-                      len(live[LIBRARY]))
-    if s.scalar(select(ExchangeLedgerEntry.id).where(ExchangeLedgerEntry.package_id == manifest.package_id,
-                                                     ExchangeLedgerEntry.direction == "in")) is not None:
-        return replace(counts, duplicate=True)
-    problems: list[str] = []
-    ordered = _units(s, live[UNITS], unit_code, problems)
-    settings = _settings(s, live[SETTINGS], problems)
-    library = _library(live[LIBRARY], problems)
-    if problems:
-        raise _refuse(problems)
-    _write_units(s, ordered)
+    counts, plan = _check(s, path)
+    if plan is None:
+        return counts
+    reg, manifest, unit_code = plan.registration, plan.manifest, counts.unit_code
+    _write_units(s, plan.units)
     xp.install_spoke(s, unit_code, reg["key_hex"], reg["hub_name"])
     ensure_year(s, reg["year"])
-    _write_settings(s, settings)
-    for code, entry in library.items():
+    _write_settings(s, plan.settings)
+    for code, entry in plan.library.items():
         store_entry(s, actor, code, entry)
     s.add(ExchangeLedgerEntry(package_id=manifest.package_id, kind=ENROLMENT_KIND, direction="in",
                               sender=manifest.sender, receiver=manifest.receiver, year=manifest.year,

@@ -1,4 +1,5 @@
-"""数据交换 area: who this installation is, exporting a package or a blank template of any kind this installation
+"""数据交换 area: who this installation is, enrolment (the hub issues a unit's 登记包, a fresh installation enrols
+from one, in `exchange_enrolment`), exporting a package or a blank template of any kind this installation
 offers (in `exchange_export`), importing one (preview, problem list, then apply, in `exchange_import`) and the
 ledger of packages sent and received."""
 
@@ -10,9 +11,10 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from core.dto import Changes, UnitRow
 from core.rules.roles import Permission
-from core.services import admin, exchange_ledger, monitoring_rounds
+from core.services import admin, exchange_enrolment, exchange_ledger, monitoring_rounds
 from core.services.exchange_profile import Profile
 from desktop.context import AppContext
+from desktop.pages.exchange_enrolment import EnrolmentPanel
 from desktop.pages.exchange_export import ExportPanel
 from desktop.pages.exchange_import import RED, ImportPanel
 from desktop.table_model import Column, RowTableModel
@@ -26,6 +28,7 @@ class ExchangePage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.profile: Profile | None = None
+        self.fresh = False  # never enrolled, nothing exchanged, no units: enrolling is all there is to do
         self.can_exchange = ctx.actor.can(Permission.MANAGE_UNITS) or ctx.actor.can(Permission.EDIT_OWN_UNIT_DATA)
         heading = QLabel("数据交换", self)
         heading.setObjectName("pageHeading")
@@ -35,6 +38,7 @@ class ExchangePage(QWidget):
         self.import_button = QPushButton("导入交换包(&I)…", self)
         self.exporter.extra.addWidget(self.import_button)
         self.importer = ImportPanel(ctx, self)
+        self.enrolment = EnrolmentPanel(ctx, self)
         self.import_button.clicked.connect(self.importer.choose_file)
         self.ledger: RowTableModel[exchange_ledger.LedgerRow] = RowTableModel([
             Column("方向", lambda r: r.direction), Column("类型", lambda r: r.kind),
@@ -50,12 +54,16 @@ class ExchangePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.header)
-        actions = QGroupBox("交换包", self)
-        QVBoxLayout(actions).addWidget(self.exporter)
-        layout.addWidget(actions)
-        import_box = QGroupBox("导入预览", self)
-        QVBoxLayout(import_box).addWidget(self.importer)
-        layout.addWidget(import_box, 3)
+        self.enrolment_box = QGroupBox("单位登记", self)
+        QVBoxLayout(self.enrolment_box).addWidget(self.enrolment)
+        self.enrolment_box.setVisible(False)
+        layout.addWidget(self.enrolment_box)
+        self.actions_box = QGroupBox("交换包", self)
+        QVBoxLayout(self.actions_box).addWidget(self.exporter)
+        layout.addWidget(self.actions_box)
+        self.import_box = QGroupBox("导入预览", self)
+        QVBoxLayout(self.import_box).addWidget(self.importer)
+        layout.addWidget(self.import_box, 3)
         ledger_box = QGroupBox("交换台账", self)
         inner = QVBoxLayout(ledger_box)
         inner.addWidget(self.ledger_table)
@@ -64,7 +72,7 @@ class ExchangePage(QWidget):
         refresh_row.addWidget(refresh)
         inner.addLayout(refresh_row)
         layout.addWidget(ledger_box, 3)
-        for widget in (self.exporter, self.import_button, import_box):
+        for widget in (self.exporter, self.import_button, self.import_box):
             widget.setVisible(self.can_exchange)
         ctx.hub.changes_applied.connect(self._on_changes)
         ctx.hub.year_changed.connect(lambda _year: self.reload())
@@ -86,11 +94,30 @@ class ExchangePage(QWidget):
     def _show_profile(self, profile: Profile) -> None:
         self.profile = profile
         self.exporter.set_profile(profile, self.can_exchange)
+        self.ctx.runner.submit(exchange_enrolment.accepts_enrolment, self.ctx.actor,
+                               on_done=lambda accepts: self._show_enrolment(profile, accepts))
         if profile.role == "hub" and self.can_exchange:
             self.ctx.runner.submit(admin.list_units, self.ctx.actor, on_done=self._show_units)
 
+    def _show_enrolment(self, profile: Profile, accepts: bool) -> None:
+        self.enrolment.set_profile(profile, accepts)
+        self.fresh = accepts and not self.enrolment.units
+        self._arrange()
+
     def _show_units(self, units: list[UnitRow]) -> None:
         self.exporter.set_units(units)
+        self.enrolment.set_units(units)
+        self.fresh = self.fresh and not units
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """单位登记 while it applies; on a fresh installation no export or import (nothing to exchange yet)."""
+        self.enrolment_box.setVisible(self.enrolment.wanted())
+        self.actions_box.setVisible(not self.fresh)
+        self.import_box.setVisible(self.can_exchange and not self.fresh)
+        if self.fresh:  # the installation label answered "财政局" already: a fresh database counts as the hub
+            self.header.setText("本机身份：新安装，尚未登记（乡镇、部门导入财政局发放的登记包后成为单位填报端；"
+                                "财政局在“系统管理”中登记单位后即为汇总端）")
 
     def _show_ledger(self, rows: list[exchange_ledger.LedgerRow]) -> None:
         self.ledger.set_rows(rows)

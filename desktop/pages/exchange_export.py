@@ -45,15 +45,18 @@ class ExportPanel(QWidget):
         self._progress: Progress | None = None
         self._busy = False
         self.kind_box = QComboBox(self)
+        self.kind_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # filled after the first show
         self.kind_box.currentIndexChanged.connect(lambda _index: self._update_actions())
         kind_label = QLabel("类型(&K)：", self)
         kind_label.setBuddy(self.kind_box)
         self.unit_box = QComboBox(self)
         self.unit_box.setMinimumContentsLength(18)
+        self.unit_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.unit_label = QLabel("单位(&U)：", self)
         self.unit_label.setBuddy(self.unit_box)
         self.unit_box.currentIndexChanged.connect(lambda _index: self._update_actions())
         self.round_box = QComboBox(self)
+        self.round_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.round_box.addItem(NEWEST_ROUND, None)
         self.round_label = QLabel("监控轮次(&O)：", self)
         self.round_label.setBuddy(self.round_box)
