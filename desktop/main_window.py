@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.dto import Changes
 from core.rules.roles import Permission
 from core.services import stats
 from core.version import APP_NAME, __version__
@@ -94,7 +95,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy)
         ctx.runner.busy_changed.connect(lambda busy: self.busy.setText("正在处理…" if busy else "就绪"))
         self.nav.setCurrentRow(0)
-        ctx.runner.submit(stats.years, on_done=self._fill_years)
+        self._reload_years()
+        # Years appear through packages (an enrolment, a bureau package for a new year): the selector follows.
+        ctx.hub.changes_applied.connect(self._on_changes)
+        ctx.hub.year_changed.connect(lambda _year: self._reload_years())
 
     def _shortcut(self, keys: str, slot: Callable[[], None]) -> None:
         action = QAction(self)
@@ -123,6 +127,13 @@ class MainWindow(QMainWindow):
         about = QAction("关于(&A)", self)
         about.triggered.connect(self.about)
         bar.addAction(about)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches("exchange"):
+            self._reload_years()
+
+    def _reload_years(self) -> None:
+        self.ctx.runner.submit(stats.years, on_done=self._fill_years)
 
     def _fill_years(self, years: list[int]) -> None:
         self.year_box.blockSignals(True)

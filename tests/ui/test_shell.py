@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import func, select
 
+from core.dto import Changes
 from core.rules.roles import Actor, Role
 from core.services import admin
 from core.services.runner import call
@@ -183,3 +184,18 @@ def test_home_report_button_opens_the_summary_preview(qtbot, shell) -> None:  # 
     assert home.reports.preview.page_count() >= 1 and home.report_button.isEnabled() and not unhandled
     assert "年度预算绩效管理工作情况汇总" in home.reports.preview.windowTitle()
     home.reports.preview.done(0)
+
+
+def test_year_selector_follows_a_year_that_arrives_by_package(qtbot, shell) -> None:  # type: ignore[no-untyped-def]
+    _db, runner, hub, unhandled = shell
+    window = MainWindow(AppContext(runner, hub, Actor("admin", "管理员", Role.ADMIN), None), "shell.sqlite")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(runner.idle)
+    assert window.year_box.count() == 0  # a fresh installation, before it enrols
+    call(_db, _seed_year)
+    hub.announce(Changes(frozenset({"exchange"})))
+    qtbot.waitUntil(lambda: window.year_box.count() == 1)
+    window.ctx.set_year(2024)
+    qtbot.waitUntil(lambda: window.year_box.currentData() == 2024)
+    qtbot.waitUntil(runner.idle)
+    assert not unhandled
