@@ -129,7 +129,7 @@ class SuggestionsTab(QWidget):
         self.banner = QLabel("", self)
         self.banner.setStyleSheet(f"color: {RED};")
         self.whatif = WhatIfPanel(self.may_edit, self)
-        self.whatif.setMinimumWidth(330)
+        self.whatif.setMinimumWidth(380)  # the band editor's headers (起始分（含）…) stay whole
         self.whatif.policy_changed.connect(self.apply_policy)
         self.whatif.save_requested.connect(self.save_policy)
         self.whatif.discarded.connect(self.discard)
