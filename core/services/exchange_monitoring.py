@@ -199,6 +199,7 @@ class _Target:
     project_id: int
     round: str
     parsed: _Parsed
+    saved: bool = False  # already written while the package was analysed for applying
 
 
 def _line_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -320,11 +321,14 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
             if change.status in ("new", "changed"):
                 def run(batch: UnitOfWork, r: int = round_id, p: int = project_id, t: _Parsed = theirs) -> object:
                     return save_entry(batch, actor, r, p, t.form(), submit=t.submitted)
-                error = xpk.dry_run(uow, run)
+                # Applying to the bureau's rounds, the checked row stays written (one save per row, not two); rows
+                # of a round this package opens are checked inside that round's trial and written afterwards.
+                keep = not plan.create
+                error = xpk.dry_run(uow, run, keep=keep)
                 if error is not None:
                     problems.append(_locate_error(error, item, code))
                     continue
-                targets.append(_Target(project_id, round_name, theirs))
+                targets.append(_Target(project_id, round_name, theirs, saved=keep and xpk.applying()))
             changes.append(change)
     return changes, (plan, targets)
 
@@ -343,7 +347,8 @@ def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview,
     s = uow.session
     for t in targets:
         round_id = round_ids[t.round]
-        save_entry(batch, actor, round_id, t.project_id, t.parsed.form(), submit=t.parsed.submitted)
+        if not t.saved:
+            save_entry(batch, actor, round_id, t.project_id, t.parsed.form(), submit=t.parsed.submitted)
         entry = s.scalar(select(MonitoringEntry).where(MonitoringEntry.round_id == round_id,
                                                       MonitoringEntry.project_id == t.project_id))
         if entry is not None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +55,8 @@ DECISIONS = ("new", "duplicate", "edited", "unsigned", "refused")
 MAX_SHOWN = 10
 Sheets = Sequence[tuple[SheetSpec, Sequence[Mapping[str, Any]]]]
 
+
+_APPLYING: ContextVar[bool] = ContextVar("exchange_applying", default=False)
 
 @dataclass(frozen=True)
 class RowChange:
@@ -314,10 +317,14 @@ def apply_read(uow: UnitOfWork, actor: Actor, kind: PackageKind, read: ReadPacka
     """Apply an already read package in one transaction (see `apply_package`)."""
     uow.write()
     require_importer(actor)
-    preview, payload = analyse(uow, actor, kind, read)
-    if not check_applicable(preview, confirm_unsigned):
-        return PackageApplied(preview, ())
-    written = kind.write(uow, actor, preview, payload)
+    token = _APPLYING.set(True)
+    try:
+        preview, payload = analyse(uow, actor, kind, read)
+        if not check_applicable(preview, confirm_unsigned):
+            return PackageApplied(preview, ())
+        written = kind.write(uow, actor, preview, payload)
+    finally:
+        _APPLYING.reset(token)
     record_incoming(uow, actor, preview, written, kind.unit)
     uow.commit()
     return PackageApplied(preview, tuple(written))
@@ -357,16 +364,31 @@ def batch(uow: UnitOfWork) -> UnitOfWork:
     return _Batch(uow)
 
 
-def dry_run(uow: UnitOfWork, run: Callable[[UnitOfWork], object]) -> DomainError | None:
-    """Run an area's writing service in a savepoint that is always rolled back; the domain error it raises (its
-    Chinese message and, for a ValidationError, the field), or None when it would succeed. The preview checks
-    rows with the service's own rules this way, without a copy of them."""
+def applying() -> bool:
+    """True while `apply_read` analyses and writes a package (False in a preview)."""
+    return _APPLYING.get()
+
+
+def dry_run(uow: UnitOfWork, run: Callable[[UnitOfWork], object], keep: bool = False) -> DomainError | None:
+    """Run an area's writing service in a savepoint that is rolled back; the domain error it raises (its Chinese
+    message and, for a ValidationError, the field), or None when it would succeed. The preview checks rows with the
+    service's own rules this way, without a copy of them.
+
+    With `keep`, while the package is being applied (`applying()`), a row that succeeds stays written in the
+    package's transaction, so the kind's `write` need not save it a second time; a problem anywhere still leaves
+    the transaction uncommitted, so nothing is written."""
     savepoint = uow.session.begin_nested()
     try:
         run(_Batch(uow))
     except DomainError as exc:
+        savepoint.rollback()
         return exc
-    finally:
+    except Exception:
         if savepoint.is_active:
             savepoint.rollback()
+        raise
+    if keep and applying():
+        savepoint.commit()
+    else:
+        savepoint.rollback()
     return None

@@ -114,6 +114,30 @@ def test_save_entry_rules_are_located_problems_and_nothing_is_written(pair: Pair
     assert fingerprint(pair.hub) == before
 
 
+def test_a_good_row_checked_while_applying_is_undone_when_a_later_row_fails(pair: Pair, tmp_path: Path) -> None:
+    """Applying keeps each row that passes save_entry written in the package's transaction (one save per row); a
+    later row's problem must still leave the whole database as it was."""
+    package = _export(pair, tmp_path / "监控表.xlsx")
+    wb = openpyxl.load_workbook(package, read_only=True)
+    try:
+        rows = list(wb["监控表"].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    column = rows[0].index("项目编码")
+    codes = sorted({r[column] for r in rows[1:] if r[column]})
+    assert len(codes) >= 2
+    good, bad = codes[0], codes[-1]
+    set_cells(package, "监控表", line_of(package, "监控表", 项目编码=good), 纠偏措施="倒排工期，加快支付")
+    line = line_of(package, "监控指标", 项目编码=bad, 指标序号=1)
+    set_cells(package, "监控指标", line, 完成目标可能性="完全不可能", 偏差原因="其他", 原因分析=None, 全年预计完成值=1)
+    before = fingerprint(pair.hub)
+    preview = call(pair.hub, xm.preview_monitoring, pair.hub_admin, package)
+    assert good in [c.code for c in preview.changes if c.status in ("new", "changed")] and preview.problems
+    with pytest.raises(ValidationError, match="未导入任何数据"):
+        call(pair.hub, xm.apply_monitoring, pair.hub_admin, package, confirm_unsigned=True)
+    assert fingerprint(pair.hub) == before
+
+
 def test_an_entry_changed_here_since_the_last_package_is_conflicting_and_left_alone(pair: Pair,
                                                                                      tmp_path: Path) -> None:
     _edit_on_spoke(pair, "第一次")
