@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -142,7 +143,10 @@ def save_screenshot(app: QApplication, runner: TaskRunner, widget: QWidget, targ
 def run_gui(args: argparse.Namespace) -> int:
     app = make_application()
     db_path = Path(args.db) if args.db else default_database()
-    install_excepthook((db_path.parent if "://" not in str(db_path) else Path.home()) / "logs" / "perfbudget.log")
+    log_file = (db_path.parent if "://" not in str(db_path) else Path.home()) / "logs" / "perfbudget.log"
+    install_excepthook(log_file)
+    # A crash inside Qt's C++ raises no Python exception: the Python stacks of every thread still reach the log.
+    faulthandler.enable(log_file.open("a", encoding="utf-8"), all_threads=True)
     try:
         db = open_database(args.db or db_path, exclusive=True)
     except USER_ERRORS as exc:

@@ -47,6 +47,8 @@ def run_with_progress(parent: QWidget | None, runner: TaskRunner, title: str, se
         loop.exec()
     runner.progressed.disconnect(step)
     dialog.close()
+    # Deleted by the GUI thread's event loop, never by a garbage collection that happens to run on the worker.
+    dialog.deleteLater()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]

@@ -18,7 +18,7 @@ PASSWORD = "Passw0rd!"
 
 
 def perfbudget(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "PYTHONFAULTHANDLER": "1"}
     return subprocess.run([sys.executable, "-m", "desktop", *args], input=stdin, capture_output=True,
                           text=True, env=env, cwd=ROOT, check=False, timeout=600)
 
