@@ -26,10 +26,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from core.reports.document import escape, fmt_amount
 from core.reports.files import write_atomically
 from core.reports.fonts import register_cjk_font
 from core.reports.numbered_canvas import NumberedCanvas
+from core.reports.text import cell_text, escape, fmt_amount, markup
 from core.reports.workbook import Column, Marked, new_workbook, save, write_sheet
 from core.rules.result_policy import COMPONENTS
 from core.version import APP_NAME, __version__
@@ -131,18 +131,11 @@ class _Styles:
         self.caption = ParagraphStyle("caption", parent=base, fontSize=11.5, leading=17, alignment=TA_LEFT)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return fmt_amount(value, max(0, -int(value.as_tuple().exponent)))
-    return escape(value).replace("\n", "<br/>")
-
 
 def _grid(header: Sequence[str], rows: Sequence[Sequence[Any]], totals: Sequence[Any], shares: Sequence[int],
           numeric: set[int], s: _Styles) -> Table:
     def cell(value: object, i: int) -> Paragraph:
-        return Paragraph(_text(value), s.right if i in numeric else s.left)
+        return Paragraph(markup(cell_text(value)), s.right if i in numeric else s.left)
 
     data = [[Paragraph(escape(h), s.centre) for h in header]]
     data += [[cell(v, i) for i, v in enumerate(row)] for row in [*rows, totals]]

@@ -9,7 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.reports.document import Cell, ReportDocument, fmt_amount
+from core.reports.document import ReportDocument
+from core.reports.text import Cell, fmt_amount
 from core.rules.department_sheet import describe_rule
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here

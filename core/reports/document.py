@@ -5,17 +5,14 @@ Every PDF report uses it. Callers pass plain text and values, never markup: all 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
 from functools import partial
 from io import BytesIO
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib import textsplit as _rl_textsplit
@@ -40,9 +37,8 @@ from reportlab.platypus import paragraph as _rl_paragraph
 from core.reports.files import write_atomically
 from core.reports.fonts import register_cjk_font
 from core.reports.numbered_canvas import NumberedCanvas
+from core.reports.text import Cell, cell_text, fmt_cn_date, is_number, markup
 from core.version import APP_NAME, __version__
-
-Cell = str | int | Decimal | date | None
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_SIDE = 27 * mm, 25 * mm, 26 * mm
@@ -52,7 +48,6 @@ KEEP_ROOM = 35 * mm  # a heading or table caption starts a new page when less th
 ISSUER_RED = colors.HexColor("#D40000")
 HEADER_FILL = colors.HexColor("#E6E6E6")
 _ALIGNS = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # reportlab's CJK line breaking keeps Japanese closing marks off the start of a line but not the full-width
 # Chinese ，：；！？”’》〉」 (a line could begin with "："); a mark listed here hangs at the end of the line above.
 # reportlab hangs one mark only, so the second of two closing marks in a row ("》。") can still open a line.
@@ -60,49 +55,6 @@ _NO_LINE_START = "，：；！？”’》〉」』"
 for _module in (_rl_textsplit, _rl_paragraph):  # one-run and mixed-run paragraphs each read their own copy
     if not set(_NO_LINE_START) <= set(_module.ALL_CANNOT_START):
         _module.ALL_CANNOT_START += _NO_LINE_START
-
-
-def escape(text: object) -> str:
-    """Escape &, < and > so that text is printed literally inside reportlab Paragraph markup."""
-    return _xml_escape(str(text))
-
-
-def _markup(text: object) -> str:
-    """Escaped text with line breaks kept; control characters (never printable) are dropped."""
-    cleaned = _CONTROL_CHARS.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
-    return "<br/>".join(escape(line) for line in cleaned.split("\n"))
-
-
-def fmt_amount(value: Decimal, places: int = 2) -> str:
-    """Decimal with thousands separators, rounded half up (四舍五入) to `places`: 1234.5 -> '1,234.50'."""
-    if not value.is_finite():
-        return str(value)
-    quantum = Decimal(1).scaleb(-places)
-    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
-
-
-def fmt_cn_date(day: date) -> str:
-    """The date as written in a Chinese official document: 2024年12月31日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def cell_text(value: Cell) -> str:
-    """How a table cell value is printed: Decimals keep their own places, ints stay plain (years, codes)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return fmt_amount(value, max(0, -int(value.as_tuple().exponent))) if value.is_finite() else str(value)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _is_number(value: Cell) -> bool:
-    return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
 class _BoldParagraph(Paragraph):
@@ -244,13 +196,13 @@ class ReportDocument:
         flow: list[Flowable] = []
         if self.issuer:
             style = s.issuer() if red else s.issuer().clone("issuer-black", textColor=colors.black)
-            flow += [_BoldParagraph(_markup(self.issuer), style),
+            flow += [_BoldParagraph(markup(self.issuer), style),
                      HRFlowable(width="100%", thickness=1.6, color=style.textColor, spaceBefore=4, spaceAfter=14)]
-        flow.append(_BoldParagraph(_markup(self.title), s.title()))
+        flow.append(_BoldParagraph(markup(self.title), s.title()))
         if subtitle:
-            flow.append(Paragraph(_markup(subtitle), s.centred()))
+            flow.append(Paragraph(markup(subtitle), s.centred()))
         if doc_number:
-            flow.append(Paragraph(_markup(doc_number), s.centred()))
+            flow.append(Paragraph(markup(doc_number), s.centred()))
         flow.append(Spacer(1, 5 * mm))
         return flow
 
@@ -260,11 +212,11 @@ class ReportDocument:
             raise ValueError(f"heading level must be 1 or 2, not {level}")
         # Not keepWithNext: reportlab would bind the heading to a whole long table and push both to the
         # next page, leaving a blank half page; a conditional break keeps headings off page bottoms.
-        self._parts.append(lambda s: [CondPageBreak(KEEP_ROOM), _BoldParagraph(_markup(text), s.heading(level))])
+        self._parts.append(lambda s: [CondPageBreak(KEEP_ROOM), _BoldParagraph(markup(text), s.heading(level))])
 
     def paragraph(self, text: str, indent: bool = True) -> None:
         """A body paragraph, first line indented by two characters unless `indent` is False."""
-        self._parts.append(lambda s: [Paragraph(_markup(text), s.body(indent))])
+        self._parts.append(lambda s: [Paragraph(markup(text), s.body(indent))])
 
     def spacer(self, height_mm: float) -> None:
         self._parts.append(lambda s: [Spacer(1, height_mm * mm)])
@@ -288,7 +240,7 @@ class ReportDocument:
 
         def build(s: _Styles) -> list[Flowable]:
             key_style, value_style = s.cell("left"), s.cell("left")
-            data = [[_BoldParagraph(_markup(k), key_style), Paragraph(_markup(cell_text(v)), value_style)]
+            data = [[_BoldParagraph(markup(k), key_style), Paragraph(markup(cell_text(v)), value_style)]
                     for k, v in items]
             table = _Table(data, colWidths=[key_width_mm * mm, FRAME_WIDTH - key_width_mm * mm],
                            splitByRow=1, splitInRow=1, hAlign="CENTER", spaceBefore=4, spaceAfter=8)
@@ -317,7 +269,7 @@ class ReportDocument:
                 raise ValueError(f"table row has {len(row)} cells, header has {width}: {row!r}")
         if col_widths_mm is not None and len(col_widths_mm) != width:
             raise ValueError("col_widths_mm must give one width per column")
-        numeric = [bool(body) and all(_is_number(r[i]) or r[i] is None for r in body) for i in range(width)]
+        numeric = [bool(body) and all(is_number(r[i]) or r[i] is None for r in body) for i in range(width)]
         aligns = list(align) if align is not None else ["right" if n else "left" for n in numeric]
         if len(aligns) != width or any(a not in _ALIGNS for a in aligns):
             raise ValueError(f"align must give one of {sorted(_ALIGNS)} per column")
@@ -333,10 +285,10 @@ class ReportDocument:
                 widths = _auto_widths(header_texts, texts, numeric)
             styles = [s.cell(a) for a in aligns]
             head_style = s.cell("center")
-            data: list[list[Flowable]] = [[_BoldParagraph(_markup(h), head_style) for h in header_texts]]
+            data: list[list[Flowable]] = [[_BoldParagraph(markup(h), head_style) for h in header_texts]]
             for i, row in enumerate(texts):
                 para = _BoldParagraph if extra and i == len(texts) - 1 else Paragraph
-                data.append([para(_markup(t), st) for t, st in zip(row, styles, strict=True)])
+                data.append([para(markup(t), st) for t, st in zip(row, styles, strict=True)])
             table = _Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1,
                            hAlign="CENTER", spaceBefore=2, spaceAfter=8)
             commands = [*_grid(s.font), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]
@@ -345,9 +297,9 @@ class ReportDocument:
             table.setStyle(TableStyle(commands))
             flow: list[Flowable] = [CondPageBreak(KEEP_ROOM)] if title or unit else []
             if title:
-                flow.append(_BoldParagraph(_markup(title), s.caption(TA_CENTER)))
+                flow.append(_BoldParagraph(markup(title), s.caption(TA_CENTER)))
             if unit:
-                flow.append(Paragraph(_markup(unit), s.caption(TA_RIGHT)))
+                flow.append(Paragraph(markup(unit), s.caption(TA_RIGHT)))
             return [*flow, table]
 
         self._parts.append(build)
@@ -360,7 +312,7 @@ class ReportDocument:
         """
         def build(s: _Styles) -> list[Flowable]:
             style = s.style("sign", BODY_SIZE, BODY_SIZE * 1.8, alignment=TA_CENTER)
-            lines = [_markup(org), fmt_cn_date(on)]
+            lines = [markup(org), fmt_cn_date(on)]
             # The pair is centred on itself and stands four characters from the right margin (GB/T 9704).
             width = max(_display_units(str(org)), _display_units(lines[1])) * BODY_SIZE / 2 + 12
             block = Table([[Paragraph(t, style), ""] for t in lines],
@@ -368,7 +320,7 @@ class ReportDocument:
             block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), s.font),
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                        ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-            lead = [Paragraph(_markup(closing), s.body(True))] if closing else []
+            lead = [Paragraph(markup(closing), s.body(True))] if closing else []
             return [KeepTogether([*lead, Spacer(1, 16 * mm), block])]
 
         self._parts.append(build)

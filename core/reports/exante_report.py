@@ -7,7 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.reports.document import Cell, ReportDocument, fmt_amount, fmt_cn_date
+from core.reports.document import ReportDocument
+from core.reports.text import Cell, fmt_amount, fmt_cn_date
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
     from core.services.exante import AssessmentDetail

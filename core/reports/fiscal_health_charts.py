@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from core.reports.document import Cell, cell_text, escape
+from core.reports.text import Cell, cell_text, escape
 from core.reports.workbook import Tone
 from core.rules.fiscal_health import Level, number_text
 

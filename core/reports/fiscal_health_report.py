@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from core.reports.document import FRAME_WIDTH, Cell, ReportDocument, fmt_cn_date
+from core.reports.document import FRAME_WIDTH, ReportDocument
 from core.reports.fiscal_health_charts import (
     PER_ROW,
     Series,
@@ -24,6 +24,7 @@ from core.reports.fiscal_health_charts import (
     township_row,
 )
 from core.reports.monitoring_workbook import TONES
+from core.reports.text import Cell, fmt_cn_date
 from core.reports.workbook import Cell as WorkbookCell
 from core.reports.workbook import Column, LegendEntry, Marked, new_workbook, save, write_sheet
 from core.rules.fiscal_figures import FIELDS

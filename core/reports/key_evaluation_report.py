@@ -10,7 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.reports.document import Cell, ReportDocument, cell_text, fmt_amount
+from core.reports.document import ReportDocument
+from core.reports.text import Cell, cell_text, fmt_amount
 from core.rules.evaluation import DROP_EXTREMES_FROM, q
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here

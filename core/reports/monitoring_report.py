@@ -8,7 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.reports.document import Cell, ReportDocument, fmt_amount
+from core.reports.document import ReportDocument
+from core.reports.text import Cell, fmt_amount
 from core.rules.monitoring import LIGHT_SYMBOLS, LIGHTS, percent
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here

@@ -10,14 +10,8 @@ from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer
 
-from core.reports.document import (
-    Cell,
-    ReportDocument,
-    _BoldParagraph,
-    _markup,
-    _Styles,
-    fmt_cn_date,
-)
+from core.reports.document import ReportDocument, _BoldParagraph, _Styles
+from core.reports.text import Cell, fmt_cn_date, markup
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
     from core.services.rectification_notices import NoticeDocument
@@ -40,11 +34,11 @@ class NoticeBook(ReportDocument):
 
     def _notice_head(self, number: str, title: str, s: _Styles) -> list[Flowable]:
         issuer = s.issuer()
-        return [_BoldParagraph(_markup(self.issuer or ""), issuer),
+        return [_BoldParagraph(markup(self.issuer or ""), issuer),
                 Spacer(1, 3),
-                Paragraph(_markup(number), s.centred()),
+                Paragraph(markup(number), s.centred()),
                 HRFlowable(width="100%", thickness=1.6, color=issuer.textColor, spaceBefore=2, spaceAfter=14),
-                _BoldParagraph(_markup(title), s.title()),
+                _BoldParagraph(markup(title), s.title()),
                 Spacer(1, 4)]
 
     def add(self, notice: NoticeDocument) -> None:

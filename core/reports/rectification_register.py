@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.reports.document import Cell as PdfCell
 from core.reports.document import ReportDocument
+from core.reports.text import Cell as PdfCell
 from core.reports.workbook import Cell, Column, LegendEntry, Marked, Tone, new_workbook, save, write_sheet
 from core.rules.rectification import DISPLAY_STATUSES
 

@@ -8,7 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.reports.document import Cell, ReportDocument, fmt_amount
+from core.reports.document import ReportDocument
+from core.reports.text import Cell, fmt_amount
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
     from core.services.review_letters import DepartmentLetters, ReviewLetter

@@ -9,13 +9,11 @@ Fed with core.services.self_evaluation_data.SelfEvaluationDraft; text is escaped
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -24,10 +22,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core.reports.document import fmt_amount, fmt_cn_date
 from core.reports.files import write_atomically
 from core.reports.fonts import register_cjk_font
 from core.reports.numbered_canvas import NumberedCanvas
+from core.reports.text import fmt_amount, fmt_cn_date, markup
 from core.rules.notation import format_decimal, normalise_unit
 from core.rules.self_evaluation import LineResult, SheetLine
 from core.version import APP_NAME, __version__
@@ -46,13 +44,7 @@ HEADER_FILL = colors.HexColor("#EDEDED")
 # Column widths (proportions, scaled to the frame) of the two grids that make up the sheet.
 TOP_COLUMNS = (34, 47, 31, 31, 31, 22, 26, 45)
 INDICATOR_COLUMNS = (16, 20, 24, 50, 30, 30, 16, 16, 65)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DASH = "—"
-
-
-def _markup(text: object) -> str:
-    cleaned = _CONTROL.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
-    return "<br/>".join(escape(line) for line in cleaned.split("\n"))
 
 
 class _Heavy(Paragraph):
@@ -104,20 +96,20 @@ def _top(dto: SelfEvaluationDraft, s: _Styles) -> Table:
     c, h, left, right = s.centre, partial(_Heavy, style=s.centre), s.left, s.right
 
     def p(text: object, style: ParagraphStyle = c) -> Paragraph:
-        return Paragraph(_markup(text), style)
+        return Paragraph(markup(text), style)
 
     rate = DASH if result.execution_rate is None else f"{format_decimal(result.execution_rate)}%"
     rows: list[list[Any]] = [
-        [h(_markup("项目名称")), p(dto.project_name, left), "", "", "", "", "", ""],
-        [h(_markup("主管部门")), p(dto.unit_name, left), "", "", h(_markup("实施单位")),
+        [h(markup("项目名称")), p(dto.project_name, left), "", "", "", "", "", ""],
+        [h(markup("主管部门")), p(dto.unit_name, left), "", "", h(markup("实施单位")),
          p(dto.implementing_unit or dto.unit_name, left), "", ""],
-        [h(_markup("项目资金\n（万元）")), "", *(h(_markup(t)) for t in (
+        [h(markup("项目资金\n（万元）")), "", *(h(markup(t)) for t in (
             "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"))],
         ["", p("年度资金总额", left), p(_wan(dto.initial_budget), right), p(_wan(dto.budget), right),
          p(_wan(dto.executed), right), p(_pts(result.execution_weight)), p(rate), p(_pts(result.execution_points))],
         *(["", p(label, left), p(_wan(amount), right), p(DASH), p(DASH), p(DASH), p(DASH), p(DASH)]
           for label, amount in dto.initial_parts),
-        [h(_markup("年度总体\n目标")), h(_markup("预期目标")), "", "", "", h(_markup("实际完成情况")), "", ""],
+        [h(markup("年度总体\n目标")), h(markup("预期目标")), "", "", "", h(markup("实际完成情况")), "", ""],
         ["", p(dto.goal_expected or DASH, left), "", "", "", p(dto.goal_actual or DASH, left), "", ""],
     ]
     goal = len(rows) - 2
@@ -224,21 +216,21 @@ class _IndicatorGrid(Flowable):
 def _indicators(dto: SelfEvaluationDraft, s: _Styles) -> _IndicatorGrid:
     result = dto.result()
     c, left, right = s.centre, s.left, s.right
-    header = [_Heavy(_markup(t), c) for t in ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值",
+    header = [_Heavy(markup(t), c) for t in ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值",
                                               "实际完成值", "分值", "得分", "偏差原因分析及改进措施")]
     body = []
     for line in dto.lines:
         r = result.line(line.key)
-        body.append(_Row(["", Paragraph(_markup(line.level1), c), Paragraph(_markup(line.level2), c),
-                          Paragraph(_markup(line.name), left), Paragraph(_markup(line.target_label), c),
-                          Paragraph(_markup(_actual(line, r)), c),
+        body.append(_Row(["", Paragraph(markup(line.level1), c), Paragraph(markup(line.level2), c),
+                          Paragraph(markup(line.name), left), Paragraph(markup(line.target_label), c),
+                          Paragraph(markup(_actual(line, r)), c),
                           Paragraph(_pts(r.points) if r.applicable else DASH, right),
                           Paragraph(_pts(r.earned) if r.applicable else DASH, right),
-                          Paragraph(_markup(_analysis(dto, line, r)), left)], line.level1, line.level2))
+                          Paragraph(markup(_analysis(dto, line, r)), left)], line.level1, line.level2))
     total = result.total if result.total is not None else dto.score
     grade = f"自评等级：{dto.grade}" if dto.grade else ("自评等级：未定稿" if dto.status != "final" else "")
-    total_row = [_Heavy(_markup("总分"), c), "", "", "", "", "", Paragraph("100", right), _Heavy(_pts(total), right),
-                 _Heavy(_markup(grade), left)]
+    total_row = [_Heavy(markup("总分"), c), "", "", "", "", "", Paragraph("100", right), _Heavy(_pts(total), right),
+                 _Heavy(markup(grade), left)]
     tail = [Spacer(1, 2 * mm), *_notes(dto, s), Spacer(1, 8 * mm), _signature(dto, s)]
     return _IndicatorGrid(header, body, total_row, s.font, tail)
 
@@ -269,16 +261,16 @@ def _notes(dto: SelfEvaluationDraft, s: _Styles) -> list[Flowable]:
              f"2. 自评等级　{bands}。"]
     if any(not r.applicable for r in result.lines):
         notes.append("3. 标为“不适用”的指标不计分，其分值按比例分配给同一级的其他指标。")
-    return [Paragraph(_markup(n), s.note) for n in notes]
+    return [Paragraph(markup(n), s.note) for n in notes]
 
 
 def _signature(dto: SelfEvaluationDraft, s: _Styles) -> Flowable:
     day = fmt_cn_date(dto.finalised_at.astimezone().date()) if dto.finalised_at else "　　年　　月　　日"
     gap = "\u3000" * 8
-    row = [[Paragraph(_markup(f"填报人（签字）：{gap}"), s.sign),
-            Paragraph(_markup(f"单位负责人（签字）：{gap}"), s.sign),
-            Paragraph(_markup(f"填报单位（盖章）：{dto.unit_name}"), s.sign),
-            Paragraph(_markup(f"填报日期：{day}"), s.sign)]]
+    row = [[Paragraph(markup(f"填报人（签字）：{gap}"), s.sign),
+            Paragraph(markup(f"单位负责人（签字）：{gap}"), s.sign),
+            Paragraph(markup(f"填报单位（盖章）：{dto.unit_name}"), s.sign),
+            Paragraph(markup(f"填报日期：{day}"), s.sign)]]
     table = Table(row, colWidths=[WIDTH * f for f in (0.22, 0.24, 0.32, 0.22)])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), s.font), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
@@ -288,11 +280,11 @@ def _signature(dto: SelfEvaluationDraft, s: _Styles) -> Flowable:
 def _story(dto: SelfEvaluationDraft, font: str) -> list[Flowable]:
     s = _Styles(font)
     subtitle = f"（{dto.year}年度）" + ("　草稿，未定稿" if dto.status != "final" else "")
-    unit_line = Table([[Paragraph(_markup(f"项目编码：{dto.project_code}"), s.left),
+    unit_line = Table([[Paragraph(markup(f"项目编码：{dto.project_code}"), s.left),
                         Paragraph("单位：万元、分", s.right)]], colWidths=[WIDTH / 2, WIDTH / 2])
     unit_line.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                    ("FONTNAME", (0, 0), (-1, -1), font)]))
-    return [_Heavy(_markup("项目支出绩效自评表"), s.title), Paragraph(_markup(subtitle), s.sub), Spacer(1, 2 * mm),
+    return [_Heavy(markup("项目支出绩效自评表"), s.title), Paragraph(markup(subtitle), s.sub), Spacer(1, 2 * mm),
             unit_line, _top(dto, s), _indicators(dto, s)]
 
 

@@ -17,8 +17,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from core.reports.document import FRAME_WIDTH, ReportDocument, fmt_amount, fmt_cn_date
+from core.reports.document import FRAME_WIDTH, ReportDocument
 from core.reports.statistics_charts import draw_bar_chart
+from core.reports.text import fmt_amount, fmt_cn_date
 from core.reports.workbook import FORMATS, new_workbook, save, sheet_name
 from core.rules.monitoring import percent
 

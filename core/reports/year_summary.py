@@ -12,7 +12,8 @@ from pathlib import Path
 
 from core.dto import YearFigures
 from core.labels import FUND_TYPES, GOAL_STATUSES, UNIT_KINDS
-from core.reports.document import Cell, ReportDocument, fmt_amount, fmt_cn_date
+from core.reports.document import ReportDocument
+from core.reports.text import Cell, fmt_amount, fmt_cn_date
 
 SHARE_PLACES = 1
 AMOUNT_PLACES = 2

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.dto import Changes
-from core.reports.document import fmt_amount
+from core.reports.text import fmt_amount
 from core.rules.roles import Permission
 from core.services import exante
 from desktop.context import AppContext

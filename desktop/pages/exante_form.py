@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import USER_ERRORS
-from core.reports.document import fmt_amount
+from core.reports.text import fmt_amount
 from core.rules.exante import KINDS, AmountError, conclude, item_score
 from core.services import exante
 from desktop.context import AppContext

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from core.reports.document import fmt_amount
+from core.reports.text import fmt_amount
 from core.services import key_evaluation
 from core.services.evaluation_common import SUBJECT_KINDS
 from core.services.experts import RATINGS

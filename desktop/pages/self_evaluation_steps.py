@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from core.reports.document import fmt_amount
+from core.reports.text import fmt_amount
 from core.rules.evaluation import ScoringError, execution_points, grade
 from core.rules.self_evaluation import LEVEL_KEYS, check_texts, money_or_error
 from core.services import self_evaluation as se

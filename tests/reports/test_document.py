@@ -15,8 +15,9 @@ import pytest
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from core.errors import DomainError
-from core.reports.document import ReportDocument, _Styles, _Table, cell_text, escape, fmt_amount, fmt_cn_date
+from core.reports.document import ReportDocument, _Styles, _Table
 from core.reports.fonts import find_cjk_font, font_report, register_cjk_font
+from core.reports.text import cell_text, escape, fmt_amount, fmt_cn_date
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm")),

@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.reports.document import fmt_amount
 from core.reports.monitoring_workbook import TONES, grid_columns, light_text
+from core.reports.text import fmt_amount
 from core.reports.workbook import Column, Marked, Tone, new_workbook, save, write_sheet
 from core.rules.monitoring import LIGHT_SYMBOLS, LIGHTS
 from core.rules.roles import Actor

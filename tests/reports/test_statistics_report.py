@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.reports.document import fmt_amount
+from core.reports.text import fmt_amount
 from core.rules.roles import Actor, Role
 from core.services.runner import call
 from core.services.year_statistics import (
