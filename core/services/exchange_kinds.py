@@ -34,7 +34,7 @@ from core.services import exchange_package as xpk
 from core.services.access import require
 from core.services.exchange_package import PackageApplied, PackageKind, PackagePreview
 from core.services.exchange_workbook import MANIFEST_TITLE, ReadPackage, read_package
-from core.services.workbook_guard import check_workbook_file
+from core.services.workbook_guard import check_workbook_file, refusal
 from db.models import Project, Unit
 from db.uow import UnitOfWork
 
@@ -115,7 +115,7 @@ def _sheet_names(path: Path) -> set[str]:
         with zipfile.ZipFile(path) as archive:
             root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
-        raise ValidationError(f"无法读取文件“{path.name}”：不是有效的 Excel 工作簿（{exc}）。", "path") from exc
+        raise refusal(path, f"不是有效的 Excel 工作簿（{exc}）。") from exc
     return {str(s.get("name")) for s in root.iter(_SHEET_TAG)}
 
 

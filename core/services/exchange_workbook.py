@@ -14,7 +14,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -23,7 +22,6 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
-from core.errors import ValidationError
 from core.reports.workbook import FORMULA_START, cell_value, display_width, new_workbook, save
 from core.rules.exchange_manifest import Manifest, ManifestError, content_hash
 from core.rules.exchange_spec import (
@@ -36,7 +34,7 @@ from core.rules.exchange_spec import (
     read_row,
     write_cell,
 )
-from core.services.workbook_guard import check_workbook_file
+from core.services.workbook_guard import open_workbook
 
 INSTRUCTIONS_TITLE = "说明"
 MANIFEST_TITLE = "清单"
@@ -296,12 +294,7 @@ def _manifest(book: Any, problems: list[Problem]) -> Manifest | None:
 def read_package(path: str | Path, specs: Sequence[SheetSpec]) -> ReadPackage:
     """Read a package or a filled template: refuses hostile files (ValidationError) before opening, then reads
     every sheet of `specs`, collecting every problem instead of stopping at the first."""
-    source = Path(path)
-    check_workbook_file(source)
-    try:
-        book = openpyxl.load_workbook(source, read_only=True, data_only=False)
-    except (OSError, KeyError, ValueError, TypeError) as exc:
-        raise ValidationError(f"无法读取文件“{source.name}”：不是有效的 Excel 工作簿（{exc}）。", "path") from exc
+    book = open_workbook(path, data_only=False)  # formulas are seen as formulas (and refused), never evaluated
     problems: list[Problem] = []
     try:
         manifest = _manifest(book, problems)
