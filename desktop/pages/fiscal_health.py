@@ -91,6 +91,9 @@ class FiscalHealthTab(QWidget):
         self.reports = ReportLauncher(self, ctx.runner, self.pdf_button)
         self.counts = QLabel("", self)
         self.counts.setObjectName("fiscalCounts")
+        # What the last import or save did: its own line, so the ranking reload that follows does not wipe it.
+        self.message = QLabel("", self)
+        self.message.setObjectName("fiscalMessage")
         self.detail = TownshipDetail(self)
         bar = QHBoxLayout()
         bar.addWidget(year_label)
@@ -107,7 +110,10 @@ class FiscalHealthTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        layout.addWidget(self.counts)
+        status = QHBoxLayout()
+        status.addWidget(self.counts, 1)
+        status.addWidget(self.message)
+        layout.addLayout(status)
         ctx.hub.changes_applied.connect(self._on_changes)
         ctx.hub.year_changed.connect(self.load_years)  # the working year changed: show it
         self.load_years()
@@ -191,7 +197,7 @@ class FiscalHealthTab(QWidget):
     def _imported(self, result: ImportResult) -> None:
         self.import_button.setEnabled(True)
         years = "、".join(str(y) for y in result.years)
-        self.counts.setText(f"已导入 {result.rows} 行（{years} 年）：新增 {result.created} 行，更新 {result.updated} 行，"
+        self.message.setText(f"已导入 {result.rows} 行（{years} 年）：新增 {result.created} 行，更新 {result.updated} 行，"
                             f"未变 {result.unchanged} 行。")
         self.ctx.hub.announce(result.changes)
 
@@ -203,7 +209,7 @@ class FiscalHealthTab(QWidget):
         path = self.choose_save(self, name)
         if path:
             self.ctx.runner.submit(service, self.ctx.actor, *args, Path(path),
-                                   on_done=lambda p: self.counts.setText(f"已保存：{p}"),
+                                   on_done=lambda p: self.message.setText(f"已保存：{p}"),
                                    on_error=lambda exc: show_error(self, exc))
 
     def save_template(self) -> None:

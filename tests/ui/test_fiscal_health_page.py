@@ -136,8 +136,10 @@ def test_template_import_and_a_refused_file(qtbot: QtBot, tab: FiscalHealthTab, 
     tab.choose_open = lambda _parent: str(template)
     before = rows_in_db(db)
     tab.import_workbook()
-    qtbot.waitUntil(lambda: tab.counts.text().startswith("已导入 1 行"), timeout=5_000)
+    qtbot.waitUntil(lambda: tab.message.text().startswith("已导入 1 行"), timeout=5_000)
     assert rows_in_db(db) == before + 1
+    qtbot.waitUntil(tab.ctx.runner.idle, timeout=10_000)  # the ranking reload the import announced has shown
+    assert tab.message.text().startswith("已导入 1 行") and "个镇街" in tab.counts.text()
     errors: list[str] = []
     monkeypatch.setattr(page_module, "show_error", lambda _parent, exc, _title="": errors.append(str(exc)))
     ws.cell(5, 4).value = "abc"
