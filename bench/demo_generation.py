@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 from bench.common import emit
-from core.rules.roles import SYSTEM
-from core.services import demo
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org.rules.roles import SYSTEM
 from db.database import open_database
 
 

@@ -27,14 +27,18 @@ import openpyxl
 from sqlalchemy import select
 
 from bench.common import emit
-from core.rules.exchange_manifest import Manifest, sign
-from core.rules.exchange_monitoring_sheets import MONITORING_INSTRUCTIONS, MONITORING_KIND, MONITORING_SHEETS
-from core.rules.exchange_sheets import GOAL_INSTRUCTIONS, GOAL_SHEETS, GOALS_KIND, INDICATORS, TABLES
-from core.rules.roles import SYSTEM
-from core.services import demo, exchange_goals, exchange_kinds, exchange_monitoring, exchange_profile
-from core.services.exchange_profile import HUB
-from core.services.exchange_workbook import read_package, stamp, write_package
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exchange import goals as exchange_goals
+from core.exchange import kinds as exchange_kinds
+from core.exchange import monitoring as exchange_monitoring
+from core.exchange import profile as exchange_profile
+from core.exchange.profile import HUB
+from core.exchange.rules.goal_sheets import GOAL_INSTRUCTIONS, GOAL_SHEETS, GOALS_KIND, INDICATORS, TABLES
+from core.exchange.rules.manifest import Manifest, sign
+from core.exchange.rules.monitoring_sheets import MONITORING_INSTRUCTIONS, MONITORING_KIND, MONITORING_SHEETS
+from core.exchange.workbook import read_package, stamp, write_package
+from core.org.rules.roles import SYSTEM
 from db.database import Database, open_database
 from db.models import GoalTable, Project, Unit
 from db.uow import UnitOfWork

@@ -18,10 +18,10 @@ import openpyxl
 from sqlalchemy import delete, select
 
 from bench.common import emit
-from core.rules.roles import SYSTEM
-from core.services import demo
-from core.services import execution_import as ei
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.monitoring import execution_import as ei
+from core.org.rules.roles import SYSTEM
 from db.database import Database, open_database
 from db.models import ExecutionRecord, Project
 

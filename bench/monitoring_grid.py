@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import emit, median_seconds
-from core.rules.roles import SYSTEM
-from core.services import demo, monitoring, monitoring_rounds
-from core.services.monitoring import GridRow
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.monitoring import grid as monitoring
+from core.monitoring import rounds as monitoring_rounds
+from core.monitoring.grid import GridRow
+from core.org.rules.roles import SYSTEM
 from db.database import open_database
 
 VISIBLE_ROWS = 40
@@ -119,9 +121,9 @@ def _measure(rows: list[GridRow], extra: dict[str, Any], label: str) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from desktop.pages.monitoring_columns import COLUMNS
-    from desktop.pages.monitoring_model import GridFilter, MonitoringGridModel
-    from desktop.pages.monitoring_views import GridTable
+    from desktop.pages.monitoring.columns import COLUMNS
+    from desktop.pages.monitoring.model import GridFilter, MonitoringGridModel
+    from desktop.pages.monitoring.views import GridTable
 
     app = QApplication.instance() or QApplication([])
     bare_class, proxy_class = _bare_classes()

@@ -8,9 +8,10 @@ import time
 from pathlib import Path
 
 from bench.common import emit
-from core.rules.roles import SYSTEM
-from core.services import demo, review_auto
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org.rules.roles import SYSTEM
+from core.review import auto as review_auto
 from db.database import open_database
 
 FLOOR_SQL = """SELECT i.* FROM indicator i JOIN goal_table_version v ON v.id = i.version_id

@@ -21,7 +21,7 @@ def run() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite"
         run_python(["-m", "desktop", "demo", "--db", str(db), "--scale", "1"])
-        run_python(["-c", "import sys; from desktop.cli import main; "
+        run_python(["-c", "import sys; from desktop.cli.main import main; "
                     "sys.stdin = __import__('io').StringIO('Passw0rd!\\n'); "
                     f"sys.exit(main(['users', 'create-admin', '--db', r'{db}', '--username', 'admin', '--password-stdin']))"])
         shot = str(Path(tmp) / "main.png")

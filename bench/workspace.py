@@ -10,9 +10,10 @@ import time
 from pathlib import Path
 
 from bench.common import emit, median_seconds
-from core.rules.roles import SYSTEM
-from core.services import demo, review
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org.rules.roles import SYSTEM
+from core.review import workspace as review
 from db.database import open_database
 
 QUEUE_FLOOR_SQL = """SELECT p.*, g.* FROM project p JOIN goal_table g ON g.project_id = p.id
@@ -34,8 +35,8 @@ def _proxy_figures(queue: review.Queue) -> tuple[float, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from desktop.pages.review import QueueFilter
-    from desktop.table_model import Column, RowTableModel
+    from desktop.pages.review.area import QueueFilter
+    from desktop.widgets.table_model import Column, RowTableModel
 
     app = QApplication.instance() or QApplication([])
     model: RowTableModel[review.QueueRow] = RowTableModel([Column("编码", lambda r: r.project_code),

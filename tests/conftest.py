@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core.rules.roles import Actor, Role
-from core.services import admin, auth
-from core.services.runner import call
+from core.common.runner import call
+from core.org import admin, auth
+from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 
 PASSWORD = "Passw0rd!"
@@ -52,7 +52,7 @@ def demo_without_exante(database: Database, actor: Actor, scale: float = 0.1) ->
     from unassessed projects."""
     from sqlalchemy import delete
 
-    from core.services import demo
+    from core.demo import generate as demo
     from db.models import ExAnteAssessment
 
     call(database, demo.generate_demo, actor, scale=scale)

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.rules.roles import Actor
-from core.services import demo, experts
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.evaluation import experts
+from core.org.rules.roles import Actor
 from db.database import Database
 from db.models import Evaluation, Project, Unit
 

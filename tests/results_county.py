@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.rules.roles import Actor
-from core.services import admin, auth, demo
-from core.services import result_findings as findings
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org import admin, auth
+from core.org.rules.roles import Actor
+from core.results import findings
 from db.database import Database, open_database
 from db.models import (
     Evaluation,

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from core.rules.review.outcome import finding_key, prefill_dimension_opinions, prefill_opinion
-from core.rules.roles import Actor, Role
-from core.services import admin, demo, review
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org import admin
+from core.org.rules.roles import Actor, Role
+from core.review import workspace as review
+from core.review.rules.outcome import finding_key, prefill_dimension_opinions, prefill_opinion
 from db.database import Database
 from db.models import GoalReview, GoalTable, Project, Unit
 

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.rules.roles import Actor, Role
-from core.services import auth, demo
-from core.services.runner import call
-from core.services.year_statistics import StatisticsComparison, year_statistics
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org import auth
+from core.org.rules.roles import Actor, Role
+from core.statistics.yearly import StatisticsComparison, year_statistics
 from db.database import Database, open_database
 from db.models import (
     Evaluation,

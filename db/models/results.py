@@ -16,7 +16,7 @@ from db.types import DecimalText, Money
 
 class ResultPolicy(Base):
     """The result-application policy of a budget year: grade → action and percentage, composite weights and
-    deductions, composite score → coefficient table; JSON checked by `core.rules.result_policy`."""
+    deductions, composite score → coefficient table; JSON checked by `core.results.rules.policy`."""
 
     __tablename__ = "result_policy"
 

@@ -1,1 +1,1 @@
-"""One module per navigation area of the main window."""
+"""The screens of each stage, one package per stage mirroring core/ (`area` is the navigation area page)."""

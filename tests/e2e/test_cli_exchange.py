@@ -11,9 +11,10 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from core.services import auth, demo
-from core.services import exchange_profile as xp
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exchange import profile as xp
+from core.org import auth
 from db.database import open_database
 from db.models import ExchangeLedgerEntry
 from tests.conftest import PASSWORD

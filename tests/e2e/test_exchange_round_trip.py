@@ -13,13 +13,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.rules.goal_table import IndicatorRow
-from core.rules.roles import Actor
-from core.services import auth, goals, monitoring_rounds, rectification, review
-from core.services import exchange_enrolment as xe
-from core.services import exchange_kinds as xk
-from core.services import exchange_projects as xpj
-from core.services.runner import call
+from core.common.runner import call
+from core.exchange import enrolment as xe
+from core.exchange import kinds as xk
+from core.exchange import projects as xpj
+from core.goals import service as goals
+from core.goals.rules.goal_table import IndicatorRow
+from core.monitoring import rounds as monitoring_rounds
+from core.org import auth
+from core.org.rules.roles import Actor
+from core.results import rectification
+from core.review import workspace as review
 from db.database import Database, open_database
 from db.models import GoalTable, MonitoringEntry, MonitoringRound, Project, RectificationItem, Unit, utcnow
 from tests.conftest import PASSWORD

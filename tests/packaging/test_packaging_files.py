@@ -176,7 +176,7 @@ def test_package_check_script_parses() -> None:
 
 
 def test_application_window_icon(qapp: object) -> None:
-    from desktop.app import set_window_icon
+    from desktop.shell.app import set_window_icon
 
     set_window_icon(qapp)  # type: ignore[arg-type]
     assert not qapp.windowIcon().isNull()  # type: ignore[attr-defined]

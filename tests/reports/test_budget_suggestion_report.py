@@ -13,10 +13,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.reports.budget_suggestion_report import build_suggestion_pdf, build_suggestion_workbook
-from core.rules.roles import Role
-from core.services import result_application as results
-from core.services.runner import call
+from core.common.runner import call
+from core.org.rules.roles import Role
+from core.results import application as results
+from core.results.suggestion_report import build_suggestion_pdf, build_suggestion_workbook
 from tests import results_county as county
 from tests.conftest import actor_of
 

@@ -14,10 +14,10 @@ import pypdfium2
 import pytest
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from core.errors import DomainError
-from core.reports.document import ReportDocument, _Styles, _Table
-from core.reports.fonts import find_cjk_font, font_report, register_cjk_font
-from core.reports.text import cell_text, escape, fmt_amount, fmt_cn_date
+from core.common.errors import DomainError
+from core.common.printing.document import ReportDocument, _Styles, _Table
+from core.common.printing.fonts import find_cjk_font, font_report, register_cjk_font
+from core.common.printing.text import cell_text, escape, fmt_amount, fmt_cn_date
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm")),

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from core.reports.exante_report import build_exante_report
-from core.rules.exante import total_score
-from core.services.exante import AssessmentDetail, scoring_sheet
+from core.exante.report import build_exante_report
+from core.exante.rules import total_score
+from core.exante.service import AssessmentDetail, scoring_sheet
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils' pdftotext is needed")
 

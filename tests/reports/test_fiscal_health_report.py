@@ -14,11 +14,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.reports.monitoring_workbook import TONES
-from core.rules.roles import Actor
-from core.services import admin, demo
-from core.services import fiscal_health_index as fhi
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.fiscal import index as fhi
+from core.monitoring.workbook import TONES
+from core.org import admin
+from core.org.rules.roles import Actor
 from db.database import Database
 from tests.reports.test_review_letter import assert_pages_have_ink
 from tests.services.exchange_helpers import libreoffice

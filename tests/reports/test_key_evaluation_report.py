@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.rules.roles import Actor
-from core.services import key_evaluation as ke
-from core.services.runner import call
+from core.common.runner import call
+from core.evaluation import key as ke
+from core.org.rules.roles import Actor
 from db.database import Database
 from tests.key_evaluation_county import YEAR, build, full_scores
 from tests.reports.test_review_letter import assert_pages_have_ink

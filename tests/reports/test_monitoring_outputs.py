@@ -15,14 +15,15 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.reports.monitoring_workbook import TONES, grid_columns, light_text
-from core.reports.text import fmt_amount
-from core.reports.workbook import Column, Marked, Tone, new_workbook, save, write_sheet
-from core.rules.monitoring import LIGHT_SYMBOLS, LIGHTS
-from core.rules.roles import Actor
-from core.services import demo, monitoring
-from core.services import monitoring_report as mr
-from core.services.runner import call
+from core.common.printing.text import fmt_amount
+from core.common.printing.workbook import Column, Marked, Tone, new_workbook, save, write_sheet
+from core.common.runner import call
+from core.demo import generate as demo
+from core.monitoring import grid as monitoring
+from core.monitoring import summary as mr
+from core.monitoring.rules.lights import LIGHT_SYMBOLS, LIGHTS
+from core.monitoring.workbook import TONES, grid_columns, light_text
+from core.org.rules.roles import Actor
 from db.database import Database
 from db.models import MonitoringEntry, MonitoringRound
 

@@ -15,12 +15,13 @@ import pypdfium2
 import pytest
 from openpyxl import load_workbook
 
-from core.reports.rectification_register import TONES, build_register_pdf, build_register_workbook
-from core.rules.roles import Actor
-from core.services import demo, rectification_notices, rectification_reports
-from core.services import rectification as register
-from core.services.rectification import ItemInput
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org.rules.roles import Actor
+from core.results import rectification as register
+from core.results import rectification_notices, rectification_reports
+from core.results.rectification import ItemInput
+from core.results.register_report import TONES, build_register_pdf, build_register_workbook
 from db.database import Database
 from tests.reports.test_review_letter import assert_pages_have_ink, flat, flat_text
 

@@ -15,11 +15,13 @@ import pypdfium2
 import pytest
 from PIL import Image
 
-from core.reports.review_letter import build_department_letter
-from core.rules.roles import Actor
-from core.services import reports, review_letters, settings
-from core.services.review_letters import DepartmentLetters, OutcomeCount, ReviewLetter
-from core.services.runner import call
+from core.common.runner import call
+from core.org import settings
+from core.org.rules.roles import Actor
+from core.review import letter_pdfs as reports
+from core.review import letters as review_letters
+from core.review.letter_report import build_department_letter
+from core.review.letters import DepartmentLetters, OutcomeCount, ReviewLetter
 from db.database import Database
 from tests.review_county import REVIEWER, TRICKY_OPINION, YEAR, County, build_county
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
-from core.reports.self_evaluation_report import build_self_evaluation_report
-from core.rules.evaluation import DEFAULT_GRADES, grade
-from core.rules.self_evaluation import LineInput, SheetLine, distribute_points
-from core.services.self_evaluation_data import SelfEvaluationDraft
+from core.evaluation.rules.scoring import DEFAULT_GRADES, grade
+from core.evaluation.rules.self_evaluation import LineInput, SheetLine, distribute_points
+from core.evaluation.self_evaluation_data import SelfEvaluationDraft
+from core.evaluation.self_evaluation_report import build_self_evaluation_report
 
 pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftotext", "pdftoppm")),
                                 reason="poppler-utils (pdftotext, pdftoppm) are needed to inspect the PDFs")

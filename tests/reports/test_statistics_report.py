@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.reports.text import fmt_amount
-from core.rules.roles import Actor, Role
-from core.services.runner import call
-from core.services.year_statistics import (
+from core.common.printing.text import fmt_amount
+from core.common.runner import call
+from core.org.rules.roles import Actor, Role
+from core.statistics.yearly import (
     FigureRow,
     StatisticsComparison,
     figure_rows,

@@ -17,10 +17,11 @@ from typing import Any
 import openpyxl
 from sqlalchemy import func, select
 
-from core.rules.roles import Actor
-from core.services import auth, demo
-from core.services import exchange_profile as xp
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exchange import profile as xp
+from core.org import auth
+from core.org.rules.roles import Actor
 from db.database import Database, open_database
 from db.models import Evaluation, ExchangeLedgerEntry, GoalTable, MonitoringEntry, Project, Unit
 from tests.conftest import PASSWORD

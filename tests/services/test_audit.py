@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from core.rules.roles import Actor
-from core.services import admin, maintenance
-from core.services.runner import call
+from core.common.runner import call
+from core.org import admin, maintenance
+from core.org.rules.roles import Actor
 from db.database import Database
 from db.models import AuditEntry
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import AuthenticationFailed, ValidationError
-from core.services import admin, auth, settings
-from core.services.runner import call
+from core.common.errors import AuthenticationFailed, ValidationError
+from core.common.runner import call
+from core.org import admin, auth, settings
 from db.database import Database
 from db.models import User, utcnow
 from tests.conftest import PASSWORD

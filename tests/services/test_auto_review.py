@@ -16,9 +16,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from core.rules.roles import SYSTEM, Actor, Role
-from core.services import demo, review_auto
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org.rules.roles import SYSTEM, Actor, Role
+from core.review import auto as review_auto
 from db.database import Database, open_database
 from db.models import Project, Unit
 

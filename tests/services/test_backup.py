@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from core.rules.roles import Actor
-from core.services import admin, maintenance
-from core.services.runner import call
+from core.common.runner import call
+from core.org import admin, maintenance
+from core.org.rules.roles import Actor
 from db.database import Database, open_database
 from db.errors import DatabaseTooNewError, NotADatabaseError
 
@@ -54,14 +54,14 @@ FULL_DISK_SCRIPT = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG, like a full disk
 resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
-from desktop.cli import main
+from desktop.cli.main import main
 sys.exit(main(["backup", "--db", sys.argv[1], "--to", sys.argv[2]]))
 """
 
 
 def test_full_disk_during_backup(tmp_path: Path, db_path: Path) -> None:
     with open_database(db_path) as db:
-        actor = call(db, __import__("core.services.auth", fromlist=["auth"]).create_first_admin,
+        actor = call(db, __import__("core.org.auth", fromlist=["auth"]).create_first_admin,
                      "admin", "管理员", "Passw0rd!", "Passw0rd!")
         for i in range(400):  # make the database larger than the 64 KiB the child may write
             call(db, admin.save_unit, actor, admin.UnitInput(f"U{i:04d}", f"测试单位{i:04d}号" * 3, "department"))

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.roles import Actor, Role
-from core.services import demo
-from core.services.demo_defects import KINDS
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.demo.defects import KINDS
+from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import (
     AuditEntry,

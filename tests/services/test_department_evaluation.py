@@ -11,12 +11,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.department_sheet import ItemEntry
-from core.rules.roles import Actor, Role
-from core.services import admin, evaluation_overview, settings
-from core.services import department_evaluation as dept
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.evaluation import department as dept
+from core.evaluation import overview as evaluation_overview
+from core.evaluation.rules.department_sheet import ItemEntry
+from core.org import admin, settings
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import (
     AuditEntry,

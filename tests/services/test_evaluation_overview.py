@@ -13,13 +13,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from core.errors import ValidationError
-from core.rules.evaluation import DEFAULT_GRADES, panel_score
-from core.rules.roles import Actor, Role
-from core.services import admin, demo, settings
-from core.services import evaluation_overview as overview
-from core.services.evaluation_common import framework_items, thresholds_json
-from core.services.runner import call
+from core.common.errors import ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.evaluation import overview
+from core.evaluation.common import framework_items, thresholds_json
+from core.evaluation.rules.scoring import DEFAULT_GRADES, panel_score
+from core.org import admin, settings
+from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import Evaluation, EvaluationLine, ExpertScore, FiscalYear, Project
 from tests.conftest import actor_of

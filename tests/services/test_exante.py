@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.roles import Actor, Role
-from core.services import demo, exante, settings
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exante import service as exante
+from core.org import settings
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import AuditEntry, ExAnteAssessment, Project
 from tests.conftest import actor_of, demo_without_exante

@@ -15,14 +15,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.roles import Actor, Role
-from core.services import auth, demo, library, settings
-from core.services import exchange_enrolment as xe
-from core.services import exchange_goals as xg
-from core.services import exchange_profile as xp
-from core.services.library_input import LibraryEntryInput
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exchange import enrolment as xe
+from core.exchange import goals as xg
+from core.exchange import profile as xp
+from core.library import service as library
+from core.library.input import LibraryEntryInput
+from core.org import auth, settings
+from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import AuditEntry, ExchangeLedgerEntry, FiscalYear, LibraryEntry, Setting, Unit, UnitKey
 from tests.conftest import PASSWORD, actor_of

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from core.errors import ValidationError
-from core.services import exchange_feedback as xf
-from core.services import exchange_kinds as xk
-from core.services import exchange_results as xr
-from core.services import rectification
-from core.services.runner import call
+from core.common.errors import ValidationError
+from core.common.runner import call
+from core.exchange import feedback as xf
+from core.exchange import kinds as xk
+from core.exchange import results as xr
+from core.results import rectification
 from db.models import ExchangeLedgerEntry, RectificationItem, utcnow
 from tests.services import test_exchange_results as shared
 from tests.services.exchange_helpers import fingerprint, set_cell

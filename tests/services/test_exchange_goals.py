@@ -15,12 +15,14 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import ValidationError
-from core.rules.goal_table import IndicatorRow
-from core.services import auth, demo, goals
-from core.services import exchange_goals as xg
-from core.services import exchange_profile as xp
-from core.services.runner import call
+from core.common.errors import ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exchange import goals as xg
+from core.exchange import profile as xp
+from core.goals import service as goals
+from core.goals.rules.goal_table import IndicatorRow
+from core.org import auth
 from db.database import Database, open_database
 from db.models import ExchangeLedgerEntry, GoalTable, Project, Unit
 from tests.conftest import PASSWORD

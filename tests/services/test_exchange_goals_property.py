@@ -1,5 +1,5 @@
 """Property: any goal content written into a goals package and read back (the workbook writer, the reader and
-the package parser of core.services.exchange_goals) comes back equal, texts and indicator values alike; and so do
+the package parser of core.exchange.goals) comes back equal, texts and indicator values alike; and so do
 any project's basic data on 项目信息."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from tempfile import TemporaryDirectory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.labels import FUND_TYPES, PROJECT_ATTRIBUTES, PROJECT_NATURES
-from core.rules.exchange_manifest import Manifest
-from core.rules.exchange_sheets import (
+from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES, PROJECT_NATURES
+from core.exchange.goals import parse_tables
+from core.exchange.rules.goal_sheets import (
     GOAL_SHEETS,
     GOAL_TABLE_SHEET,
     INDICATOR_SHEET,
@@ -22,10 +22,10 @@ from core.rules.exchange_sheets import (
     TEXT_KEYS,
     indicator_row_id,
 )
-from core.rules.goal_table import GoalContent, IndicatorRow
-from core.rules.notation import IndicatorValue
-from core.services.exchange_goals import parse_tables
-from core.services.exchange_workbook import read_package, stamp, write_package
+from core.exchange.rules.manifest import Manifest
+from core.exchange.workbook import read_package, stamp, write_package
+from core.goals.rules.goal_table import GoalContent, IndicatorRow
+from core.goals.rules.notation import IndicatorValue
 
 ALPHABET = st.sampled_from(list("目标产出效益满意度abcXYZ0123456789=+-@，。、（）%≥≤ \n"))
 TEXT = st.text(ALPHABET, max_size=40).map(lambda s: s.strip() or None)

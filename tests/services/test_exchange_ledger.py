@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.rules.roles import Actor, Role
-from core.services import auth, demo
-from core.services import exchange_goals as xg
-from core.services import exchange_ledger as xl
-from core.services import exchange_profile as xp
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exchange import goals as xg
+from core.exchange import ledger as xl
+from core.exchange import profile as xp
+from core.org import auth
+from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import Unit
 from tests.conftest import PASSWORD

@@ -16,15 +16,15 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.roles import Actor, Role
-from core.services import auth
-from core.services import exchange_enrolment as xe
-from core.services import exchange_kinds as xk
-from core.services import exchange_monitoring as xm
-from core.services import monitoring_rounds as mr
-from core.services.monitoring_rounds import EntryInput
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.exchange import enrolment as xe
+from core.exchange import kinds as xk
+from core.exchange import monitoring as xm
+from core.monitoring import rounds as mr
+from core.monitoring.rounds import EntryInput
+from core.org import auth
+from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import AuditEntry, MonitoringEntry, MonitoringRound, Project, Unit
 from tests.conftest import PASSWORD

@@ -1,5 +1,5 @@
 """Property: any monitoring table (budget part and indicator lines) written into a monitoring package and read back
-(the workbook writer, the reader and the package parser of core.services.exchange_monitoring) comes back equal,
+(the workbook writer, the reader and the package parser of core.exchange.monitoring) comes back equal,
 amounts to the 分, decimals, choices, texts and flags alike, and keeps the signed content hash."""
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from tempfile import TemporaryDirectory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.rules.exchange_manifest import Manifest
-from core.rules.exchange_monitoring_sheets import (
+from core.exchange.monitoring import parse_entries
+from core.exchange.rules.manifest import Manifest
+from core.exchange.rules.monitoring_sheets import (
     ENTRY_SHEET,
     LINE_SHEET,
     MONITORING_SHEETS,
     entry_row_id,
     line_row_id,
 )
-from core.rules.monitoring import CAUSES, LIKELIHOODS, QUALITATIVE
-from core.services.exchange_monitoring import parse_entries
-from core.services.exchange_workbook import read_package, stamp, write_package
-from core.services.monitoring_rounds import EntryInput, LineInput
+from core.exchange.workbook import read_package, stamp, write_package
+from core.monitoring.rounds import EntryInput, LineInput
+from core.monitoring.rules.lights import CAUSES, LIKELIHOODS, QUALITATIVE
 
 ALPHABET = st.sampled_from(list("资金拨付滞后审批流程加快支付abcXYZ0123456789=+-@，。、（）%≥≤ \n"))
 TEXT = st.text(ALPHABET, max_size=40).map(lambda s: s.strip() or None)

@@ -11,14 +11,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.errors import ValidationError
-from core.rules.roles import Actor
-from core.services import exchange_goals as xg
-from core.services import exchange_kinds as xk
-from core.services import exchange_monitoring as xm
-from core.services import exchange_problems as xpr
-from core.services import exchange_self_evaluation as xs
-from core.services.runner import call
+from core.common.errors import ValidationError
+from core.common.runner import call
+from core.exchange import goals as xg
+from core.exchange import kinds as xk
+from core.exchange import monitoring as xm
+from core.exchange import problems as xpr
+from core.exchange import self_evaluation as xs
+from core.org.rules.roles import Actor
 from db.database import Database
 from tests.services.exchange_helpers import YEAR, county, fingerprint, ledger, line_of, set_cells
 from tests.services.test_workbook_guard import OLE_MAGIC, macro_member, plain_workbook, zip_bomb

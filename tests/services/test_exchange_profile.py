@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import NotFound, PermissionDenied, ValidationError
-from core.rules import exchange_manifest as em
-from core.rules.roles import Actor, Role
-from core.services import exchange_profile as xp
-from core.services.runner import call
+from core.common.errors import NotFound, PermissionDenied, ValidationError
+from core.common.runner import call
+from core.exchange import profile as xp
+from core.exchange.rules import manifest as em
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import ExchangeLedgerEntry
 from tests.conftest import actor_of

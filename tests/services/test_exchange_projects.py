@@ -18,14 +18,15 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import ValidationError
-from core.rules.roles import Actor
-from core.services import auth, monitoring_rounds
-from core.services import exchange_enrolment as xe
-from core.services import exchange_goals as xg
-from core.services import exchange_kinds as xk
-from core.services import exchange_projects as xpj
-from core.services.runner import call
+from core.common.errors import ValidationError
+from core.common.runner import call
+from core.exchange import enrolment as xe
+from core.exchange import goals as xg
+from core.exchange import kinds as xk
+from core.exchange import projects as xpj
+from core.monitoring import rounds as monitoring_rounds
+from core.org import auth
+from core.org.rules.roles import Actor
 from db.database import Database, open_database
 from db.models import AuditEntry, FiscalYear, Project, Unit
 from tests.conftest import PASSWORD

@@ -19,21 +19,26 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import ValidationError
-from core.rules.goal_table import can_edit
-from core.rules.roles import Actor, Role
-from core.services import auth, demo, goals, library, rectification, review, settings
-from core.services import exchange_kinds as xk
-from core.services import exchange_package as xpk
-from core.services import exchange_profile as xp
-from core.services import exchange_results as xr
-from core.services.exchange_reference import library_rows, setting_rows
-from core.services.exchange_results_evaluations import evaluation_rows
-from core.services.exchange_results_goals import goal_result_rows
-from core.services.exchange_results_register import register_rows
-from core.services.library_input import LibraryEntryInput
-from core.services.rectification_notices import issue_notices
-from core.services.runner import call
+from core.common.errors import ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exchange import kinds as xk
+from core.exchange import package as xpk
+from core.exchange import profile as xp
+from core.exchange import results as xr
+from core.exchange.reference import library_rows, setting_rows
+from core.exchange.results_evaluations import evaluation_rows
+from core.exchange.results_goals import goal_result_rows
+from core.exchange.results_register import register_rows
+from core.goals import service as goals
+from core.goals.rules.goal_table import can_edit
+from core.library import service as library
+from core.library.input import LibraryEntryInput
+from core.org import auth, settings
+from core.org.rules.roles import Actor, Role
+from core.results import rectification
+from core.results.rectification_notices import issue_notices
+from core.review import workspace as review
 from db.database import Database, open_database
 from db.models import (
     Evaluation,

@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from core.errors import ValidationError
-from core.services import exchange_feedback as xf
-from core.services import exchange_results as xr
-from core.services import rectification
-from core.services.runner import call
-from core.services.workbook_guard import OLE_MAGIC
+from core.common.errors import ValidationError
+from core.common.runner import call
+from core.common.workbook_guard import OLE_MAGIC
+from core.exchange import feedback as xf
+from core.exchange import results as xr
+from core.results import rectification
 from db.database import Database
 from db.models import ExchangeLedgerEntry, RectificationItem, Unit, utcnow
 from tests.services import test_exchange_results as shared

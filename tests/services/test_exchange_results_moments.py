@@ -1,4 +1,4 @@
-"""The 时间 notation of the results and feedback sheets (core.rules.exchange_results_sheets): what a clerk or
+"""The 时间 notation of the results and feedback sheets (core.exchange.rules.results_sheets): what a clerk or
 another spreadsheet program writes is read back as the same moment, a moment written and read back is exact to
 the microsecond, and what is not a moment is refused with a Chinese message."""
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.rules.exchange_results_sheets import format_moment, parse_moment
+from core.exchange.rules.results_sheets import format_moment, parse_moment
 
 
 def _local(*parts: int) -> datetime:

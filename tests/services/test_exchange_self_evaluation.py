@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import ValidationError
-from core.rules.notation import format_decimal
-from core.rules.self_evaluation import LineInput
-from core.services import exchange_kinds as xk
-from core.services import exchange_self_evaluation as xs
-from core.services import self_evaluation as se
-from core.services.runner import call
-from core.services.self_evaluation_data import SelfEvaluationDraft, SelfEvaluationForm
+from core.common.errors import ValidationError
+from core.common.runner import call
+from core.evaluation import self_evaluation as se
+from core.evaluation.rules.self_evaluation import LineInput
+from core.evaluation.self_evaluation_data import SelfEvaluationDraft, SelfEvaluationForm
+from core.exchange import kinds as xk
+from core.exchange import self_evaluation as xs
+from core.goals.rules.notation import format_decimal
 from db.database import Database
 from tests.services.exchange_helpers import (
     SOFFICE,

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.rules import exchange_spec as es
-from core.rules.exchange_manifest import Manifest, sign, signature_ok
-from core.services import exchange_workbook as ew
+from core.exchange import workbook as ew
+from core.exchange.rules import spec as es
+from core.exchange.rules.manifest import Manifest, sign, signature_ok
 
 NAME = es.ColumnSpec("name", "三级指标", "text", True, width=30)
 AMOUNT = es.ColumnSpec("amount", "资金总额（万元）", "money")

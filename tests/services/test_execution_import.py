@@ -17,12 +17,12 @@ import openpyxl
 import pytest
 from sqlalchemy import delete, func, select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.payment_columns import ColumnMapping
-from core.rules.roles import Actor, Role
-from core.services import demo
-from core.services import execution_import as ei
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.monitoring import execution_import as ei
+from core.monitoring.rules.payment_columns import ColumnMapping
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import AuditEntry, ExecutionImport, ExecutionRecord, ImportMapping, Project
 from tests.conftest import actor_of

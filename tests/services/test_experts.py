@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.roles import Actor, Role
-from core.services import experts, key_evaluation
-from core.services.experts import AgencyInput, ExpertInput
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.evaluation import experts
+from core.evaluation import key as key_evaluation
+from core.evaluation.experts import AgencyInput, ExpertInput
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import AuditEntry
 from tests.conftest import actor_of

@@ -15,14 +15,14 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.fiscal_figures import FIELDS
-from core.rules.roles import Actor, Role
-from core.services import demo
-from core.services import fiscal_health as fh
-from core.services import fiscal_health_index as fhi
-from core.services import fiscal_health_workbook as fhw
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.fiscal import figures as fh
+from core.fiscal import index as fhi
+from core.fiscal import workbook as fhw
+from core.fiscal.rules.figures import FIELDS
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import AuditEntry, TownshipFiscal, Unit
 from tests.conftest import actor_of

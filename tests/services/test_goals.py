@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.goal_table import IndicatorRow
-from core.rules.roles import Actor, Role
-from core.services import demo, goals
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.goals import service as goals
+from core.goals.rules.goal_table import IndicatorRow
+from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import GoalTable, Project, Unit
 

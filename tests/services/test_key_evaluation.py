@@ -16,11 +16,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.roles import Actor, Role
-from core.services import key_evaluation as ke
-from core.services import settings
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.evaluation import key as ke
+from core.org import settings
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import Evaluation
 from tests.conftest import actor_of

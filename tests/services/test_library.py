@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from core.errors import NotFound, PermissionDenied, ValidationError
-from core.rules.library import load_default_library
-from core.rules.roles import Actor, Role
-from core.services import library
-from core.services.library import LibraryEntryInput
-from core.services.runner import call
+from core.common.errors import NotFound, PermissionDenied, ValidationError
+from core.common.runner import call
+from core.library import service as library
+from core.library.rules import load_default_library
+from core.library.service import LibraryEntryInput
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import AuditEntry, FiscalYear, GoalTable, GoalTableVersion, Indicator, Project
 from tests.conftest import actor_of

@@ -9,11 +9,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.roles import Actor, Role
-from core.services import demo, monitoring, monitoring_rounds, settings
-from core.services.monitoring_rounds import EntryInput, LineInput
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.monitoring import grid as monitoring
+from core.monitoring import rounds as monitoring_rounds
+from core.monitoring.rounds import EntryInput, LineInput
+from core.org import settings
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import CorrectiveAction, MonitoringEntry, MonitoringLine
 from tests.conftest import actor_of

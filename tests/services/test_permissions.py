@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import PermissionDenied
-from core.rules.roles import Actor, Role
-from core.services import access, admin, maintenance, settings, stats
-from core.services.runner import call
+from core.common.errors import PermissionDenied
+from core.common.runner import call
+from core.org import access, admin, maintenance, settings
+from core.org.rules.roles import Actor, Role
+from core.statistics import overview as stats
 from db.database import Database
 from db.models import AuditEntry, Unit
 from tests.conftest import PASSWORD, actor_of

@@ -13,16 +13,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from core.errors import NotFound, PermissionDenied, ValidationError
-from core.rules.rectification import UnitRecord
-from core.rules.roles import Actor, Role
-from core.services import demo, monitoring_rounds, settings
-from core.services import rectification as register
-from core.services import rectification_collect as collect
-from core.services import rectification_notices as notices
-from core.services import rectification_reports as reports
-from core.services.rectification import ItemInput
-from core.services.runner import call
+from core.common.errors import NotFound, PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.monitoring import rounds as monitoring_rounds
+from core.org import settings
+from core.org.rules.roles import Actor, Role
+from core.results import rectification as register
+from core.results import rectification_collect as collect
+from core.results import rectification_notices as notices
+from core.results import rectification_reports as reports
+from core.results.rectification import ItemInput
+from core.results.rules.rectification import UnitRecord
 from db.database import Database
 from db.models import (
     AuditEntry,

@@ -15,12 +15,12 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules import result_policy as rp
-from core.rules.roles import Role
-from core.services import result_application as results
-from core.services import result_findings as findings
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.org.rules.roles import Role
+from core.results import application as results
+from core.results import findings
+from core.results.rules import policy as rp
 from db.database import Database
 from db.models import AuditEntry, AuditFinding, BudgetOverride, ResultPolicy
 from tests import results_county as county

@@ -9,12 +9,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.review.outcome import finding_key, prefill_opinion
-from core.rules.roles import Actor, Role
-from core.services import admin, demo, goals, review
-from core.services.goals import ConflictError
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.goals import service as goals
+from core.goals.service import ConflictError
+from core.org import admin
+from core.org.rules.roles import Actor, Role
+from core.review import workspace as review
+from core.review.rules.outcome import finding_key, prefill_opinion
 from db.database import Database
 from db.models import AuditEntry, GoalReview, GoalTable
 from tests.conftest import PASSWORD

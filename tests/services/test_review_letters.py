@@ -10,10 +10,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import NotFound, PermissionDenied
-from core.rules.roles import Actor, Role
-from core.services import goals, review, review_letters
-from core.services.runner import call
+from core.common.errors import NotFound, PermissionDenied
+from core.common.runner import call
+from core.goals import service as goals
+from core.org.rules.roles import Actor, Role
+from core.review import letters as review_letters
+from core.review import workspace as review
 from db.database import Database
 from db.models import AuditEntry, GoalReview, GoalTable, Project, Unit
 from tests.review_county import REVIEWER, TRICKY_OPINION, YEAR, County, build_county, decide

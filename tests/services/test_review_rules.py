@@ -7,11 +7,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.roles import Actor, Role
-from core.services import demo, review_auto, review_rules
-from core.services.review_rules import RuleChange, RuleChanges
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org.rules.roles import Actor, Role
+from core.review import auto as review_auto
+from core.review import rule_settings as review_rules
+from core.review.rule_settings import RuleChange, RuleChanges
 from db.database import Database
 from db.models import AuditEntry, Setting
 from tests.conftest import actor_of

@@ -10,12 +10,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import PermissionDenied, ValidationError
-from core.rules.roles import Actor, Role
-from core.rules.self_evaluation import LineInput
-from core.services import self_evaluation as se
-from core.services import settings
-from core.services.runner import call
+from core.common.errors import PermissionDenied, ValidationError
+from core.common.runner import call
+from core.evaluation import self_evaluation as se
+from core.evaluation.rules.self_evaluation import LineInput
+from core.org import settings
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import AuditEntry, Evaluation, EvaluationLine, GoalTable, Project
 from tests.self_evaluation_county import YEAR, County, build_county, form, start, with_line

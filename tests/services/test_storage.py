@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from core.rules.roles import SYSTEM
-from core.services import maintenance
-from core.services.runner import call
+from core.common.runner import call
+from core.org import maintenance
+from core.org.rules.roles import SYSTEM
 from db import migrate
 from db.database import Database, open_database
 from db.errors import (

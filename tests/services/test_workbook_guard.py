@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from core.errors import ValidationError
-from core.rules import exchange_spec as es
-from core.services import exchange_workbook as ew
-from core.services.workbook_guard import OLE_MAGIC, check_workbook_file, open_workbook
+from core.common.errors import ValidationError
+from core.common.workbook_guard import OLE_MAGIC, check_workbook_file, open_workbook
+from core.exchange import workbook as ew
+from core.exchange.rules import spec as es
 
 SECONDS = 3.0  # every refusal must be this quick, whatever the file claims to hold
 

@@ -8,10 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select, text
 
-from core.rules.roles import Actor, Role
-from core.services import result_application
-from core.services.runner import call
-from core.services.year_statistics import (
+from core.common.runner import call
+from core.org.rules.roles import Actor, Role
+from core.results import application as result_application
+from core.statistics.yearly import (
     StatisticsComparison,
     YearStatistics,
     chart_data,

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.rules.roles import Actor
+from core.org.rules.roles import Actor
 from db.database import Database
-from desktop.context import AppContext
-from desktop.hub import EventHub
-from desktop.tasks import TaskRunner
+from desktop.shell.context import AppContext
+from desktop.shell.hub import EventHub
+from desktop.shell.tasks import TaskRunner
 
 
 @pytest.fixture

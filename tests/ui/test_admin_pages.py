@@ -9,14 +9,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
-from core.rules.roles import Actor, Role
-from core.services import admin, settings
-from core.services.runner import call
+from core.common.runner import call
+from core.org import admin, settings
+from core.org.rules.roles import Actor, Role
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages.admin import AdminPage
-from desktop.pages.admin_units import AdminTab, ServiceDialog
-from desktop.tasks import TaskRunner
+from desktop.pages.org.area import AdminPage
+from desktop.pages.org.units import AdminTab, ServiceDialog
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 
 Message = tuple[str, str, str]
 

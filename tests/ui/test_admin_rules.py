@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.services import review_rules
-from core.services.review_rules import RuleChange, RuleChanges
-from core.services.runner import call
+from core.common.runner import call
+from core.review import rule_settings as review_rules
+from core.review.rule_settings import RuleChange, RuleChanges
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages.admin import AdminPage
-from desktop.pages.admin_rules import RulesTab
+from desktop.pages.org.area import AdminPage
+from desktop.pages.org.rules import RulesTab
+from desktop.shell.context import AppContext
 from tests.ui.test_admin_pages import make_page
 
 

@@ -10,18 +10,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from core.rules.roles import Actor
-from core.services import demo
-from core.services.department_evaluation import DepartmentRow
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.evaluation.department import DepartmentRow
+from core.org.rules.roles import Actor
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages import evaluation
-from desktop.pages.evaluation import EvaluationPage
-from desktop.pages.evaluation_crosscheck import CrossCheckTab
-from desktop.pages.evaluation_department import DepartmentEvaluationTab
-from desktop.pages.evaluation_overview import EvaluationOverviewTab
-from desktop.tasks import TaskRunner
+from desktop.pages.evaluation import area as evaluation
+from desktop.pages.evaluation.area import EvaluationPage
+from desktop.pages.evaluation.crosscheck import CrossCheckTab
+from desktop.pages.evaluation.department import DepartmentEvaluationTab
+from desktop.pages.evaluation.overview import EvaluationOverviewTab
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 
 
 @pytest.fixture

@@ -7,15 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from core.rules.roles import Actor, Role
-from core.services import exante
-from core.services.runner import call
+from core.common.runner import call
+from core.exante import service as exante
+from core.org.rules.roles import Actor, Role
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages.exante import ExAntePage
-from desktop.pages.exante_form import ExAnteFormDialog, parse_amount
-from desktop.report_preview import ReportPreview
-from desktop.tasks import TaskRunner
+from desktop.pages.exante.area import ExAntePage
+from desktop.pages.exante.form import ExAnteFormDialog, parse_amount
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
+from desktop.widgets.report_preview import ReportPreview
 from tests.conftest import demo_without_exante
 
 

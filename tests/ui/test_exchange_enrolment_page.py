@@ -13,17 +13,20 @@ import pytest
 from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
 
-from core.rules.roles import Actor, Role
-from core.services import admin, auth, demo, exchange_kinds, exchange_ledger
-from core.services.exchange_profile import Profile
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exchange import kinds as exchange_kinds
+from core.exchange import ledger as exchange_ledger
+from core.exchange.profile import Profile
+from core.org import admin, auth
+from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
-from desktop.context import AppContext
-from desktop.hub import EventHub
-from desktop.pages.exchange import ExchangePage
-from desktop.pages.exchange_import import RED
-from desktop.table_model import RowTableModel
-from desktop.tasks import TaskRunner
+from desktop.pages.exchange.area import ExchangePage
+from desktop.pages.exchange.import_page import RED
+from desktop.shell.context import AppContext
+from desktop.shell.hub import EventHub
+from desktop.shell.tasks import TaskRunner
+from desktop.widgets.table_model import RowTableModel
 from tests.conftest import PASSWORD, actor_of
 
 

@@ -13,19 +13,23 @@ import pytest
 from PySide6.QtCore import QModelIndex
 from sqlalchemy import select
 
-from core.rules.roles import Actor
-from core.services import auth, demo, exchange_enrolment, exchange_kinds, goals
-from core.services import exchange_goals as xg
-from core.services import exchange_profile as xp
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.exchange import enrolment as exchange_enrolment
+from core.exchange import goals as xg
+from core.exchange import kinds as exchange_kinds
+from core.exchange import profile as xp
+from core.goals import service as goals
+from core.org import auth
+from core.org.rules.roles import Actor
 from db.database import Database, open_database
 from db.models import GoalTable, Project, RectificationItem, Unit
-from desktop.context import AppContext
-from desktop.pages.exchange import ExchangePage
-from desktop.pages.exchange_export import ALL_UNITS
-from desktop.pages.exchange_import import RED
-from desktop.table_model import RowTableModel
-from desktop.tasks import TaskRunner
+from desktop.pages.exchange.area import ExchangePage
+from desktop.pages.exchange.export_page import ALL_UNITS
+from desktop.pages.exchange.import_page import RED
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
+from desktop.widgets.table_model import RowTableModel
 from tests.conftest import PASSWORD
 
 

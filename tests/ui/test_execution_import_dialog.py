@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.dto import Changes
-from core.rules.payment_columns import ColumnMapping
-from core.rules.roles import Actor, Role
-from core.services import demo
-from core.services import execution_import as ei
-from core.services.runner import call
+from core.common.dto import Changes
+from core.common.runner import call
+from core.demo import generate as demo
+from core.monitoring import execution_import as ei
+from core.monitoring.rules.payment_columns import ColumnMapping
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import ExecutionRecord, Project
-from desktop.context import AppContext
-from desktop.pages.execution_import import NOT_IMPORTED, ExecutionImportDialog
-from desktop.tasks import TaskRunner
+from desktop.pages.monitoring.execution_import import NOT_IMPORTED, ExecutionImportDialog
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 from tests.services.test_execution_import import export, pay
 
 TODAY = date(2024, 9, 15)

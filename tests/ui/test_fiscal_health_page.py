@@ -14,17 +14,17 @@ from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from core.rules.roles import Actor, Role
-from core.services import demo
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import TownshipFiscal, Unit
-from desktop.context import AppContext
-from desktop.pages import fiscal_health as page_module
-from desktop.pages import reports_center
-from desktop.pages.fiscal_health import FiscalHealthTab
-from desktop.pages.fiscal_health_detail import TONE_COLOURS
-from desktop.tasks import TaskRunner
+from desktop.pages.fiscal import health as page_module
+from desktop.pages.fiscal.health import FiscalHealthTab
+from desktop.pages.fiscal.health_detail import TONE_COLOURS
+from desktop.pages.statistics import reports_center
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 from tests.conftest import actor_of
 
 YEAR = 2024

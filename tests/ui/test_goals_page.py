@@ -7,16 +7,17 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from core.rules.roles import Actor, Role
-from core.services import demo, goals
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.goals import service as goals
+from core.org.rules.roles import Actor, Role
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages.goal_editor import GoalEditorDialog
-from desktop.pages.goal_indicators import VALUE, WEIGHT, IndicatorModel
-from desktop.pages.goal_versions import VersionsDialog
-from desktop.pages.goals import GoalsPage
-from desktop.tasks import TaskRunner
+from desktop.pages.goals.area import GoalsPage
+from desktop.pages.goals.editor import GoalEditorDialog
+from desktop.pages.goals.indicators import VALUE, WEIGHT, IndicatorModel
+from desktop.pages.goals.versions import VersionsDialog
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 
 
 @pytest.fixture

@@ -15,15 +15,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.rules.roles import Actor
-from core.services import key_evaluation
-from core.services.runner import call
+from core.common.runner import call
+from core.evaluation import key as key_evaluation
+from core.org.rules.roles import Actor
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages.experts_tab import ExpertDialog, ExpertsTab
-from desktop.pages.key_evaluation_results import OUTLIER
-from desktop.pages.key_evaluation_tab import KeyEvaluationTab
-from desktop.pages.key_evaluation_wizard import (
+from desktop.pages.evaluation.experts_tab import ExpertDialog, ExpertsTab
+from desktop.pages.evaluation.key_evaluation_results import OUTLIER
+from desktop.pages.evaluation.key_evaluation_tab import KeyEvaluationTab
+from desktop.pages.evaluation.key_evaluation_wizard import (
     AGGREGATION,
     FRAMEWORK,
     PANEL,
@@ -32,8 +31,9 @@ from desktop.pages.key_evaluation_wizard import (
     TEXTS,
     KeyEvaluationWizard,
 )
-from desktop.report_preview import ReportPreview
-from desktop.tasks import TaskRunner
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
+from desktop.widgets.report_preview import ReportPreview
 from tests.key_evaluation_county import INSIDER, YEAR, County, build, full_scores
 from tests.key_evaluation_county import PANEL as PANEL_NAMES
 

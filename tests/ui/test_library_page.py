@@ -10,17 +10,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from core.rules.library import load_default_library
-from core.rules.roles import Actor, Role
-from core.services import demo, goals, library
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.goals import service as goals
+from core.library import service as library
+from core.library.rules import load_default_library
+from core.org.rules.roles import Actor, Role
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages.goal_editor import GoalEditorDialog
-from desktop.pages.goal_indicators import VALUE, IndicatorModel, from_library
-from desktop.pages.library import LibraryPage
-from desktop.pages.library_browser import LibraryBrowser
-from desktop.tasks import TaskRunner
+from desktop.pages.goals.editor import GoalEditorDialog
+from desktop.pages.goals.indicators import VALUE, IndicatorModel, from_library
+from desktop.pages.library.area import LibraryPage
+from desktop.pages.library.browser import LibraryBrowser
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 from tests.conftest import actor_of
 
 SHIPPED = len(load_default_library())

@@ -9,12 +9,13 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from core.rules.roles import Actor
-from core.services import demo, monitoring, monitoring_rounds
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.monitoring import grid as monitoring
+from core.monitoring import rounds as monitoring_rounds
+from core.org.rules.roles import Actor
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages.monitoring_entry import (
+from desktop.pages.monitoring.entry import (
     ACTUAL,
     ANALYSIS,
     CAUSE,
@@ -23,7 +24,8 @@ from desktop.pages.monitoring_entry import (
     RECTIFY,
     MonitoringEntryDialog,
 )
-from desktop.tasks import TaskRunner
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 
 TODAY = date(2024, 12, 31)
 

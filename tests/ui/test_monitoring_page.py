@@ -11,19 +11,21 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from core.rules.roles import Actor, Role
-from core.services import demo, monitoring, monitoring_rounds
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.monitoring import grid as monitoring
+from core.monitoring import rounds as monitoring_rounds
+from core.org.rules.roles import Actor, Role
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages import monitoring_filters
-from desktop.pages.execution_import import ExecutionImportDialog
-from desktop.pages.monitoring import MonitoringPage
-from desktop.pages.monitoring_columns import AMOUNT_BANDS, COLUMNS, MONEY_COLUMNS, SPENT_COLUMN, money
-from desktop.pages.monitoring_filters import default_month
-from desktop.pages.monitoring_model import GridFilter, MonitoringGridModel
-from desktop.pages.monitoring_views import TotalsModel
-from desktop.tasks import TaskRunner
+from desktop.pages.monitoring import filters as monitoring_filters
+from desktop.pages.monitoring.area import MonitoringPage
+from desktop.pages.monitoring.columns import AMOUNT_BANDS, COLUMNS, MONEY_COLUMNS, SPENT_COLUMN, money
+from desktop.pages.monitoring.execution_import import ExecutionImportDialog
+from desktop.pages.monitoring.filters import default_month
+from desktop.pages.monitoring.model import GridFilter, MonitoringGridModel
+from desktop.pages.monitoring.views import TotalsModel
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 from tests.conftest import actor_of
 
 ADJUSTED = [c.title for c in COLUMNS].index("调整后预算")
@@ -254,7 +256,7 @@ def test_rounds_entry_form_and_outputs_from_the_page(qtbot, county_ctx: AppConte
     ctx = county_ctx
     from openpyxl import load_workbook
 
-    from desktop.pages.monitoring_entry import MonitoringEntryDialog
+    from desktop.pages.monitoring.entry import MonitoringEntryDialog
 
     widget = _open(qtbot, ctx)
     tools = widget.tools

@@ -6,12 +6,12 @@ import pytest
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 from sqlalchemy import func, select
 
-from core.rules.roles import Actor
-from core.services import demo
+from core.demo import generate as demo
+from core.org.rules.roles import Actor
 from db.database import Database
 from db.models import Project, Unit
-from desktop.progress import run_with_progress
-from desktop.tasks import Cancelled, TaskRunner
+from desktop.shell.progress import run_with_progress
+from desktop.shell.tasks import Cancelled, TaskRunner
 
 
 def _count(db: Database, model: type) -> int:

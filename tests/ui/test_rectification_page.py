@@ -15,16 +15,16 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor
 from pytestqt.qtbot import QtBot
 
-from core.rules.roles import Actor, Role
-from core.services import demo
-from core.services import rectification as register
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.org.rules.roles import Actor, Role
+from core.results import rectification as register
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages import results
-from desktop.pages.rectification import OVERDUE_FILL, OVERDUE_TEXT, RectificationTab
-from desktop.pages.rectification_notices import NoticesTab
-from desktop.tasks import TaskRunner
+from desktop.pages.results import area as results
+from desktop.pages.results.rectification import OVERDUE_FILL, OVERDUE_TEXT, RectificationTab
+from desktop.pages.results.rectification_notices import NoticesTab
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 from tests.conftest import actor_of
 
 YEAR = 2024

@@ -12,8 +12,8 @@ from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from core.reports.document import ReportDocument
-from desktop.report_preview import ReportPreview, ask_workbook_path, print_pdf, render_page
+from core.common.printing.document import ReportDocument
+from desktop.widgets.report_preview import ReportPreview, ask_workbook_path, print_pdf, render_page
 
 
 def _three_page_report(path: Path) -> Path:

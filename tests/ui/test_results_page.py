@@ -14,18 +14,18 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from core.rules.roles import Role
+from core.org.rules.roles import Role
 from db.database import Database
 from db.models import AuditEntry, BudgetOverride, ResultPolicy
-from desktop.context import AppContext
-from desktop.pages import results as results_page
-from desktop.pages import results_findings
-from desktop.pages.results import ResultsPage
-from desktop.pages.results_findings import FindingsTab
-from desktop.pages.results_policy import ResultPolicyTab
-from desktop.pages.results_scores import ScoresTab
-from desktop.pages.results_suggestions import SuggestionsTab
-from desktop.tasks import TaskRunner
+from desktop.pages.results import area as results_page
+from desktop.pages.results import findings as results_findings
+from desktop.pages.results.area import ResultsPage
+from desktop.pages.results.findings import FindingsTab
+from desktop.pages.results.policy import ResultPolicyTab
+from desktop.pages.results.scores import ScoresTab
+from desktop.pages.results.suggestions import SuggestionsTab
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 from tests import results_county as county
 from tests.conftest import actor_of
 

@@ -8,14 +8,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.rules.roles import Actor, Role
-from core.services import demo, goals, review
-from core.services.runner import call
+from core.common.runner import call
+from core.demo import generate as demo
+from core.goals import service as goals
+from core.org.rules.roles import Actor, Role
+from core.review import workspace as review
 from db.database import Database
-from desktop.context import AppContext
-from desktop.pages.goal_editor import GoalEditorDialog
-from desktop.pages.review import ReviewPage
-from desktop.tasks import TaskRunner
+from desktop.pages.goals.editor import GoalEditorDialog
+from desktop.pages.review.area import ReviewPage
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -12,17 +12,17 @@ from PySide6.QtWidgets import QLineEdit, QWizard
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from core.rules.roles import Actor, Role
-from core.services import self_evaluation as se
-from core.services.runner import call
+from core.common.runner import call
+from core.evaluation import self_evaluation as se
+from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import Evaluation
-from desktop.context import AppContext
-from desktop.pages.evaluation import TABS
-from desktop.pages.self_evaluation_tab import SelfEvaluationTab
-from desktop.pages.self_evaluation_wizard import SelfEvaluationWizard
-from desktop.report_preview import ReportPreview
-from desktop.tasks import TaskRunner
+from desktop.pages.evaluation.area import TABS
+from desktop.pages.evaluation.self_evaluation_tab import SelfEvaluationTab
+from desktop.pages.evaluation.self_evaluation_wizard import SelfEvaluationWizard
+from desktop.shell.context import AppContext
+from desktop.shell.tasks import TaskRunner
+from desktop.widgets.report_preview import ReportPreview
 from tests.self_evaluation_county import County, build_county
 
 

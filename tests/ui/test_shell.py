@@ -12,20 +12,20 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import func, select
 
-from core.dto import Changes
-from core.rules.roles import Actor, Role
-from core.services import admin
-from core.services.runner import call
+from core.common.dto import Changes
+from core.common.runner import call
+from core.org import admin
+from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import FiscalYear, Project, Unit
 from db.uow import UnitOfWork
-from desktop.context import AppContext
-from desktop.errors import install_excepthook
-from desktop.hub import EventHub
-from desktop.login import FirstAdminDialog, LoginDialog
-from desktop.main_window import MainWindow
-from desktop.table_model import Column, RowTableModel
-from desktop.tasks import Cancelled, Progress, TaskRunner
+from desktop.shell.context import AppContext
+from desktop.shell.errors import install_excepthook
+from desktop.shell.hub import EventHub
+from desktop.shell.login import FirstAdminDialog, LoginDialog
+from desktop.shell.main_window import MainWindow
+from desktop.shell.tasks import Cancelled, Progress, TaskRunner
+from desktop.widgets.table_model import Column, RowTableModel
 
 PASSWORD = "Passw0rd!"
 

@@ -12,18 +12,18 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
-from core.reports.statistics_report import HEADLINE_KEYS
-from core.rules.roles import Actor
-from core.services.runner import call
-from core.services.year_statistics import chart_data, figure_rows, year_statistics
+from core.common.runner import call
+from core.org.rules.roles import Actor
+from core.statistics.report import HEADLINE_KEYS
+from core.statistics.yearly import chart_data, figure_rows, year_statistics
 from db.database import Database
-from desktop.context import AppContext
-from desktop.main_window import AREAS
-from desktop.pages import reports_center
-from desktop.pages.home import HomePage
-from desktop.pages.reports_center import ReportsCenterPage
-from desktop.pages.statistics_tab import StatisticsTab
-from desktop.tasks import TaskRunner
+from desktop.pages.statistics import reports_center
+from desktop.pages.statistics.home import HomePage
+from desktop.pages.statistics.reports_center import ReportsCenterPage
+from desktop.pages.statistics.tab import StatisticsTab
+from desktop.shell.context import AppContext
+from desktop.shell.main_window import AREAS
+from desktop.shell.tasks import TaskRunner
 from tests.statistics_county import fill_county
 
 YEAR, PREVIOUS = 2024, 2023

@@ -9,7 +9,7 @@ import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from db.uow import UnitOfWork
-from desktop.tasks import TaskRunner
+from desktop.shell.tasks import TaskRunner
 
 
 class _Waiting(QWidget):

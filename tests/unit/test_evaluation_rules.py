@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.rules import evaluation as ev
+from core.evaluation.rules import scoring as ev
 
 W = D(10)
 

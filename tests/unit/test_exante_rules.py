@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.rules.exante import (
+from core.exante.rules import (
     AmountError,
     GradeError,
     SheetError,

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.rules import exchange_manifest as em
-from core.rules import exchange_spec as es
-from core.rules.notation import IndicatorValue
+from core.exchange.rules import manifest as em
+from core.exchange.rules import spec as es
+from core.goals.rules.notation import IndicatorValue
 
 AMOUNT = es.ColumnSpec("amount", "资金总额（万元）", "money", True)
 COUNT = es.ColumnSpec("count", "数量", "int")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.rules.execution_import import (
+from core.monitoring.rules.execution_import import (
     CellError,
     Payment,
     ProjectBudget,
@@ -18,7 +18,7 @@ from core.rules.execution_import import (
     period_totals,
     read_payments,
 )
-from core.rules.payment_columns import (
+from core.monitoring.rules.payment_columns import (
     ColumnMapping,
     MappingError,
     column_letter,

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from core.rules.fiscal_figures import FigureError, FiscalFigures, check_figures, parse_amount
-from core.rules.fiscal_health import MethodError, health_index, parse_method
+from core.fiscal.rules.figures import FigureError, FiscalFigures, check_figures, parse_amount
+from core.fiscal.rules.index import MethodError, health_index, parse_method
 from resources import path as resource_path
 
 RAW: dict[str, Any] = json.loads(resource_path("reference", "fiscal_health.json").read_text(encoding="utf-8"))

@@ -5,7 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from core.rules.goal_table import ContentError, GoalContent, IndicatorRow, diff_contents, validate_content
+from core.goals.rules.goal_table import (
+    ContentError,
+    GoalContent,
+    IndicatorRow,
+    diff_contents,
+    validate_content,
+)
 
 ROAD = IndicatorRow("产出指标", "数量指标", "新改建农村公路里程", ">=", Decimal(50), None, "公里", Decimal(20))
 SATISFIED = IndicatorRow("满意度指标", "服务对象满意度指标", "群众满意度", ">=", Decimal(90), None, "%", Decimal(10))

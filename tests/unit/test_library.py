@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.labels import INDICATOR_TREE
-from core.rules.library import LibraryIndicator, best_match, load_default_library, parse_library, search
-from core.rules.notation import IndicatorValue, format_indicator_value, parse_indicator_value
+from core.common.labels import INDICATOR_TREE
+from core.goals.rules.notation import IndicatorValue, format_indicator_value, parse_indicator_value
+from core.library.rules import LibraryIndicator, best_match, load_default_library, parse_library, search
 from resources import path
 
 SECTORS = ["教育", "卫生健康", "农业农村", "交通运输", "社会保障", "生态环境", "文化旅游", "公共安全", "城乡建设",

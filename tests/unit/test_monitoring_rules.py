@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.rules import monitoring as m
+from core.monitoring.rules import lights as m
 
 T = m.Thresholds()
 

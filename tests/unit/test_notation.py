@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.rules.notation import (
+from core.goals.rules.notation import (
     IndicatorValue,
     NotationError,
     format_indicator_value,

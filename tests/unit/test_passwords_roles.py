@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.rules.passwords import hash_password, password_problems, verify_password
-from core.rules.roles import PERMISSIONS, Actor, Permission, Role
+from core.org.rules.passwords import hash_password, password_problems, verify_password
+from core.org.rules.roles import PERMISSIONS, Actor, Permission, Role
 
 
 def test_hash_verifies_and_is_salted() -> None:

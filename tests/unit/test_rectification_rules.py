@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.rules import rectification as rules
-from core.rules.rectification import IssuedNotice, RectificationRuleError, UnitRecord
+from core.results.rules import rectification as rules
+from core.results.rules.rectification import IssuedNotice, RectificationRuleError, UnitRecord
 
 DEADLINE = date(2024, 10, 15)
 

@@ -10,7 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.rules import result_policy as rp
+from core.results.rules import policy as rp
 from resources import path
 
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.rules.review import engine
-from core.rules.review.engine import ConfigError, load_default_config, parse_config, quality_score, run_rules
-from core.rules.review.model import (
+from core.review.rules import engine
+from core.review.rules.engine import ConfigError, load_default_config, parse_config, quality_score, run_rules
+from core.review.rules.model import (
     RULES,
     Finding,
     Hit,

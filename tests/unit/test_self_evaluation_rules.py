@@ -1,4 +1,4 @@
-"""The 单位自评表 arithmetic (core.rules.self_evaluation), table-driven: points from goal-table weights (DOMAIN.md
+"""The 单位自评表 arithmetic (core.evaluation.rules.self_evaluation), table-driven: points from goal-table weights (DOMAIN.md
 §4 default 产出 50 / 效益 30 / 满意度 10 / 执行率 10), typed numbers, dropped levels, and lines that add up."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.rules.evaluation import ScoringError
-from core.rules.self_evaluation import (
+from core.evaluation.rules.scoring import ScoringError
+from core.evaluation.rules.self_evaluation import (
     LineInput,
     SheetLine,
     distribute_points,

@@ -1,0 +1,1 @@
+"""绩效评价 (evaluation): self-evaluation, key evaluation with expert panels, department overall evaluation."""

@@ -1,0 +1,163 @@
+"""评价总览 and 自评核查 use cases: the year's evaluations of every kind as plain rows, counts per grade, and the
+cross-check of finalised self-evaluations against finalised key evaluations of the same project (the gap, the
+self-scores inflated by more than the setting evaluation.inflation_points, departments by average inflation).
+
+Reads the Evaluation table directly, so it does not depend on how each kind of evaluation is produced."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.common.errors import ValidationError
+from core.evaluation.common import KINDS, SUBJECT_KINDS
+from core.evaluation.rules.scoring import q
+from core.org import settings
+from core.org.access import visible_unit_ids
+from core.org.rules.roles import Actor
+from db.models import Evaluation, Project, Unit
+from db.uow import UnitOfWork
+
+STATUSES = {"draft": "草稿", "final": "已定稿"}
+GRADES = ("优", "良", "中", "差")
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    id: int
+    kind: str
+    kind_label: str
+    subject_kind_label: str
+    subject: str  # the project's name, the policy's title or the department's name
+    project_code: str | None
+    unit_name: str
+    department: str  # the department the unit belongs to (itself when it is one)
+    score: Decimal | None
+    grade: str | None
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class CrossCheckRow:
+    project_id: int
+    project_code: str
+    project_name: str
+    unit_name: str
+    department: str
+    self_score: Decimal
+    key_score: Decimal
+    gap: Decimal  # self − key; positive means the unit scored itself higher than the key evaluation did
+    self_grade: str | None
+    key_grade: str | None
+    inflated: bool
+
+
+@dataclass(frozen=True)
+class DepartmentInflation:
+    department: str
+    projects: int
+    average_gap: Decimal
+    inflated: int  # projects flagged
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    threshold: Decimal  # evaluation.inflation_points in force
+    rows: list[CrossCheckRow]  # largest gap first
+    departments: list[DepartmentInflation]  # highest average inflation first
+
+    @property
+    def inflated_count(self) -> int:
+        return sum(1 for r in self.rows if r.inflated)
+
+
+def _departments(uow: UnitOfWork) -> dict[int, tuple[str, str]]:
+    """unit id → (unit name, name of its department: the nearest ancestor that is not a budget unit)."""
+    units = {u.id: u for u in uow.session.scalars(select(Unit))}
+    found: dict[int, tuple[str, str]] = {}
+    for unit in units.values():
+        top = unit
+        seen = {top.id}
+        while top.kind == "budget_unit" and top.parent_id in units and top.parent_id not in seen:
+            top = units[top.parent_id]
+            seen.add(top.id)
+        found[unit.id] = (unit.name, top.name)
+    return found
+
+
+def _visible(uow: UnitOfWork, actor: Actor, year: int, kind: str | None = None,
+             final_only: bool = False) -> list[tuple[Evaluation, Project | None]]:
+    stmt = (select(Evaluation, Project).outerjoin(Project, Project.id == Evaluation.project_id)
+            .where(Evaluation.year == year).order_by(Evaluation.id))
+    if kind is not None:
+        stmt = stmt.where(Evaluation.kind == kind)
+    if final_only:
+        stmt = stmt.where(Evaluation.status == "final")
+    allowed = visible_unit_ids(uow.session, actor)
+    if allowed is not None:
+        stmt = stmt.where(Evaluation.unit_id.in_(allowed))
+    return [(e, p) for e, p in uow.session.execute(stmt)]
+
+
+def list_evaluations(uow: UnitOfWork, actor: Actor, year: int, kind: str | None = None) -> list[EvaluationRow]:
+    """The year's evaluations (optionally of one kind: self | key | department) that the actor may see."""
+    if kind is not None and kind not in KINDS:
+        raise ValidationError(f"评价类型“{kind}”无法识别，应为 {'、'.join(KINDS)} 之一。", "kind")
+    names = _departments(uow)
+    rows = []
+    order = {k: n for n, k in enumerate(KINDS)}
+    found = sorted(_visible(uow, actor, year, kind), key=lambda ep: (order.get(ep[0].kind, len(order)),
+                                                                      ep[1].code if ep[1] else "", ep[0].id))
+    for e, p in found:
+        unit_name, department = names.get(e.unit_id, ("", ""))
+        subject = p.name if p is not None else (unit_name if e.subject_kind == "department" else e.title)
+        rows.append(EvaluationRow(
+            e.id, e.kind, KINDS.get(e.kind, e.kind), SUBJECT_KINDS.get(e.subject_kind, e.subject_kind), subject,
+            p.code if p is not None else None, unit_name, department, e.score, e.grade, e.status,
+            STATUSES.get(e.status, e.status)))
+    return rows
+
+
+def grade_counts(rows: list[EvaluationRow]) -> dict[str, int]:
+    """Finalised evaluations per grade, every grade present (0 when none)."""
+    counts = dict.fromkeys(GRADES, 0)
+    for r in rows:
+        if r.status == "final" and r.grade:
+            counts[r.grade] = counts.get(r.grade, 0) + 1
+    return counts
+
+
+def cross_check(uow: UnitOfWork, actor: Actor, year: int) -> CrossCheck:
+    """Projects with both a final self-evaluation and a final key evaluation: the gap and the inflation flag."""
+    threshold = Decimal(str(settings.get(uow.session, "evaluation.inflation_points")))
+    latest: dict[tuple[str, int], Evaluation] = {}
+    projects: dict[int, Project] = {}
+    for e, p in _visible(uow, actor, year, final_only=True):
+        if p is None or e.kind not in ("self", "key") or e.score is None:
+            continue
+        projects[p.id] = p
+        latest[(e.kind, p.id)] = e  # ordered by id: the latest final one wins
+    names = _departments(uow)
+    rows = []
+    for (kind, project_id), own in latest.items():
+        key = latest.get(("key", project_id))
+        if kind != "self" or key is None:
+            continue
+        p = projects[project_id]
+        unit_name, department = names.get(p.unit_id, ("", ""))
+        assert own.score is not None and key.score is not None
+        gap = q(own.score - key.score)
+        rows.append(CrossCheckRow(p.id, p.code, p.name, unit_name, department, own.score, key.score, gap,
+                                  own.grade, key.grade, gap > threshold))
+    rows.sort(key=lambda r: (-r.gap, r.project_code))
+    by_department: dict[str, list[CrossCheckRow]] = defaultdict(list)
+    for r in rows:
+        by_department[r.department].append(r)
+    departments = [DepartmentInflation(d, len(rs), q(sum((r.gap for r in rs), Decimal(0)) / len(rs)),
+                                       sum(1 for r in rs if r.inflated)) for d, rs in by_department.items()]
+    departments.sort(key=lambda d: (-d.average_gap, d.department))
+    return CrossCheck(threshold, rows, departments)

@@ -1,0 +1,85 @@
+"""The sheets of the "goals" package (绩效目标表, unit → bureau, and the bureau's copy for a unit) as `SheetSpec`s:
+one row per project on 项目信息 (its basic data, so that a unit installation learns its projects from the bureau)
+and on 绩效目标表, one row per indicator on 绩效指标.
+
+Row ids: a project's and a goal table's row id is the project code; an indicator's row id is "{project code}:{n}" (its position
+when exported). Rows a clerk adds by hand have an empty row id. Indicators are taken in sheet order, so the
+position of an indicator is its place among the rows of its project; a deleted indicator is marked 删除=是.
+"""
+
+from __future__ import annotations
+
+from core.common.labels import FUND_TYPES, INDICATOR_TREE, PROJECT_ATTRIBUTES, PROJECT_NATURES
+from core.exchange.rules.spec import ColumnSpec, SheetSpec
+from core.goals.rules.goal_table import TEXT_FIELDS
+
+GOALS_KIND = "goals"
+PROJECTS = "projects"
+TABLES = "goal_tables"
+INDICATORS = "goal_indicators"
+
+PROJECT_CODE = ColumnSpec("project_code", "项目编码", "text", True, width=18, max_length=40,
+                          note="本系统中的项目编码，请勿修改")
+
+PROJECT_SHEET = SheetSpec(PROJECTS, "项目信息", (
+    PROJECT_CODE,
+    ColumnSpec("name", "项目名称", "text", True, width=30, max_length=200),
+    ColumnSpec("unit_code", "单位编码", "text", True, width=12, max_length=32, note="本单位或所属预算单位的编码"),
+    ColumnSpec("attribute", "项目属性", "choice", True, tuple(PROJECT_ATTRIBUTES.values()), width=8),
+    ColumnSpec("nature", "项目性质", "choice", True, tuple(PROJECT_NATURES.values()), width=8),
+    ColumnSpec("fund_type", "资金性质", "choice", True, tuple(FUND_TYPES.values()), width=16),
+    ColumnSpec("total_amount", "总金额（万元）", "money", True, width=12),
+    ColumnSpec("fiscal_amount", "财政资金（万元）", "money", True, width=12),
+    ColumnSpec("carryover_amount", "上年结转（万元）", "money", True, width=12),
+    ColumnSpec("other_amount", "其他资金（万元）", "money", True, width=12),
+    ColumnSpec("start_date", "开始日期", "date", False, width=11),
+    ColumnSpec("end_date", "结束日期", "date", False, width=11),
+    ColumnSpec("manager", "项目负责人", "text", False, width=10, max_length=32),
+    ColumnSpec("phone", "联系电话", "text", False, width=14, max_length=32),
+    ColumnSpec("implementing_unit", "实施单位", "text", False, width=24, max_length=100),
+    ColumnSpec("sector", "所属行业", "text", False, width=12, max_length=32),
+), "每个项目一行：财政局项目库中的项目基本信息（金额单位：万元）。单位端导入时新增或更新本单位的项目；"
+   "交回财政局时仅供核对，项目信息以财政局项目库为准。")
+
+GOAL_TABLE_SHEET = SheetSpec(TABLES, "绩效目标表", (
+    PROJECT_CODE,
+    ColumnSpec("project_name", "项目名称", "text", False, width=30, note="仅供核对，修改不会导入"),
+    ColumnSpec("status", "状态", "text", False, width=8, note="仅供核对：只有草稿、已退回的目标表可以修改"),
+    ColumnSpec("updated_at", "更新时间", "text", False, width=20,
+               note="仅供核对：发送方最后修改该表的时间；单位端导入财政局的交换包时据此记录该表的版本时间"),
+    *(ColumnSpec(key, label, "text", False, width=40) for key, label in
+      (("annual_goal", TEXT_FIELDS["annual_goal"]), ("long_term_goal", TEXT_FIELDS["long_term_goal"]),
+       ("overview", TEXT_FIELDS["overview"]), ("basis", TEXT_FIELDS["basis"]),
+       ("schedule", TEXT_FIELDS["schedule"]))),
+), "每个项目一行：绩效目标表的各项文字内容。")
+
+LEVEL2_CHOICES = tuple(level2 for values in INDICATOR_TREE.values() for level2 in values)
+
+INDICATOR_SHEET = SheetSpec(INDICATORS, "绩效指标", (
+    PROJECT_CODE,
+    ColumnSpec("level1", "一级指标", "choice", True, tuple(INDICATOR_TREE), width=12),
+    ColumnSpec("level2", "二级指标", "choice", True, LEVEL2_CHOICES, width=16),
+    ColumnSpec("name", "三级指标", "text", True, width=30, max_length=200),
+    ColumnSpec("value", "指标值", "notation", True, width=16, note="如“≥50个”“≤90万元”“=100%”或“定性: 明显改善”"),
+    ColumnSpec("weight", "权重", "decimal", False, width=8),
+    ColumnSpec("scoring_standard", "评（扣）分标准", "text", False, width=40),
+    ColumnSpec("note", "备注", "text", False, width=20),
+), "每条指标一行，同一项目的指标按行的先后排列；新增指标时在末尾加行，行标识留空。")
+
+GOAL_SHEETS = (PROJECT_SHEET, GOAL_TABLE_SHEET, INDICATOR_SHEET)
+TEXT_KEYS = tuple(TEXT_FIELDS)
+
+GOAL_INSTRUCTIONS = (
+    "本工作簿是绩效目标表交换包，可用 Excel 或 WPS 打开填写，填好后交回财政局导入。",
+    "只有状态为“草稿”或“已退回”的目标表会被导入；已提交、已通过的目标表请勿修改（导入时将列为冲突）。",
+    "灰色表头和“行标识”“版本”列请勿修改；删除指标请在“删除”列填“是”，不要直接删行。",
+    "“项目信息”工作表由财政局项目库生成：单位端导入时据此新增或更新本单位的项目；交回财政局时修改不会导入。",
+)
+
+
+def table_row_id(project_code: str) -> str:
+    return project_code
+
+
+def indicator_row_id(project_code: str, position: int) -> str:
+    return f"{project_code}:{position}"

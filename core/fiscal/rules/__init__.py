@@ -1,0 +1,1 @@
+"""Pure rules of the fiscal health index: the figures' fields and the index method."""

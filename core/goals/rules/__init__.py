@@ -1,0 +1,1 @@
+"""Pure rules of goal tables: the paper value notation, validation, status transitions, version diffs."""

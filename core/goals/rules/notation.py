@@ -1,0 +1,171 @@
+"""The one-string indicator value notation of the paper forms ("≥50个", "≤90万元", "=100%", "定性: 明显改善"):
+parse it from what clerks type (full-width, words such as 不低于, spaces, thousands separators) and print it back."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from core.common.labels import COMPARATORS
+
+EXAMPLE = "“≥50个”“≤90万元”“=100%”或“定性: 明显改善”"
+
+# Symbols outside the full-width block (U+FF01-FF5E) that clerks' input methods produce.
+_CHAR_MAP = {
+    "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
+    "≧": "≥", "⩾": "≥", "≦": "≤", "⩽": "≤", "﹪": "%", "﹤": "<", "﹥": ">", "﹦": "=",
+    "−": "-", "－": "-", "﹣": "-", "﹐": ",", "﹕": ":", "﹒": ".",
+}
+
+# Written comparators, longest first so that "大于等于" wins over "大于". A bare number means "=".
+_COMPARATOR_WORDS: tuple[tuple[str, str], ...] = tuple(sorted((
+    (">=", ">="), ("=>", ">="), ("≥=", ">="), ("≥", ">="), ("≮", ">="),
+    ("<=", "<="), ("=<", "<="), ("≤=", "<="), ("≤", "<="), ("≯", "<="),
+    ("==", "="), ("=", "="), (">", ">"), ("<", "<"),
+    ("大于等于", ">="), ("大于或等于", ">="), ("不低于", ">="), ("不少于", ">="), ("不小于", ">="),
+    ("至少", ">="), ("达到", ">="),
+    ("小于等于", "<="), ("小于或等于", "<="), ("不高于", "<="), ("不超过", "<="), ("不多于", "<="),
+    ("不大于", "<="), ("至多", "<="), ("控制在", "<="),
+    ("大于", ">"), ("高于", ">"), ("多于", ">"), ("超过", ">"),
+    ("小于", "<"), ("低于", "<"), ("少于", "<"), ("等于", "="),
+), key=lambda pair: -len(pair[0])))
+
+# Suffixes after the unit: "95%以上" means ≥ 95%, "15天以内" means ≤ 15 天.
+_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<="),
+)
+_QUAL_PREFIX = re.compile(r"^定性\s*[:：]?\s*")
+_NUMBER = re.compile(r"^([+-]?)\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
+# What may stand in a unit: CJK, letters, and the few symbols units use (万元/公里, m², ℃, ‰, (含)).
+_UNIT_CHARS = re.compile(r"^[\u4e00-\u9fffA-Za-z%‰°℃²³㎡㎞㎏/·()（）]+$")
+_MAX_UNIT = 16
+_CJK_START = re.compile(r"[\u4e00-\u9fff]")
+
+
+class NotationError(ValueError):
+    """An indicator value that cannot be read; the message is Chinese and names the text."""
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """A parsed indicator value: comparator (">=", "<=", "=", ">", "<", "qual"), a number or a phrase, a unit."""
+
+    comparator: str
+    target: Decimal | None = None
+    target_text: str | None = None
+    unit_of_measure: str | None = None
+
+
+def normalise_text(s: str) -> str:
+    """Full-width digits, letters, symbols and spaces → half-width (NFKC-like); Chinese characters and
+    Chinese punctuation outside the full-width block (、。“”) stay as they are."""
+    out = []
+    for ch in s:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(_CHAR_MAP.get(ch, ch))
+    return "".join(out)
+
+
+def normalise_unit(unit: str | None) -> str | None:
+    """A unit without spaces and with half-width symbols ("公 里" → "公里", "％" → "%"); empty → None."""
+    if unit is None:
+        return None
+    cleaned = re.sub(r"\s+", "", normalise_text(unit))
+    return cleaned or None
+
+
+def format_decimal(d: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros: 1.2E+3 → "1200", 98.50 → "98.5", -0 → "0"."""
+    if d == 0:
+        return "0"
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _error(text: str, problem: str) -> NotationError:
+    return NotationError(f"指标值“{text}”{problem}，请按{EXAMPLE}的格式填写。")
+
+
+def _split_comparator(s: str) -> tuple[str | None, str]:
+    for word, comparator in _COMPARATOR_WORDS:
+        if s.startswith(word):
+            return comparator, s[len(word):].lstrip()
+    return None, s
+
+
+def _split_suffix(unit: str) -> tuple[str, str | None, str]:
+    for word, comparator in _SUFFIXES:
+        if unit.endswith(word):
+            return unit[: -len(word)], comparator, word
+    return unit, None, ""
+
+
+def parse_indicator_value(text: str) -> IndicatorValue:
+    """Read one indicator value. A bare number ("50", "100%") means "="; text without a comparator that does
+    not start with a number ("明显改善") is qualitative, as is anything after "定性:". Raises NotationError."""
+    s = normalise_text(text or "").strip()
+    if not s:
+        raise _error(text or "", "为空，没有填写指标值")
+    qual = _QUAL_PREFIX.match(s)
+    if qual:
+        phrase = s[qual.end():].strip()
+        if not phrase:
+            raise _error(text, "标为定性但缺少指标值描述（如“明显改善”）")
+        return IndicatorValue("qual", None, phrase, None)
+    comparator, rest = _split_comparator(s)
+    number = _NUMBER.match(rest)
+    if number is None:
+        if comparator is None or _CJK_START.match(s):
+            # "达到国家标准", "高于上年": a comparator word before a phrase is plain qualitative wording
+            return IndicatorValue("qual", None, s, None)
+        if re.search(r"\d", rest):
+            raise _error(text, "的比较符号后应直接跟数值")
+        raise _error(text, "只有比较符号，缺少数值")
+    sign, digits, fraction = number.groups()
+    try:
+        target = Decimal(sign + digits.replace(",", "") + (fraction or ""))
+    except InvalidOperation as exc:  # the pattern admits only valid numbers; kept for safety
+        raise _error(text, "的数值无法识别") from exc
+    tail = rest[number.end():]
+    unit = re.sub(r"\s+", "", tail)
+    if re.match(r"^[.,]\d", unit):
+        raise _error(text, "的数值格式不正确（千位分隔符应每三位一个，小数点只能有一个）")
+    if re.search(r"\d", unit):
+        raise _error(text, "含有多个数值，只能填写一个目标值（区间请取下限或上限）")
+    unit, implied, word = _split_suffix(unit)
+    if implied is not None:
+        if comparator is not None and comparator != implied:
+            raise _error(text, f"的比较符号与“{word}”矛盾")
+        comparator = implied
+    if unit and (not _UNIT_CHARS.match(unit) or len(unit) > _MAX_UNIT):
+        raise _error(text, f"中数值后的“{tail.strip()}”不是有效的计量单位")
+    return IndicatorValue(comparator or "=", target, None, unit or None)
+
+
+def format_indicator_value(v: IndicatorValue) -> str:
+    """Print a value as the forms write it: "≥50个", "≤90万元", "=100%"; a qualitative value is its text
+    (prefixed "定性: " only when the text itself would read back as a number, e.g. "100%完成")."""
+    if v.comparator == "qual":
+        phrase = (v.target_text or "").strip()
+        try:
+            if parse_indicator_value(phrase) == IndicatorValue("qual", None, phrase, None):
+                return phrase
+        except NotationError:
+            pass
+        return f"定性: {phrase}"
+    if v.comparator not in COMPARATORS:
+        raise NotationError(f"指标性质“{v.comparator}”无法识别，应为 ≥、≤、=、>、< 或 定性。")
+    if v.target is None:
+        raise NotationError(f"指标值缺少数值（指标性质“{COMPARATORS[v.comparator]}”），请按{EXAMPLE}的格式填写。")
+    return f"{COMPARATORS[v.comparator]}{format_decimal(v.target)}{normalise_unit(v.unit_of_measure) or ''}"
+
+
+def norm(text: str | None) -> str:
+    """Text folded for comparison (full/half width, spaces, case)."""
+    return "".join(normalise_text(text or "").split()).lower()

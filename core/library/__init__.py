@@ -1,0 +1,1 @@
+"""指标库 (indicator library): the shipped library merged with the bureau's own entries."""

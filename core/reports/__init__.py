@@ -1,1 +1,0 @@
-"""PDF and spreadsheet report builders, fed with plain DTOs, never with database sessions."""

@@ -1,0 +1,1 @@
+"""Pure rules of result application: the policy as a value and rectification statuses and deadlines."""

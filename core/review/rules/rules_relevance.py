@@ -1,0 +1,79 @@
+"""相关性 rules: names that match the unit registry, indicators that sit in the right place of the tree and
+are not repeated, and a table that was actually written for this year."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from core.common.labels import INDICATOR_TREE
+from core.goals.rules.notation import norm
+from core.review.rules.model import Hit, IndicatorView, Params, ReviewContext, TableView, label, rule
+
+D = "相关性"
+
+
+def _closest(name: str, names: frozenset[str]) -> str:
+    best = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.4)
+    if not best:  # a name with extra words around a registry name, e.g. “县教育局（本级）”
+        best = sorted((n for n in names if n in name or name in n), key=len, reverse=True)[:1]
+    return f"，单位名录中最接近的是“{best[0]}”" if best else ""
+
+
+@rule("R01", D, "error", "implementing_unit", "实施单位不在单位名录中")
+def implementing_unknown(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    name = (t.implementing_unit or "").strip()
+    if name and ctx.unit_names and name not in ctx.unit_names:
+        yield Hit("implementing_unit", f"实施单位“{name}”不在单位名录中{_closest(name, ctx.unit_names)}，"
+                                       "请按名录填写单位全称。")
+
+
+@rule("R02", D, "error", "unit_name", "主管部门不在单位名录中")
+def owner_unknown(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    name = (t.unit_name or "").strip()
+    if name and ctx.unit_names and name not in ctx.unit_names:
+        yield Hit("unit_name", f"主管部门“{name}”不在单位名录中{_closest(name, ctx.unit_names)}，请按名录填写。")
+
+
+@rule("R03", D, "warning", "indicators[].name", "指标重复")
+def duplicates(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    seen: dict[str, IndicatorView] = {}
+    for i in t.indicators:
+        key = norm(i.name)
+        if key in seen:
+            yield Hit(f"indicators[{i.position}].name",
+                      f"{label(i)}与第{seen[key].position}条指标重复，请删除重复项或改为不同的考核内容。", i.position)
+        else:
+            seen[key] = i
+
+
+@rule("R04", D, "error", "indicators[].level2", "指标层级不符合指标体系")
+def wrong_tree(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    for i in t.indicators:
+        if i.level2 not in INDICATOR_TREE.get(i.level1, ()):
+            yield Hit(f"indicators[{i.position}].level2",
+                      f"第{i.position}条指标“{i.name}”的一级“{i.level1}”与二级“{i.level2}”不匹配，"
+                      f"请按“产出/效益/满意度”指标体系重新归类。", i.position)
+
+
+def _content(t: TableView) -> tuple[tuple[object, ...], ...]:
+    return tuple((norm(i.level2), norm(i.name), i.comparator, i.target, norm(i.target_text), norm(i.unit_of_measure))
+                 for i in t.indicators)
+
+
+@rule("R05", D, "warning", "indicators", "照搬上年目标表")
+def copied(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    prev = ctx.previous
+    if prev is None or not t.indicators:
+        return
+    if norm(t.annual_goal) == norm(prev.annual_goal) and _content(t) == _content(prev):
+        yield Hit("indicators", f"绩效目标表与上年项目 {prev.project_code} 完全相同（年度总体目标和全部 {len(t.indicators)} 条"
+                                "指标及指标值均未更新），请结合本年度任务重新设定目标和指标值。")
+
+
+@rule("R06", D, "info", "indicators[].name", "指标名称与项目名称相同")
+def name_as_indicator(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    project = norm(t.project_name)
+    for i in t.indicators:
+        if project and norm(i.name) == project:
+            yield Hit(f"indicators[{i.position}].name", f"{label(i)}照抄了项目名称，请改为可考核的具体内容。", i.position)

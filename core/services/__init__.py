@@ -1,1 +1,0 @@
-"""Use cases: functions `(uow, actor, inputs) -> result` that load rows, call rules, save and return DTOs."""

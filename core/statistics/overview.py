@@ -1,0 +1,121 @@
+"""The year's figures: units, projects, funds, goal tables by status, execution (home page, stats, report)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from core.common.dto import YearFigures
+from core.common.labels import FUND_TYPES, GOAL_STATUSES
+from core.org import settings
+from core.org.access import visible_unit_ids
+from core.org.rules.roles import Actor
+from db.models import (
+    ExecutionRecord,
+    FiscalYear,
+    GoalTable,
+    GoalTableVersion,
+    Indicator,
+    Project,
+    Unit,
+    utcnow,
+)
+from db.uow import UnitOfWork
+
+ZERO = Decimal(0)
+
+
+def years(uow: UnitOfWork) -> list[int]:
+    return list(uow.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
+
+
+def current_year(uow: UnitOfWork) -> int | None:
+    marked = uow.session.scalar(select(FiscalYear.year).where(FiscalYear.is_current))
+    return marked if marked is not None else uow.session.scalar(select(func.max(FiscalYear.year)))
+
+
+def _scoped(stmt: Select[Any], visible: set[int] | None) -> Select[Any]:
+    return stmt if visible is None else stmt.where(Project.unit_id.in_(visible))
+
+
+def year_figures(uow: UnitOfWork, actor: Actor, year: int) -> YearFigures:
+    """Figures for the year, limited to the actor's own unit for a clerk."""
+    s = uow.session
+    visible = visible_unit_ids(s, actor)
+    unit_stmt = select(Unit.kind, func.count()).where(Unit.active).group_by(Unit.kind)
+    if visible is not None:
+        unit_stmt = unit_stmt.where(Unit.id.in_(visible))
+    units_by_kind = {k: n for k, n in s.execute(unit_stmt)}
+
+    in_year = select(Project).where(Project.year == year)
+    projects = list(s.scalars(_scoped(in_year, visible)))
+    funds_by_type = {label: ZERO for label in FUND_TYPES.values()}
+    by_unit: dict[int, tuple[int, Decimal]] = {}
+    for p in projects:
+        label = FUND_TYPES.get(p.fund_type, p.fund_type)
+        funds_by_type[label] = funds_by_type.get(label, ZERO) + p.total_amount
+        n, amount = by_unit.get(p.unit_id, (0, ZERO))
+        by_unit[p.unit_id] = (n + 1, amount + p.total_amount)
+    funds_total = sum((p.total_amount for p in projects), ZERO)
+
+    status_stmt = _scoped(
+        select(GoalTable.status, func.count()).join(Project, GoalTable.project_id == Project.id)
+        .where(Project.year == year).group_by(GoalTable.status), visible)
+    by_status = {GOAL_STATUSES[k]: 0 for k in GOAL_STATUSES}
+    for status, n in s.execute(status_stmt):
+        by_status[GOAL_STATUSES.get(status, status)] = n
+
+    indicators = s.scalar(_scoped(
+        select(func.count(Indicator.id))
+        .join(GoalTableVersion, Indicator.version_id == GoalTableVersion.id)
+        .join(GoalTable, (GoalTableVersion.goal_table_id == GoalTable.id)
+              & (GoalTableVersion.version == GoalTable.current_version))
+        .join(Project, GoalTable.project_id == Project.id).where(Project.year == year), visible)) or 0
+
+    spent_rows = s.scalars(_scoped(
+        select(ExecutionRecord.amount).join(Project, ExecutionRecord.project_id == Project.id)
+        .where(ExecutionRecord.year == year, Project.year == year), visible))
+    spent = sum(spent_rows, ZERO)
+    rate = (spent / funds_total * 100).quantize(Decimal("0.1")) if funds_total else None
+
+    names = {uid: name for uid, name in s.execute(select(Unit.id, Unit.name).where(Unit.id.in_(by_unit)))}
+    top_n = settings.get(s, "home.top_departments")
+    top = sorted(((names[uid], n, amt) for uid, (n, amt) in by_unit.items()), key=lambda t: (-t[2], t[0]))
+    return YearFigures(
+        year=year,
+        units_by_kind=units_by_kind,
+        projects=len(projects),
+        projects_new=sum(1 for p in projects if p.attribute == "new"),
+        projects_continuing=sum(1 for p in projects if p.attribute == "continuing"),
+        funds_total=funds_total,
+        funds_by_type=funds_by_type,
+        goal_tables_by_status=by_status,
+        indicators=indicators,
+        spent_total=spent,
+        execution_rate=rate,
+        top_departments=top[:top_n],
+        generated_at=utcnow(),
+    )
+
+
+def figures_as_json(f: YearFigures) -> dict[str, Any]:
+    """The figures as plain JSON values (amounts as strings in 万元, exact)."""
+    return {
+        "year": f.year,
+        "units": {"departments": f.units_by_kind.get("department", 0),
+                  "townships": f.units_by_kind.get("township", 0),
+                  "budget_units": f.units_by_kind.get("budget_unit", 0),
+                  "bureau": f.units_by_kind.get("bureau", 0)},
+        "projects": f.projects,
+        "projects_new": f.projects_new,
+        "projects_continuing": f.projects_continuing,
+        "projects_with_goal_tables": sum(f.goal_tables_by_status.values()),
+        "goal_tables_by_status": f.goal_tables_by_status,
+        "indicators": f.indicators,
+        "funds_wan": str(f.funds_total),
+        "funds_by_type_wan": {k: str(v) for k, v in f.funds_by_type.items()},
+        "spent_wan": str(f.spent_total),
+        "execution_rate_percent": None if f.execution_rate is None else str(f.execution_rate),
+    }

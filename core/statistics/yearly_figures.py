@@ -1,0 +1,228 @@
+"""The yearly statistics of each stage (goal review, monitoring, evaluation, ex-ante assessment, rectification) for
+one year, counted from the rows and limited to the units an actor may see; `year_statistics` puts two years
+side by side. Money is Decimal 万元, percentages Decimal to one place (None when the whole is zero)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from core.evaluation.common import SUBJECT_KINDS
+from core.evaluation.department import SUBJECT_UNIT_KINDS
+from core.monitoring.rules.lights import percent
+from core.results.rectification import unit_records
+from core.review.rules.outcome import GRADES
+from db.models import (
+    Evaluation,
+    ExAnteAssessment,
+    GoalReview,
+    GoalTable,
+    MonitoringEntry,
+    MonitoringRound,
+    Project,
+    Unit,
+)
+
+ZERO = Decimal(0)
+GRADE_LABELS = ("优", "良", "中", "差")
+
+
+@dataclass(frozen=True)
+class GoalFigures:
+    """Goal tables of the year's projects and their review: grades counted on each table's newest decided review
+    (财预〔2015〕88号); `returned` counts tables sent back for revision at least once."""
+
+    tables: int
+    submitted: int  # reached review (every status but 草稿)
+    reviewed: int  # with a decided review
+    by_grade: dict[str, int]  # 优/良/中/差 → tables
+    returned: int
+    approved: int  # status 已通过 now
+
+
+@dataclass(frozen=True)
+class MonitoringFigures:
+    """The year's projects and funds, those in a monitoring round of the year and those under key monitoring."""
+
+    projects: int
+    funds: Decimal
+    rounds: int
+    monitored_projects: int
+    monitored_funds: Decimal
+    key_projects: int
+    key_funds: Decimal
+
+    @property
+    def funds_coverage(self) -> Decimal | None:
+        return percent(self.monitored_funds, self.funds)
+
+    @property
+    def projects_coverage(self) -> Decimal | None:
+        return percent(Decimal(self.monitored_projects), Decimal(self.projects))
+
+
+@dataclass(frozen=True)
+class EvaluationFigures:
+    """Finalised evaluations of the year: self-evaluations and their coverage of the year's projects, key
+    evaluations by subject with the funds they cover (全年预算数), department overall evaluations and grades."""
+
+    self_count: int
+    self_projects: int  # distinct projects self-evaluated
+    projects: int  # the year's projects, the base of the coverage
+    key_count: int
+    key_by_subject: dict[str, int]  # 项目/政策/部门 → count
+    key_funds: Decimal
+    departments_evaluated: int  # departments and townships with a department overall evaluation
+    departments: int  # active departments and townships, the base of the coverage
+    grades: dict[str, dict[str, int]]  # kind (self/key/department) → 优/良/中/差 → count
+
+    @property
+    def self_coverage(self) -> Decimal | None:
+        return percent(Decimal(self.self_projects), Decimal(self.projects))
+
+    @property
+    def department_coverage(self) -> Decimal | None:
+        return percent(Decimal(self.departments_evaluated), Decimal(self.departments))
+
+    def grade_totals(self) -> dict[str, int]:
+        """优/良/中/差 over every kind."""
+        return {g: sum(by.get(g, 0) for by in self.grades.values()) for g in GRADE_LABELS}
+
+
+@dataclass(frozen=True)
+class ExAnteFigures:
+    """Final ex-ante assessments of the year's projects: amounts asked, supported (recommended) and cut."""
+
+    count: int
+    key_count: int  # 财政重点评估
+    by_conclusion: dict[str, int]  # support / partial / reject → count
+    requested: Decimal
+    supported: Decimal
+
+    @property
+    def cut(self) -> Decimal:
+        return self.requested - self.supported
+
+
+@dataclass(frozen=True)
+class RectificationFigures:
+    """The year's rectification items added over the units' records as of a date."""
+
+    total: int
+    done: int
+    failed: int
+    overdue: int
+    open: int
+    units: int  # units with items
+    lagging_units: int  # units with an overdue item
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return percent(Decimal(self.done), Decimal(self.total))
+
+
+def _scoped(stmt: Select[Any], column: Any, visible: set[int] | None) -> Select[Any]:
+    return stmt if visible is None else stmt.where(column.in_(visible))
+
+
+def _projects(s: Session, year: int, visible: set[int] | None) -> dict[int, Decimal]:
+    """Project id → total amount of the year's projects in scope."""
+    stmt = _scoped(select(Project.id, Project.total_amount).where(Project.year == year), Project.unit_id, visible)
+    return {pid: amount for pid, amount in s.execute(stmt)}
+
+
+def goal_figures(s: Session, year: int, visible: set[int] | None) -> GoalFigures:
+    tables: Counter[str] = Counter({status: n for status, n in s.execute(_scoped(
+        select(GoalTable.status, func.count()).join(Project, GoalTable.project_id == Project.id)
+        .where(Project.year == year).group_by(GoalTable.status), Project.unit_id, visible))})
+    decided = _scoped(
+        select(GoalReview.goal_table_id, GoalReview.version, GoalReview.grade, GoalReview.outcome)
+        .join(GoalTable, GoalReview.goal_table_id == GoalTable.id).join(Project, GoalTable.project_id == Project.id)
+        .where(Project.year == year, GoalReview.status == "final", GoalReview.grade.in_(tuple(GRADES))),
+        Project.unit_id, visible)
+    latest: dict[int, tuple[int, str]] = {}
+    returned: set[int] = set()
+    for table_id, version, grade, outcome in s.execute(decided):
+        if table_id not in latest or version > latest[table_id][0]:
+            latest[table_id] = (version, grade)
+        if outcome == "returned":
+            returned.add(table_id)
+    grades = Counter(GRADES[grade].label for _version, grade in latest.values())
+    return GoalFigures(tables=sum(tables.values()), submitted=sum(tables.values()) - tables["draft"],
+                       reviewed=len(latest), by_grade={g: grades[g] for g in GRADE_LABELS},
+                       returned=len(returned), approved=tables["approved"])
+
+
+def monitoring_figures(s: Session, year: int, visible: set[int] | None) -> MonitoringFigures:
+    projects = _projects(s, year, visible)
+    entries = _scoped(
+        select(MonitoringEntry.project_id, MonitoringEntry.key_monitoring)
+        .join(MonitoringRound, MonitoringEntry.round_id == MonitoringRound.id)
+        .join(Project, MonitoringEntry.project_id == Project.id)
+        .where(MonitoringRound.year == year, Project.year == year), Project.unit_id, visible)
+    monitored: set[int] = set()
+    key: set[int] = set()
+    for project_id, key_monitoring in s.execute(entries):
+        monitored.add(project_id)
+        if key_monitoring:
+            key.add(project_id)
+    rounds = s.scalar(select(func.count()).select_from(MonitoringRound).where(MonitoringRound.year == year)) or 0
+    return MonitoringFigures(
+        projects=len(projects), funds=sum(projects.values(), ZERO), rounds=rounds,
+        monitored_projects=len(monitored), monitored_funds=sum((projects[p] for p in monitored), ZERO),
+        key_projects=len(key), key_funds=sum((projects[p] for p in key), ZERO))
+
+
+def evaluation_figures(s: Session, year: int, visible: set[int] | None) -> EvaluationFigures:
+    rows = list(s.execute(_scoped(
+        select(Evaluation.kind, Evaluation.subject_kind, Evaluation.project_id, Evaluation.unit_id,
+               Evaluation.budget, Evaluation.grade)
+        .where(Evaluation.year == year, Evaluation.status == "final"), Evaluation.unit_id, visible)))
+    grades: dict[str, Counter[str]] = {kind: Counter() for kind in ("self", "key", "department")}
+    key_subjects: Counter[str] = Counter()
+    for kind, subject_kind, _project, _unit, _budget, grade in rows:
+        if grade in GRADE_LABELS and kind in grades:
+            grades[kind][grade] += 1
+        if kind == "key":
+            key_subjects[SUBJECT_KINDS.get(subject_kind, subject_kind)] += 1
+    units = _scoped(select(func.count()).select_from(Unit)
+                    .where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)), Unit.id, visible)
+    return EvaluationFigures(
+        self_count=sum(1 for r in rows if r.kind == "self"),
+        self_projects=len({r.project_id for r in rows if r.kind == "self" and r.project_id is not None}),
+        projects=len(_projects(s, year, visible)),
+        key_count=sum(key_subjects.values()),
+        key_by_subject={label: key_subjects[label] for label in SUBJECT_KINDS.values()},
+        key_funds=sum((r.budget for r in rows if r.kind == "key" and r.budget is not None), ZERO),
+        departments_evaluated=len({r.unit_id for r in rows if r.kind == "department"}),
+        departments=s.scalar(units) or 0,
+        grades={kind: {g: by[g] for g in GRADE_LABELS} for kind, by in grades.items()})
+
+
+def exante_figures(s: Session, year: int, visible: set[int] | None) -> ExAnteFigures:
+    rows = list(s.execute(_scoped(
+        select(ExAnteAssessment.kind, ExAnteAssessment.conclusion, ExAnteAssessment.requested_amount,
+               ExAnteAssessment.recommended_amount)
+        .join(Project, ExAnteAssessment.project_id == Project.id)
+        .where(Project.year == year, ExAnteAssessment.status == "final"), Project.unit_id, visible)))
+    conclusions = Counter(r.conclusion for r in rows)
+    return ExAnteFigures(
+        count=len(rows), key_count=sum(1 for r in rows if r.kind == "key"),
+        by_conclusion={c: conclusions[c] for c in ("support", "partial", "reject")},
+        requested=sum((r.requested_amount for r in rows), ZERO),
+        supported=sum((r.recommended_amount for r in rows), ZERO))
+
+
+def rectification_figures(s: Session, year: int, as_of: date, visible: set[int] | None) -> RectificationFigures:
+    records = [r for uid, r in unit_records(s, year, as_of).items() if visible is None or uid in visible]
+    return RectificationFigures(
+        total=sum(r.total for r in records), done=sum(r.done for r in records),
+        failed=sum(r.failed for r in records), overdue=sum(r.overdue for r in records),
+        open=sum(r.open for r in records), units=sum(1 for r in records if r.total),
+        lagging_units=sum(1 for r in records if r.lagging))

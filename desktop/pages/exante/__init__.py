@@ -1,0 +1,1 @@
+"""Screens of 事前评估: the projects needing assessment and the scoring form."""

@@ -1,0 +1,1 @@
+"""Screens of 数据交换: identity and enrolment, export, import with preview, the ledger."""

@@ -1,0 +1,1 @@
+"""Screens of 财政健康指数: figures, index ranking and detail."""

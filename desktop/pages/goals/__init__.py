@@ -1,0 +1,1 @@
+"""Screens of 绩效目标: the goal tables list, the editor, indicators and versions."""

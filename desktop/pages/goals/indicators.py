@@ -1,0 +1,198 @@
+"""The editable indicator grid of a goal table: a table model over `IndicatorRow`s and its combo-box delegates.
+
+Typing the paper notation ("≥50个", "≤90万元", "明显改善") into 指标值 fills comparator, value and unit.
+A row taken from the 指标库 arrives without a target ("≥（待填）公里"); typing just "50" there keeps the
+library's comparator and unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from core.common.labels import COMPARATORS, INDICATOR_TREE
+from core.goals.rules.goal_table import IndicatorRow
+from core.goals.rules.notation import (
+    IndicatorValue,
+    NotationError,
+    format_indicator_value,
+    normalise_text,
+    parse_indicator_value,
+)
+from core.library.service import LibraryRow
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "权重", "评（扣）分标准", "备注")
+LEVEL1, LEVEL2, NAME, VALUE, WEIGHT, SCORING, NOTE = range(len(COLUMNS))
+
+
+def pending(row: IndicatorRow) -> bool:
+    """The row still waits for its target (it came from the 指标库 with comparator and unit only)."""
+    if row.comparator == "qual":
+        return not (row.target_text or "").strip()
+    return row.target is None
+
+
+def value_text(row: IndicatorRow) -> str:
+    if pending(row):
+        return f"{COMPARATORS.get(row.comparator, row.comparator)}（待填）{row.unit_of_measure or ''}"
+    return format_indicator_value(IndicatorValue(row.comparator, row.target, row.target_text, row.unit_of_measure))
+
+
+def blank_row(level1: str = "产出指标") -> IndicatorRow:
+    return IndicatorRow(level1, INDICATOR_TREE[level1][0], "", ">=", Decimal(0), None, None)
+
+
+def from_library(entry: LibraryRow) -> IndicatorRow:
+    """A new row from a library entry: its tree place, name, comparator, unit and scoring; the target is left
+    for the clerk (a typical range is not this project's target)."""
+    return IndicatorRow(entry.level1, entry.level2, entry.name, entry.comparator, None, None, entry.unit,
+                        None, entry.scoring or None, None)
+
+
+def _new_value(row: IndicatorRow, text: str) -> IndicatorValue:
+    parsed = parse_indicator_value(text)
+    if not pending(row) or row.comparator == "qual" or parsed.comparator == "qual":
+        return parsed
+    written = re.match(r"\s*[0-9.]", normalise_text(text)) is None  # a bare number means "as the library says"
+    return replace(parsed, comparator=parsed.comparator if written else row.comparator,
+                   unit_of_measure=parsed.unit_of_measure or row.unit_of_measure)
+
+
+class IndicatorModel(QAbstractTableModel):
+    problem = Signal(str)  # a Chinese message about the last edit that could not be taken
+
+    def __init__(self, rows: tuple[IndicatorRow, ...] = (), editable: bool = True, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows = list(rows)
+        self.editable = editable
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return section + 1
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if self.editable else base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.EditRole and index.column() == VALUE and pending(row):
+            return ""
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == VALUE:
+            return ("可直接输入纸质表写法，如 ≥50个、≤90万元、=100%、明显改善（定性）"
+                    + ("；来自指标库的行只输入数值即可，指标性质和单位沿用指标库" if pending(row) else ""))
+        return None
+
+    @staticmethod
+    def _text(row: IndicatorRow, column: int) -> str:
+        values = [row.level1, row.level2, row.name, value_text(row),
+                  "" if row.weight is None else str(row.weight), row.scoring_standard or "", row.note or ""]
+        return values[column]
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable:
+            return False
+        text = str(value).strip()
+        if index.column() == VALUE and not text and pending(self.rows[index.row()]):
+            return False  # the editor was opened and left empty: still waiting, nothing to complain about
+        try:
+            updated = self._updated(self.rows[index.row()], index.column(), text)
+        except (NotationError, InvalidOperation) as exc:
+            self.problem.emit(f"第 {index.row() + 1} 行“{COLUMNS[index.column()]}”：{exc}")
+            return False
+        self.rows[index.row()] = updated
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(COLUMNS) - 1))
+        self.problem.emit("")
+        return True
+
+    @staticmethod
+    def _updated(row: IndicatorRow, column: int, text: str) -> IndicatorRow:
+        if column == LEVEL1:
+            level2 = row.level2 if row.level2 in INDICATOR_TREE.get(text, []) else INDICATOR_TREE[text][0]
+            return replace(row, level1=text, level2=level2)
+        if column == LEVEL2:
+            return replace(row, level2=text)
+        if column == NAME:
+            return replace(row, name=text)
+        if column == VALUE:
+            parsed = _new_value(row, text)
+            return replace(row, comparator=parsed.comparator, target=parsed.target, target_text=parsed.target_text,
+                           unit_of_measure=parsed.unit_of_measure)
+        if column == WEIGHT:
+            if not text:
+                return replace(row, weight=None)
+            weight = Decimal(text)
+            if not weight.is_finite():
+                raise InvalidOperation
+            return replace(row, weight=weight)
+        if column == SCORING:
+            return replace(row, scoring_standard=text or None)
+        return replace(row, note=text or None)
+
+    def insert_row(self, position: int, row: IndicatorRow) -> None:
+        self.beginInsertRows(QModelIndex(), position, position)
+        self.rows.insert(position, row)
+        self.endInsertRows()
+
+    def append_rows(self, rows: Iterable[IndicatorRow]) -> int:
+        """Add rows at the end; returns the position of the first one."""
+        new = list(rows)
+        first = len(self.rows)
+        if new:
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self.rows.extend(new)
+            self.endInsertRows()
+        return first
+
+    def remove_row(self, position: int) -> None:
+        if 0 <= position < len(self.rows):
+            self.beginRemoveRows(QModelIndex(), position, position)
+            del self.rows[position]
+            self.endRemoveRows()
+
+
+class TreeLevelDelegate(QStyledItemDelegate):
+    """A drop-down of 一级 names, or of the 二级 names under the row's 一级."""
+
+    def __init__(self, model: IndicatorModel, level: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._level = level
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        if self._level == LEVEL1:
+            combo.addItems(list(INDICATOR_TREE))
+        else:
+            combo.addItems(INDICATOR_TREE.get(self._model.rows[index.row()].level1, []))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)

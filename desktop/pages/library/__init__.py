@@ -1,0 +1,1 @@
+"""Screens of 指标库: browse, add and pick library indicators."""

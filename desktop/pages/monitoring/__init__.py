@@ -1,0 +1,1 @@
+"""Screens of 运行监控: the lights grid, filters, detail, data entry and execution import."""

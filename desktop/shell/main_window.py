@@ -1,0 +1,159 @@
+"""The main window: navigation over the areas that do real work, year selector, user, status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from core.common.dto import Changes
+from core.org.rules.roles import Permission
+from core.statistics import overview as stats
+from core.version import APP_NAME, __version__
+from desktop.pages.evaluation.area import EvaluationPage
+from desktop.pages.exante.area import ExAntePage
+from desktop.pages.exchange.area import ExchangePage
+from desktop.pages.goals.area import GoalsPage
+from desktop.pages.library.area import LibraryPage
+from desktop.pages.monitoring.area import MonitoringPage
+from desktop.pages.org.area import AdminPage
+from desktop.pages.results.area import ResultsPage
+from desktop.pages.review.area import ReviewPage
+from desktop.pages.statistics.home import HomePage
+from desktop.pages.statistics.reports_center import ReportsCenterPage
+from desktop.shell.context import AppContext
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    title: str
+    factory: Callable[[AppContext], QWidget]
+    visible: Callable[[AppContext], bool] = lambda ctx: True
+
+
+ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permission.MANAGE_SETTINGS,
+                     Permission.BACKUP_RESTORE, Permission.VIEW_AUDIT)
+
+# Only areas whose page does real work are listed; later issues add theirs here.
+AREAS = (
+    Area("home", "工作台", HomePage),
+    Area("goals", "绩效目标", GoalsPage),
+    Area("review", "目标审核", ReviewPage,
+         lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
+    Area("monitoring", "运行监控", MonitoringPage),
+    Area("evaluation", "绩效评价", EvaluationPage),
+    Area("results", "结果应用", ResultsPage),
+    Area("exante", "事前评估", ExAntePage),
+    Area("library", "指标库", LibraryPage),
+    Area("reports", "报表中心", ReportsCenterPage),
+    Area("exchange", "数据交换", ExchangePage),
+    Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, db_label: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.resize(1280, 800)
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget(self)
+        self.areas = [a for a in AREAS if a.visible(ctx)]
+        self.pages: dict[str, QWidget] = {}
+        for i, area in enumerate(self.areas):
+            self.nav.addItem(area.title)
+            page = area.factory(ctx)
+            self.pages[area.key] = page
+            self.stack.addWidget(page)
+            self._shortcut(f"Ctrl+{i + 1}", lambda row=i: self.nav.setCurrentRow(row))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_toolbar()
+        self.busy = QLabel("", self)
+        self.statusBar().addWidget(QLabel(f"数据库：{db_label}", self), 1)
+        self.statusBar().addPermanentWidget(self.busy)
+        ctx.runner.busy_changed.connect(lambda busy: self.busy.setText("正在处理…" if busy else "就绪"))
+        self.nav.setCurrentRow(0)
+        self._reload_years()
+        # Years appear through packages (an enrolment, a bureau package for a new year): the selector follows.
+        ctx.hub.changes_applied.connect(self._on_changes)
+        ctx.hub.year_changed.connect(lambda _year: self._reload_years())
+
+    def _shortcut(self, keys: str, slot: Callable[[], None]) -> None:
+        action = QAction(self)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        self.addAction(action)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("常用", self)
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        year_label = QLabel(" 预算年度(&Y)：", self)
+        bar.addWidget(year_label)
+        self.year_box = QComboBox(self)
+        year_label.setBuddy(self.year_box)
+        self.year_box.currentIndexChanged.connect(self._year_chosen)
+        bar.addWidget(self.year_box)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        bar.addWidget(spacer)
+        actor = self.ctx.actor
+        unit = f" · {actor.unit_name}" if actor.unit_name else ""
+        self.user_label = QLabel(f"当前用户：{actor.display_name}（{actor.role.label}{unit}） ", self)
+        bar.addWidget(self.user_label)
+        about = QAction("关于(&A)", self)
+        about.triggered.connect(self.about)
+        bar.addAction(about)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches("exchange"):
+            self._reload_years()
+
+    def _reload_years(self) -> None:
+        self.ctx.runner.submit(stats.years, on_done=self._fill_years)
+
+    def _fill_years(self, years: list[int]) -> None:
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for year in years:
+            self.year_box.addItem(f"{year} 年", year)
+        if self.ctx.year in years:
+            self.year_box.setCurrentIndex(years.index(self.ctx.year))
+        self.year_box.blockSignals(False)
+
+    def _year_chosen(self, index: int) -> None:
+        if index >= 0:
+            self.ctx.set_year(self.year_box.itemData(index))
+
+    def open_area(self, key: str) -> bool:
+        for row, area in enumerate(self.areas):
+            if area.key == key:
+                self.nav.setCurrentRow(row)
+                return True
+        return False
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于", f"{APP_NAME}\n版本 {__version__}\n\n县级财政预算绩效全过程管理（离线桌面版）")
