@@ -53,7 +53,7 @@ def _coverage(doc: ReportDocument, dto: MonitoringSummary) -> None:
         f"同时监控预算执行和绩效目标的项目{dto.approved_projects}个，资金{_wan(dto.approved_funds)}；"
         f"绩效目标尚未批复、仅监控预算执行的项目{dto.budget_only_projects}个，资金{_wan(dto.budget_only_funds)}。"
         f"截至{dto.month}月底，监控项目已支出{_wan(dto.spent)}，预算执行率{formatting.percent(dto.execution_rate)}，"
-        f"序时进度{dto.time_progress}%。")
+        f"序时进度{formatting.percent(dto.time_progress)}。")
     rows: list[list[Cell]] = [
         ["预算执行和绩效目标“双监控”", dto.approved_projects, rounded(dto.approved_funds),
          percent(dto.approved_funds, dto.funds)],

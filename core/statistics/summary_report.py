@@ -66,7 +66,7 @@ def _overview(f: YearFigures, as_of: str) -> str:
     )
     if f.execution_rate is None:
         return text + "，暂无可计算的预算执行率。"
-    return text + f"，预算执行率{f.execution_rate}%。"
+    return text + f"，预算执行率{formatting.percent(f.execution_rate)}。"
 
 
 def _units_section(doc: ReportDocument, f: YearFigures) -> None:
@@ -128,7 +128,7 @@ def _goals_section(doc: ReportDocument, f: YearFigures) -> None:
 
 def _execution_section(doc: ReportDocument, f: YearFigures) -> None:
     doc.heading("四、预算执行情况")
-    rate = "暂无（预算资金为零或未录入执行数）" if f.execution_rate is None else f"{f.execution_rate}%"
+    rate = "暂无（预算资金为零或未录入执行数）" if f.execution_rate is None else formatting.percent(f.execution_rate)
     doc.key_values([
         ("预算资金（万元）", formatting.rounded(f.funds_total)),
         ("已支出（万元）", formatting.rounded(f.spent_total)),
