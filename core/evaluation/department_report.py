@@ -9,8 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.common import formatting
 from core.common.printing.document import ReportDocument
-from core.common.printing.text import Cell, fmt_amount
+from core.common.printing.text import Cell
 from core.evaluation.rules.department_sheet import describe_rule
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed her
 
 
 def _number(value: Decimal | None, places: int = 2) -> str:
-    return "—" if value is None else fmt_amount(value, places)
+    return formatting.amount(value, places)
 
 
 def build_department_evaluation_report(sheet: DepartmentSheet, target: Path, org_name: str, on: date) -> Path:

@@ -10,8 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.common import formatting
 from core.common.printing.document import ReportDocument
-from core.common.printing.text import Cell, cell_text, fmt_amount
+from core.common.printing.text import Cell, cell_text
 from core.evaluation.rules.scoring import DROP_EXTREMES_FROM, q
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
@@ -29,7 +30,7 @@ OVERVIEW = {  # the first part's text when the evaluator wrote none
 
 
 def _wan(value: Decimal | None) -> str:
-    return "—" if value is None else f"{fmt_amount(value)}万元"
+    return formatting.MISSING if value is None else f"{formatting.amount(value)}万元"
 
 
 def _rate(score: Decimal | None, points: Decimal) -> Decimal | None:
@@ -37,7 +38,7 @@ def _rate(score: Decimal | None, points: Decimal) -> Decimal | None:
 
 
 def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value.quantize(Decimal('0.1'))}%"
+    return formatting.percent(value)
 
 
 def _lines(text: str, empty: str = NOT_WRITTEN) -> list[str]:

@@ -31,7 +31,7 @@ SHEET = "专家评分表"
 INFO_SHEET = "评分表信息"
 COLUMNS = (Column("编号", "code"), Column("一级指标", "center"), Column("二级指标", "center"),
            Column("三级指标", width=18), Column("分值", "count"), Column("评分标准", "wrap", 40),
-           Column("得分", "money", 10), Column("评分说明", "wrap", 24))
+           Column("得分", "score", 10), Column("评分说明", "wrap", 24))
 SCORE_COL, REMARK_COL = 7, 8  # 1-based, as openpyxl counts
 MAX_BYTES, MAX_MEMBERS = 20 * 1024 * 1024, 200  # a scoring sheet of 20 items is about 10 KB
 MAX_PROBLEMS = 8

@@ -22,10 +22,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.common import formatting
 from core.common.files import write_atomically
 from core.common.printing.fonts import register_cjk_font
 from core.common.printing.numbered_canvas import NumberedCanvas
-from core.common.printing.text import fmt_amount, fmt_cn_date, markup
+from core.common.printing.text import markup
 from core.evaluation.rules.self_evaluation import LineResult, SheetLine
 from core.goals.rules.notation import format_decimal, normalise_unit
 from core.version import APP_NAME, __version__
@@ -44,7 +45,7 @@ HEADER_FILL = colors.HexColor("#EDEDED")
 # Column widths (proportions, scaled to the frame) of the two grids that make up the sheet.
 TOP_COLUMNS = (34, 47, 31, 31, 31, 22, 26, 45)
 INDICATOR_COLUMNS = (16, 20, 24, 50, 30, 30, 16, 16, 65)
-DASH = "—"
+DASH = formatting.MISSING
 
 
 class _Heavy(Paragraph):
@@ -74,14 +75,14 @@ def _widths(shares: tuple[int, ...]) -> list[float]:
 
 
 def _wan(value: Decimal | None) -> str:
-    return DASH if value is None else fmt_amount(value)
+    return formatting.amount(value)
 
 
 def _pts(value: Decimal | None) -> str:
     """Points as the forms print them: 10, 9.30, 8.14."""
     if value is None:
         return DASH
-    return format_decimal(value) if value == value.to_integral_value() else f"{value:.2f}"
+    return format_decimal(value) if value == value.to_integral_value() else formatting.score(value)
 
 
 def _grid(font: str) -> list[tuple[Any, ...]]:
@@ -265,7 +266,7 @@ def _notes(dto: SelfEvaluationDraft, s: _Styles) -> list[Flowable]:
 
 
 def _signature(dto: SelfEvaluationDraft, s: _Styles) -> Flowable:
-    day = fmt_cn_date(dto.finalised_at.astimezone().date()) if dto.finalised_at else "　　年　　月　　日"
+    day = formatting.document_date(dto.finalised_at.astimezone().date()) if dto.finalised_at else "　　年　　月　　日"
     gap = "\u3000" * 8
     row = [[Paragraph(markup(f"填报人（签字）：{gap}"), s.sign),
             Paragraph(markup(f"单位负责人（签字）：{gap}"), s.sign),

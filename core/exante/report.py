@@ -7,23 +7,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.common import formatting
 from core.common.printing.document import ReportDocument
-from core.common.printing.text import Cell, fmt_amount, fmt_cn_date
+from core.common.printing.text import Cell
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
     from core.exante.service import AssessmentDetail
 
-AMOUNT_PLACES = 2
-
-
 def _wan(value: Decimal | None) -> str:
-    return "—" if value is None else f"{fmt_amount(value, AMOUNT_PLACES)}万元"
+    return formatting.MISSING if value is None else f"{formatting.amount(value)}万元"
 
 
 def _period(dto: AssessmentDetail) -> str:
     if dto.start_date and dto.end_date:
-        return f"{fmt_cn_date(dto.start_date)}至{fmt_cn_date(dto.end_date)}"
-    return "—"
+        return f"{formatting.document_date(dto.start_date)}至{formatting.document_date(dto.end_date)}"
+    return formatting.MISSING
 
 
 def _conclusion_text(dto: AssessmentDetail) -> str:

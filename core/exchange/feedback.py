@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.common import formatting
 from core.common.errors import ValidationError
 from core.exchange import package as xpk
 from core.exchange import profile as xp
@@ -84,8 +85,8 @@ def _conflict(item: RectificationItem, at: datetime | None, baseline: datetime |
         return "财政局已复核通过（已整改），该反馈未登记；如有补充请与财政局联系。"
     rechecked = item.rechecked_at
     if rechecked is not None and at is not None and at < rechecked and (baseline is None or rechecked > baseline):
-        return (f"财政局在上次导入之后复核过该事项（{rechecked.astimezone():%Y-%m-%d %H:%M}），而本反馈写于复核之前"
-                f"（{at.astimezone():%Y-%m-%d %H:%M}），请人工核对。")
+        return (f"财政局在上次导入之后复核过该事项（{formatting.screen_time(rechecked)}），而本反馈写于复核之前"
+                f"（{formatting.screen_time(at)}），请人工核对。")
     return ""
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from core.common import formatting
 from core.exchange import package as xpk
 from core.exchange import profile as xp
 from core.exchange import projects as xpj
@@ -209,7 +210,7 @@ def _status(code: str, name: str, table: GoalTable | None, content: GoalContent,
                       + ("，请走调整程序" if table.status == "approved" else "") + "。")
     if baseline is not None and table.updated_at > baseline:
         return change("conflicting",
-                      f"本机在上次导入之后修改过该表（{table.updated_at.astimezone():%Y-%m-%d %H:%M}），请人工核对。")
+                      f"本机在上次导入之后修改过该表（{formatting.screen_time(table.updated_at)}），请人工核对。")
     return change("changed")
 
 

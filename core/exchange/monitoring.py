@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from core.common import formatting
 from core.common.errors import DomainError, ValidationError
 from core.exchange import monitoring_rounds as xmr
 from core.exchange import package as xpk
@@ -277,7 +278,7 @@ def _status(code: str, name: str, item: _Parsed, entry: MonitoringEntry | None, 
     if entry is None:
         return change("new")
     if baseline is not None and entry.updated_at > baseline:
-        return change("conflicting", f"本机在上次导入之后修改过该监控表（{entry.updated_at.astimezone():%Y-%m-%d %H:%M}），"
+        return change("conflicting", f"本机在上次导入之后修改过该监控表（{formatting.screen_time(entry.updated_at)}），"
                                      "请人工核对。")
     return change("changed")
 

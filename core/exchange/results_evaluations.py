@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.common import formatting
 from core.evaluation.common import KINDS, SUBJECT_KINDS
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
@@ -165,8 +166,8 @@ def _change(key: str, line: int, mine: Evaluation | None, theirs: dict[str, Any]
     if mine.status == "final" and all(getattr(mine, k) == theirs[k] for k in RESULT_FIELDS):
         return change("unchanged")
     if mine.updated_at > theirs["finalised_at"]:
-        return change("conflicting", f"本机在财政局定稿（{theirs['finalised_at'].astimezone():%Y-%m-%d %H:%M}）之后修改过"
-                                     f"该评价（{mine.updated_at.astimezone():%Y-%m-%d %H:%M}），请人工核对。")
+        return change("conflicting", f"本机在财政局定稿（{formatting.screen_time(theirs['finalised_at'])}）之后修改过"
+                                     f"该评价（{formatting.screen_time(mine.updated_at)}），请人工核对。")
     return change("changed")
 
 

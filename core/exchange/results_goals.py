@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.common import formatting
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import RowChange
@@ -160,8 +161,8 @@ def _review_change(code: str, name: str, line: int, table: GoalTable | None, min
     if same and (table.status == theirs["status"] or moved_on):
         return change("unchanged")
     if moved_on:
-        return change("conflicting", f"本机在财政局审核（{decided.astimezone():%Y-%m-%d %H:%M}）之后修改过该表"
-                                     f"（{table.updated_at.astimezone():%Y-%m-%d %H:%M}），请人工核对。")
+        return change("conflicting", f"本机在财政局审核（{formatting.screen_time(decided)}）之后修改过该表"
+                                     f"（{formatting.screen_time(table.updated_at)}），请人工核对。")
     return change("new" if mine is None else "changed")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.common import formatting
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import RowChange
@@ -164,7 +165,7 @@ def _item_change(uid: str, line: int, mine: RectificationItem | None, theirs: di
         return change("unchanged")
     unsent = mine.feedback_at is not None and (theirs["feedback_at"] is None or mine.feedback_at > theirs["feedback_at"])
     if unsent:
-        return change("conflicting", f"本单位 {mine.feedback_at.astimezone():%Y-%m-%d %H:%M} 登记的整改反馈尚未报送财政局"
+        return change("conflicting", f"本单位 {formatting.screen_time(mine.feedback_at)} 登记的整改反馈尚未报送财政局"
                                      "（或财政局尚未导入），本机未修改；请先导出整改反馈交财政局，再导入其后的结果反馈包。")
     return change("changed")
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.common import formatting
 from core.common.errors import DomainError
 from core.evaluation import self_evaluation as se
 from core.evaluation.rules.self_evaluation import LineInput
@@ -221,7 +222,7 @@ def _status(code: str, name: str, item: _Parsed, draft: SelfEvaluationDraft, sam
     if draft.status == "new":
         return change("new")
     if baseline is not None and draft.updated_at is not None and draft.updated_at > baseline:
-        return change("conflicting", f"本机在上次导入之后修改过该自评（{draft.updated_at.astimezone():%Y-%m-%d %H:%M}），"
+        return change("conflicting", f"本机在上次导入之后修改过该自评（{formatting.screen_time(draft.updated_at)}），"
                                      "请人工核对。")
     return change("changed")
 

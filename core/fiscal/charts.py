@@ -18,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from core.common import formatting
 from core.common.printing.text import Cell, cell_text, escape
 from core.common.printing.workbook import Tone
 from core.fiscal.rules.index import Level, number_text
@@ -90,7 +91,7 @@ def county_chart(county: Series, levels: Sequence[Level], years: Sequence[int], 
     for year, value in county.points:
         x = plot.x + plot.width * (year - plot.xValueAxis.valueMin) / (plot.xValueAxis.valueMax -
                                                                        plot.xValueAxis.valueMin)
-        drawing.add(String(x, plot.y + plot.height * float(value) / 100 + 6, f"{value:.1f}", fontName=font,
+        drawing.add(String(x, plot.y + plot.height * float(value) / 100 + 6, formatting.score(value, 1), fontName=font,
                            fontSize=7.5, textAnchor="middle", fillColor=INDEX_COLOUR))
     drawing.add(String(plot.x, height - 5 * mm, f"{county.name}（分）", fontName=font, fontSize=9))
     return drawing
@@ -118,7 +119,7 @@ def township_row(charts: Sequence[Series], county: Series, years: Sequence[int],
         if not lines:
             plot.lines[0].strokeColor = colors.transparent
         drawing.add(plot)
-        last = f"  {series.points[-1][1]:.1f} {series.level or ''}" if series.points else "  无数据"
+        last = f"  {formatting.score(series.points[-1][1], 1)} {series.level or ''}" if series.points else "  无数据"
         drawing.add(String(plot.x, height - 5 * mm, f"{series.name}{last}", fontName=font, fontSize=8))
     return drawing
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from core.common import formatting
 from core.common.printing.document import FRAME_WIDTH, ReportDocument
-from core.common.printing.text import Cell, fmt_cn_date
+from core.common.printing.text import Cell
 from core.common.printing.workbook import Cell as WorkbookCell
 from core.common.printing.workbook import Column, LegendEntry, Marked, new_workbook, save, write_sheet
 from core.fiscal.charts import (
@@ -37,7 +38,7 @@ if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed
 
 FIXED_MM = (9, 17, 13, 15)  # 排名, 镇街, 指数, 等级; the component scores share the rest
 FULL_PAGE_MM = 300  # a gap no page has: the block always moves whole to the next page when it does not fit
-DASH = "—"
+DASH = formatting.MISSING
 NO_DATA = "未录入"
 
 
@@ -129,7 +130,7 @@ def _trend_part(doc: _Document, ranking: Ranking) -> None:
 def build_fiscal_health_pdf(ranking: Ranking, target: Path, org_name: str, on: date) -> Path:
     method = ranking.method
     doc = _Document(f"{ranking.year}年度镇街财政运行健康指数评价报告",
-                    subtitle=f"编制单位：{org_name}　　{fmt_cn_date(on)}")
+                    subtitle=f"编制单位：{org_name}　　{formatting.document_date(on)}")
     doc.heading("一、总体情况")
     doc.paragraph(_overview(ranking))
     for line in _attention(ranking):
@@ -171,7 +172,7 @@ def _level_cell(row: RankingRow) -> Marked | str:
 def _ranking_sheet(wb: Workbook, ranking: Ranking, subtitle: str) -> None:
     method = ranking.method
     columns = [Column("排名", "count", 6), Column("单位编码", "code"), Column("镇街", "text", 12),
-               Column("健康指数", "money", 10), Column("等级", "center", 9)]
+               Column("健康指数", "score", 10), Column("等级", "center", 9)]
     for c in method.components:
         columns += [Column(f"{c.label}\n原始值（{c.unit}）", "money"), Column(f"{c.label}\n得分", "center")]
     columns.append(Column("说明", "wrap", 36))
@@ -221,7 +222,7 @@ def _method_sheet(wb: Workbook, method: Method) -> None:
 
 
 def build_fiscal_health_workbook(ranking: Ranking, target: Path, org_name: str, on: date) -> Path:
-    subtitle = f"编制单位：{org_name}　　导出日期：{on:%Y-%m-%d}"
+    subtitle = f"编制单位：{org_name}　　导出日期：{formatting.screen_date(on)}"
     wb = new_workbook()
     _ranking_sheet(wb, ranking, subtitle)
     _figures_sheet(wb, ranking, subtitle + "　　金额单位：万元")

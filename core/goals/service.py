@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import PROJECT_ATTRIBUTES
@@ -112,7 +113,7 @@ def _require_editor(uow: UnitOfWork, actor: Actor, project: Project) -> None:
 def _check_token(table: GoalTable, expected: datetime, project: Project) -> None:
     if table.updated_at != expected:
         raise ConflictError(
-            f"项目“{project.name}”的绩效目标表在您打开之后已被他人保存（{table.updated_at.astimezone():%Y-%m-%d %H:%M}）。"
+            f"项目“{project.name}”的绩效目标表在您打开之后已被他人保存（{formatting.screen_time(table.updated_at)}）。"
             "为避免覆盖对方的修改，本次未保存；请重新打开该表，核对后再修改。")
 
 

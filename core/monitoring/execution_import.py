@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import PermissionDenied, ValidationError
 from core.common.progress import NoProgress, ProgressReporter
@@ -239,7 +240,7 @@ def _already(s: Session, content_hash: str) -> str | None:
     done = s.scalar(select(ExecutionImport).where(ExecutionImport.content_hash == content_hash))
     if done is None:
         return None
-    return (f"该文件的内容已于 {done.applied_at.astimezone():%Y-%m-%d %H:%M} 由 {done.applied_by} 导入"
+    return (f"该文件的内容已于 {formatting.screen_time(done.applied_at)} 由 {done.applied_by} 导入"
             f"（文件“{done.file_name}”，{done.rows_applied} 行），再次导入不会作任何改动。")
 
 
@@ -325,7 +326,7 @@ def apply(uow: UnitOfWork, actor: Actor, preview: Preview, confirm: bool = False
         "rows_refused": len(checked.refused_rows), "rows_flagged": len(checked.warned_rows),
         "amount_wan": amount, "mapping": preview.mapping.to_json()})
     uow.commit()
-    message = f"已导入 {len(checked.records):,} 行，合计 {rules.fmt_wan(amount)} 万元"
+    message = f"已导入 {len(checked.records):,} 行，合计 {formatting.amount(amount)} 万元"
     if checked.refused_rows:
         message += f"；{len(checked.refused_rows)} 行被拒绝，未导入"
     if checked.warned_rows:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from core.common import formatting
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import FUND_TYPES
 from core.monitoring.rules import lights as rules
@@ -136,7 +137,7 @@ def _round(session: Session, year: int, round_id: int | None, month: int | None)
 def check_period(year: int, month: int, today: date) -> None:
     """A monitoring period may not lie in the future."""
     if (year, month) > (today.year, today.month):
-        raise ValidationError(f"监控期间 {year} 年 1-{month} 月 还没有到（今天是 {today:%Y-%m-%d}），不能监控未来的期间。",
+        raise ValidationError(f"监控期间 {year} 年 1-{month} 月 还没有到（今天是 {formatting.screen_date(today)}），不能监控未来的期间。",
                               "month")
 
 

@@ -4,12 +4,14 @@ next steps. Fed with core.monitoring.summary.MonitoringSummary."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.common import formatting
+from core.common.formatting import amount, rounded
 from core.common.printing.document import ReportDocument
-from core.common.printing.text import Cell, fmt_amount
+from core.common.printing.text import Cell
 from core.monitoring.rules.lights import LIGHT_SYMBOLS, LIGHTS, percent
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
@@ -19,16 +21,8 @@ SHOWN_LIGHTS = ("red", "yellow", "green", "blue")
 CLOSING = "特此报告。"
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def _wan(value: Decimal) -> str:
-    return f"{fmt_amount(value)}万元"
-
-
-def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value}%"
+    return f"{amount(value)}万元"
 
 
 def _light(light: str) -> str:
@@ -58,16 +52,16 @@ def _coverage(doc: ReportDocument, dto: MonitoringSummary) -> None:
         f"本次监控覆盖项目{dto.projects}个，涉及资金（调整后预算）{_wan(dto.funds)}。其中，绩效目标已批复、"
         f"同时监控预算执行和绩效目标的项目{dto.approved_projects}个，资金{_wan(dto.approved_funds)}；"
         f"绩效目标尚未批复、仅监控预算执行的项目{dto.budget_only_projects}个，资金{_wan(dto.budget_only_funds)}。"
-        f"截至{dto.month}月底，监控项目已支出{_wan(dto.spent)}，预算执行率{_pct(dto.execution_rate)}，"
-        f"序时进度{dto.time_progress}%。")
+        f"截至{dto.month}月底，监控项目已支出{_wan(dto.spent)}，预算执行率{formatting.percent(dto.execution_rate)}，"
+        f"序时进度{formatting.percent(dto.time_progress)}。")
     rows: list[list[Cell]] = [
-        ["预算执行和绩效目标“双监控”", dto.approved_projects, _money(dto.approved_funds),
+        ["预算执行和绩效目标“双监控”", dto.approved_projects, rounded(dto.approved_funds),
          percent(dto.approved_funds, dto.funds)],
-        ["仅监控预算执行", dto.budget_only_projects, _money(dto.budget_only_funds),
+        ["仅监控预算执行", dto.budget_only_projects, rounded(dto.budget_only_funds),
          percent(dto.budget_only_funds, dto.funds)],
     ]
     doc.table(["监控方式", "项目数（个）", "资金（万元）", "资金占比（%）"], rows,
-              totals=["合计", dto.projects, _money(dto.funds), Decimal("100.0") if dto.funds else None],
+              totals=["合计", dto.projects, rounded(dto.funds), Decimal("100.0") if dto.funds else None],
               col_widths_mm=[64, 28, 38, 28], align=["left", "right", "right", "right"])
 
 
@@ -86,9 +80,9 @@ def _lights(doc: ReportDocument, dto: MonitoringSummary) -> None:
                   "各部门（含所属单位）监控结果如下表（●红灯、▲黄灯、○绿灯、◆蓝灯）：")
     with_none = any(d.lights.get("none") for d in dto.departments)
     lights = [*SHOWN_LIGHTS, "none"] if with_none else list(SHOWN_LIGHTS)
-    rows: list[list[Cell]] = [[d.department_name, d.projects, *(d.lights[x] for x in lights), _money(d.funds),
+    rows: list[list[Cell]] = [[d.department_name, d.projects, *(d.lights[x] for x in lights), rounded(d.funds),
                                d.execution_rate] for d in dto.departments]
-    totals: list[Cell] = ["合计", dto.projects, *(dto.lights[x] for x in lights), _money(dto.funds),
+    totals: list[Cell] = ["合计", dto.projects, *(dto.lights[x] for x in lights), rounded(dto.funds),
                           dto.execution_rate]
     heads = [f"{LIGHT_SYMBOLS[x]}{LIGHTS[x]}" if x != "none" else "未亮灯" for x in lights]
     widths = [40 - (13 if with_none else 0), 14, *([13] * len(lights)), 28, 24]
@@ -103,7 +97,7 @@ def _red(doc: ReportDocument, dto: MonitoringSummary) -> None:
         return
     funds = sum((w.row.adjusted_budget for w in dto.red), Decimal(0))
     doc.paragraph(f"本次监控亮红灯的项目{len(dto.red)}个，涉及资金{_wan(funds)}，按部门列示如下：")
-    rows: list[list[Cell]] = [[n, w.row.department_name, w.row.project_name, _money(w.row.adjusted_budget),
+    rows: list[list[Cell]] = [[n, w.row.department_name, w.row.project_name, rounded(w.row.adjusted_budget),
                                w.row.execution_rate, w.reasons or "—"] for n, w in enumerate(dto.red, start=1)]
     doc.table(["序号", "部门", "项目名称", "调整后预算\n（万元）", "执行率\n（%）", "主要原因"], rows,
               col_widths_mm=[11, 26, 36, 22, 14, 49], align=["center", "left", "left", "right", "right", "left"])
@@ -117,7 +111,7 @@ def _key(doc: ReportDocument, dto: MonitoringSummary) -> None:
     funds = sum((r.adjusted_budget for r in dto.key_monitoring), Decimal(0))
     doc.paragraph(f"列入重点监控的项目{len(dto.key_monitoring)}个，涉及资金{_wan(funds)}，"
                   "将跟踪其支出进度和绩效目标完成情况：")
-    rows: list[list[Cell]] = [[n, r.project_name, r.department_name, _money(r.adjusted_budget), _money(r.spent),
+    rows: list[list[Cell]] = [[n, r.project_name, r.department_name, rounded(r.adjusted_budget), rounded(r.spent),
                                r.execution_rate, _light(r.project_light)]
                               for n, r in enumerate(dto.key_monitoring, start=1)]
     doc.table(["序号", "项目名称", "部门", "调整后预算\n（万元）", f"1-{dto.month}月执行数\n（万元）",

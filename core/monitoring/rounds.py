@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, func, select
 
+from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.monitoring.grid import GridRow, ProjectMonitoring, check_period, grid, project_monitoring
@@ -247,7 +248,7 @@ def create_action(uow: UnitOfWork, actor: Actor, project_id: int, round_id: int 
         raise ValidationError("请写明要求单位做什么（至少 4 个字），例如“加快支付进度，9 月底前执行率达到 75%”。",
                               "description")
     if due_date is not None and due_date < (today or date.today()):
-        raise ValidationError(f"完成期限 {due_date:%Y-%m-%d} 已经过去，请重新选择。", "due_date")
+        raise ValidationError(f"完成期限 {formatting.screen_date(due_date)} 已经过去，请重新选择。", "due_date")
     project = uow.session.get(Project, project_id)
     if project is None:
         raise NotFound(f"项目（编号 {project_id}）不存在。")

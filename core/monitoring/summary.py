@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from core.common import formatting
 from core.common.errors import NotFound, ValidationError
 from core.common.progress import ProgressReporter
 from core.monitoring.grid import Grid, GridRow, check_period, grid, thresholds
@@ -87,7 +88,8 @@ def warning_reasons(row: GridRow) -> str:
     if row.execution_rate is not None and row.execution_rate == 0:
         parts.append("截至目前尚未支出")
     elif row.budget_light in WARNING_LIGHTS and row.execution_rate is not None:
-        parts.append(f"执行率{row.execution_rate}%，为序时进度{row.time_progress}%的{row.budget_ratio}%")
+        parts.append(f"执行率{formatting.percent(row.execution_rate)}，为序时进度{formatting.percent(row.time_progress)}"
+                     f"的{formatting.percent(row.budget_ratio)}")
     if row.red_indicators:
         parts.append(f"{row.red_indicators}个绩效指标亮红灯")
     elif row.goal_light == "yellow":
@@ -95,7 +97,7 @@ def warning_reasons(row: GridRow) -> str:
     if row.likelihood in ("possible", "impossible"):
         parts.append(f"完成目标可能性为“{rules.LIKELIHOODS[row.likelihood]}”")
     if row.at_risk and row.forecast_rate is not None and row.spent > 0:
-        parts.append(f"预计全年执行率{row.forecast_rate}%")
+        parts.append(f"预计全年执行率{formatting.percent(row.forecast_rate)}")
     text = "；".join(parts)
     if row.reasons:
         text = f"{text}。单位说明：{row.reasons}" if text else f"单位说明：{row.reasons}"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.common import formatting
 from core.common.printing.workbook import (
     Cell,
     Column,
@@ -78,7 +79,7 @@ def _subtitle(org_name: str, month: int, round_name: str | None, made_on: date, 
     if round_name not in (None, f"1-{month}月"):
         parts.append(f"监控轮次：{round_name}")
     parts += ["金额单位：万元", f"共{len(rows)}个项目（{lights}）" if lights else f"共{len(rows)}个项目",
-              f"导出日期：{made_on:%Y-%m-%d}"]
+              f"导出日期：{formatting.screen_date(made_on)}"]
     return "　　".join(parts)
 
 

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer
 
+from core.common import formatting
 from core.common.printing.document import ReportDocument, _BoldParagraph, _Styles
-from core.common.printing.text import Cell, fmt_cn_date, markup
+from core.common.printing.text import Cell, markup
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
     from core.results.rectification_notices import NoticeDocument
@@ -48,11 +49,11 @@ class NoticeBook(ReportDocument):
         self._parts.append(lambda s: self._notice_head(notice.number, notice.title, s))
         self.paragraph(f"{notice.unit_name}：", indent=False)
         self.paragraph(notice.body)
-        rows: list[list[Cell]] = [[n, item.subject, item.requirement, fmt_cn_date(item.deadline), item.status_label]
+        rows: list[list[Cell]] = [[n, item.subject, item.requirement, formatting.document_date(item.deadline), item.status_label]
                                   for n, item in enumerate(notice.items, start=1)]
         self.table(ITEM_HEADER, rows, col_widths_mm=ITEM_WIDTHS_MM, align=ITEM_ALIGN,
                    title=f"整改事项清单（共{len(rows)}项）")
-        reply = fmt_cn_date(notice.reply_by) if notice.reply_by else "规定期限"
+        reply = formatting.document_date(notice.reply_by) if notice.reply_by else "规定期限"
         if notice.kind == "interview":
             self.paragraph(f"具体约谈时间和地点另行通知，请于{reply}前做好准备。")
         else:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.org import settings
@@ -144,7 +145,7 @@ def prepare_notices(uow: UnitOfWork, actor: Actor, year: int, kind: str | None, 
                 if u.next_kind is not None and (kind is None or u.next_kind == kind)]
         if not plan:
             what = f"需要发{rules.NOTICE_KINDS[kind]}的" if kind else "需要发文的"
-            raise ValidationError(f"截至 {when:%Y-%m-%d} 没有{what}整改滞后单位。", "units")
+            raise ValidationError(f"截至 {formatting.screen_date(when)} 没有{what}整改滞后单位。", "units")
     else:
         if kind is None:
             raise ValidationError("请选择要生成的文书种类（提醒敦促函、整改通知书或约谈函）。", "kind")

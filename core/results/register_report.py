@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.common import formatting
 from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell as PdfCell
 from core.common.printing.workbook import (
@@ -63,10 +64,10 @@ def build_register_workbook(rows: Sequence[ItemRow], year: int, org_name: str, m
     data: list[list[Cell]] = [
         [n, r.unit_code, r.unit_name, r.project_code, r.subject, r.source_label, r.requirement, r.issued_on,
          r.deadline, _status(r), Marked("是", TONES["overdue"]) if r.overdue else "", r.feedback,
-         r.feedback_at.astimezone().strftime("%Y-%m-%d %H:%M") if r.feedback_at else None, r.feedback_package,
+         formatting.screen_time(r.feedback_at) if r.feedback_at else None, r.feedback_package,
          r.recheck_opinion, r.rechecked_by]
         for n, r in enumerate(rows, start=1)]
-    subtitle = f"编制单位：{org_name}　　{_summary(rows)}　　导出日期：{made_on:%Y-%m-%d}"
+    subtitle = f"编制单位：{org_name}　　{_summary(rows)}　　导出日期：{formatting.screen_date(made_on)}"
     legend = [LegendEntry(DISPLAY_STATUSES[code], text, TONES[code]) for code, text in (
         ("overdue", "超过整改期限仍未整改完毕（待整改或整改中）"),
         ("failed", "财政局复核认为整改不到位，单位须继续整改"),

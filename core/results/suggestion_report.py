@@ -26,10 +26,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from core.common import formatting
 from core.common.files import write_atomically
 from core.common.printing.fonts import register_cjk_font
 from core.common.printing.numbered_canvas import NumberedCanvas
-from core.common.printing.text import cell_text, escape, fmt_amount, markup
+from core.common.printing.text import cell_text, escape, markup
 from core.common.printing.workbook import Column, Marked, new_workbook, save, write_sheet
 from core.results.rules.policy import COMPONENTS
 from core.version import APP_NAME, __version__
@@ -38,7 +39,6 @@ if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed
     from core.results.inputs import Override
     from core.results.suggestions import ProjectSuggestion, SuggestionTable
 
-YUAN_PER_WAN = Decimal(10_000)
 PAGE = landscape(A4)
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 12 * mm, 12 * mm, 16 * mm
 WIDTH = PAGE[0] - 2 * MARGIN_SIDE - 12  # reportlab's frame keeps 6 pt inside each edge
@@ -54,13 +54,13 @@ DEPARTMENT_SHARES = (14, 28, 10, 25, 25, 13, 12, 25, 25, 70, 26)
 
 def yuan(amount: Decimal) -> Decimal:
     """万元 → 元 with 分 kept (amounts are stored to the 分)."""
-    return (amount * YUAN_PER_WAN).quantize(Decimal("0.01"))
+    return formatting.rounded(formatting.to_yuan(amount))
 
 
 def _override_text(override: Override | None, suggested: Decimal) -> str:
     if override is None:
         return ""
-    return f"人工调整（原建议 {fmt_amount(yuan(suggested))} 元）：{override.reason}"
+    return f"人工调整（原建议 {formatting.amount_yuan(suggested)} 元）：{override.reason}"
 
 
 def _project_rows(table: SuggestionTable) -> list[list[Any]]:
@@ -100,7 +100,7 @@ def build_suggestion_workbook(table: SuggestionTable, target: Path) -> Path:
     departments = _department_rows(table)
     write_sheet(wb, "部门汇总", f"{table.year + 1}年度预算安排建议表（部门）",
                 [Column("单位编码", "code"), Column("单位", width=18), Column("项目数", "count"),
-                 Column("本年金额（元）", "money"), Column("项目建议合计（元）", "money"), Column("综合得分", "percent"),
+                 Column("本年金额（元）", "money"), Column("项目建议合计（元）", "money"), Column("综合得分", "score"),
                  Column("调整系数", "center"), Column("建议总额（元）", "money"), Column("增减（元）", "money"),
                  Column("得分说明", "wrap", 50), Column("调整说明", "wrap", 26)],
                 departments, subtitle="建议总额 = 项目建议合计 × 调整系数（按元四舍五入）；有人工调整的以调整数为准",
@@ -154,9 +154,9 @@ def _grid(header: Sequence[str], rows: Sequence[Sequence[Any]], totals: Sequence
 def _story(table: SuggestionTable, on: date, s: _Styles) -> list[Flowable]:
     projects, departments = _project_rows(table), _department_rows(table)
     t = table.totals
-    summary = (f"本年预算合计 {fmt_amount(yuan(t.this_year))} 元，建议安排合计 {fmt_amount(yuan(t.suggested))} 元，"
-               f"增减 {fmt_amount(yuan(t.change))} 元；延续项目核减 {fmt_amount(yuan(t.cut))} 元（{t.projects_cut} 个项目），"
-               f"增加 {fmt_amount(yuan(t.increased))} 元，不再安排 {t.cancelled_projects} 个。")
+    summary = (f"本年预算合计 {formatting.amount_yuan(t.this_year)} 元，建议安排合计 {formatting.amount_yuan(t.suggested)} 元，"
+               f"增减 {formatting.amount_yuan(t.change)} 元；延续项目核减 {formatting.amount_yuan(t.cut)} 元（{t.projects_cut} 个项目），"
+               f"增加 {formatting.amount_yuan(t.increased)} 元，不再安排 {t.cancelled_projects} 个。")
     project_totals = ["合计", f"{len(projects)} 个项目", "", sum((r[3] for r in projects), Decimal(0)), "",
                       sum((r[5] for r in projects), Decimal(0)), sum((r[6] for r in projects), Decimal(0)), "", ""]
     department_totals = ["合计", f"{len(departments)} 个单位", sum((r[2] for r in departments), 0),
@@ -167,7 +167,7 @@ def _story(table: SuggestionTable, on: date, s: _Styles) -> list[Flowable]:
     return [
         Paragraph(escape(f"{table.year + 1}年度预算安排建议表"), s.title),
         Paragraph(escape(_subtitle(table)), s.sub),
-        Paragraph(escape(f"生成日期：{on.isoformat()}　单位：元"), s.sub), Spacer(1, 3 * mm),
+        Paragraph(escape(f"生成日期：{formatting.document_date(on)}　单位：元"), s.sub), Spacer(1, 3 * mm),
         Paragraph(escape(summary), s.caption), Spacer(1, 2 * mm),
         Paragraph(escape("一、部门汇总（建议总额 = 项目建议合计 × 调整系数，按元四舍五入；有人工调整的以调整数为准）"),
                   s.caption),

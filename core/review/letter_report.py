@@ -4,12 +4,13 @@ projects, then each project's opinions in a compact section). Fed with DTOs of c
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.common import formatting
 from core.common.printing.document import ReportDocument
-from core.common.printing.text import Cell, fmt_amount
+from core.common.printing.text import Cell
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
     from core.review.letters import DepartmentLetters, ReviewLetter
@@ -38,12 +39,8 @@ def _cn_number(n: int) -> str:
     return head + (_CN_DIGITS[ones] if ones else "")
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def _wan(value: Decimal) -> str:
-    return f"{fmt_amount(value)}万元"
+    return f"{formatting.amount(value)}万元"
 
 
 def _conclusion(dto: ReviewLetter) -> str:
@@ -135,13 +132,13 @@ def build_department_letter(dto: DepartmentLetters, target: Path, org_name: str 
                   "相关性、适当性、可行性四个方面对绩效目标进行了审核。现将审核意见函告如下：")
     doc.heading("一、审核结果汇总")
     doc.paragraph(_summary(dto))
-    rows: list[list[Cell]] = [[o.grade_label, o.outcome_label, o.count, _money(o.total_amount),
-                               _money(o.fiscal_amount)] for o in dto.outcomes]
+    rows: list[list[Cell]] = [[o.grade_label, o.outcome_label, o.count, formatting.rounded(o.total_amount),
+                               formatting.rounded(o.fiscal_amount)] for o in dto.outcomes]
     doc.table(["审核等级", "审核结论", "项目数（个）", "资金总额\n（万元）", "其中：财政拨款\n（万元）"], rows,
               col_widths_mm=[22, 34, 28, 36, 38], align=["center", "center", "right", "right", "right"],
-              totals=["合计", "", len(dto.letters), _money(dto.total_amount), _money(dto.fiscal_amount)])
+              totals=["合计", "", len(dto.letters), formatting.rounded(dto.total_amount), formatting.rounded(dto.fiscal_amount)])
     doc.heading("二、项目审核结论一览")
-    listing: list[list[Cell]] = [[n, x.project_name, x.unit_name, _money(x.total_amount), x.grade_label,
+    listing: list[list[Cell]] = [[n, x.project_name, x.unit_name, formatting.rounded(x.total_amount), x.grade_label,
                                   x.outcome_label] for n, x in enumerate(dto.letters, start=1)]
     doc.table(["序号", "项目名称", "申报单位", "资金总额\n（万元）", "等级", "审核结论"], listing,
               col_widths_mm=[12, 54, 32, 24, 12, 24], align=["center", "left", "left", "right", "center", "center"])

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import PROJECT_ATTRIBUTES
@@ -224,7 +225,7 @@ def _check_open(project: Project, table: GoalTable, expected: datetime, s: Sessi
                             f"（结论：{GRADES[review.grade].label if review.grade in GRADES else '—'}），本次未保存。")
     if table.updated_at != expected:
         raise ConflictError(f"项目“{project.name}”的绩效目标表在您打开之后已被他人修改或审核"
-                            f"（{table.updated_at.astimezone():%Y-%m-%d %H:%M}）。本次未保存；请重新打开后再审核。")
+                            f"（{formatting.screen_time(table.updated_at)}）。本次未保存；请重新打开后再审核。")
     if table.status != "submitted":
         raise ValidationError(f"项目“{project.name}”的绩效目标表状态为“{status_label(table.status)}”，"
                               "只有已提交的目标表可以审核。", "status")

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from core.common import formatting
 from core.common.dto import YearFigures
 from core.common.labels import FUND_TYPES, GOAL_STATUSES
 from core.org import settings
@@ -78,7 +79,7 @@ def year_figures(uow: UnitOfWork, actor: Actor, year: int) -> YearFigures:
         select(ExecutionRecord.amount).join(Project, ExecutionRecord.project_id == Project.id)
         .where(ExecutionRecord.year == year, Project.year == year), visible))
     spent = sum(spent_rows, ZERO)
-    rate = (spent / funds_total * 100).quantize(Decimal("0.1")) if funds_total else None
+    rate = formatting.rounded(spent / funds_total * 100, formatting.PERCENT_PLACES) if funds_total else None
 
     names = {uid: name for uid, name in s.execute(select(Unit.id, Unit.name).where(Unit.id.in_(by_unit)))}
     top_n = settings.get(s, "home.top_departments")
@@ -101,7 +102,8 @@ def year_figures(uow: UnitOfWork, actor: Actor, year: int) -> YearFigures:
 
 
 def figures_as_json(f: YearFigures) -> dict[str, Any]:
-    """The figures as plain JSON values (amounts as strings in 万元, exact)."""
+    """The figures as plain JSON values: amounts as strings in 万元 and the rate in per cent, rounded half up to
+    the places the screen shows (core.common.formatting)."""
     return {
         "year": f.year,
         "units": {"departments": f.units_by_kind.get("department", 0),
@@ -114,8 +116,8 @@ def figures_as_json(f: YearFigures) -> dict[str, Any]:
         "projects_with_goal_tables": sum(f.goal_tables_by_status.values()),
         "goal_tables_by_status": f.goal_tables_by_status,
         "indicators": f.indicators,
-        "funds_wan": str(f.funds_total),
-        "funds_by_type_wan": {k: str(v) for k, v in f.funds_by_type.items()},
-        "spent_wan": str(f.spent_total),
-        "execution_rate_percent": None if f.execution_rate is None else str(f.execution_rate),
+        "funds_wan": formatting.plain(f.funds_total),
+        "funds_by_type_wan": {k: formatting.plain(v) for k, v in f.funds_by_type.items()},
+        "spent_wan": formatting.plain(f.spent_total),
+        "execution_rate_percent": formatting.plain(f.execution_rate, formatting.PERCENT_PLACES),
     }

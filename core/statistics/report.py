@@ -17,9 +17,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from core.common import formatting
 from core.common.printing.document import FRAME_WIDTH, ReportDocument
-from core.common.printing.text import fmt_amount, fmt_cn_date
-from core.common.printing.workbook import FORMATS, new_workbook, save, sheet_name
+from core.common.printing.workbook import FORMATS, new_workbook, save, sheet_name, sheet_number
 from core.monitoring.rules.lights import percent
 from core.statistics.charts import draw_bar_chart
 
@@ -41,11 +41,12 @@ KEEP_GAP_MM = 130
 def figure_text(kind: str, value: Number | None, signed: bool = False) -> str:
     """A figure as printed: money with two places and separators, percentages with one place, counts plain."""
     if value is None:
-        return "—"
-    sign = "+" if signed and value > 0 else ""
+        return formatting.MISSING
     if kind == "money":
-        return sign + fmt_amount(Decimal(value), 2)
-    return f"{sign}{value}"
+        return formatting.amount(Decimal(value), signed=signed)
+    if kind == "percent":
+        return formatting.number(Decimal(value), formatting.PERCENT_PLACES, separators=False, signed=signed)
+    return f"{'+' if signed and value > 0 else ''}{value}"
 
 
 def _versus(kind: str, current: Number | None, previous: Number | None, unit: str) -> str:
@@ -57,10 +58,6 @@ def _versus(kind: str, current: Number | None, previous: Number | None, unit: st
     if change == 0:
         return "与上年持平"
     return f"较上年{'增加' if change > 0 else '减少'}{figure_text(kind, abs(change))}{unit}"
-
-
-def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value}%"
 
 
 class _StatisticsDocument(ReportDocument):
@@ -99,21 +96,21 @@ def _paragraphs(c: StatisticsComparison) -> Iterator[tuple[str, str]]:
     m, mp = cur.monitoring, pre.monitoring
     yield "运行监控", (
         f"纳入绩效运行监控的项目{m.monitored_projects}个、资金{figure_text('money', m.monitored_funds)}万元，"
-        f"占全部项目资金{figure_text('money', m.funds)}万元的{_pct(m.funds_coverage)}"
-        f"（上年{_pct(mp.funds_coverage)}）；其中重点监控项目{m.key_projects}个、资金"
+        f"占全部项目资金{figure_text('money', m.funds)}万元的{formatting.percent(m.funds_coverage)}"
+        f"（上年{formatting.percent(mp.funds_coverage)}）；其中重点监控项目{m.key_projects}个、资金"
         f"{figure_text('money', m.key_funds)}万元。")
     e, ep = cur.evaluation, pre.evaluation
     subjects = "、".join(f"{k}{n}个" for k, n in e.key_by_subject.items())
     yield "绩效评价", (
-        f"完成单位自评{e.self_count}个，覆盖本年项目的{_pct(e.self_coverage)}；财政重点评价{e.key_count}个"
+        f"完成单位自评{e.self_count}个，覆盖本年项目的{formatting.percent(e.self_coverage)}；财政重点评价{e.key_count}个"
         f"（{subjects}，{_versus('count', e.key_count, ep.key_count, '个')}），涉及资金"
         f"{figure_text('money', e.key_funds)}万元；{e.departments_evaluated}个部门（镇街）开展部门整体评价，"
-        f"覆盖率{_pct(e.department_coverage)}。")
+        f"覆盖率{formatting.percent(e.department_coverage)}。")
     x, xp = cur.exante, pre.exante
     yield "事前评估", (
         f"开展事前绩效评估{x.count}个（其中财政重点评估{x.key_count}个），申请金额{figure_text('money', x.requested)}"
         f"万元，核定支持{figure_text('money', x.supported)}万元，核减{figure_text('money', x.cut)}万元，"
-        f"核减率{_pct(percent(x.cut, x.requested))}（上年核减{figure_text('money', xp.cut)}万元）。")
+        f"核减率{formatting.percent(percent(x.cut, x.requested))}（上年核减{figure_text('money', xp.cut)}万元）。")
     r = cur.results
     yield "结果应用", (
         f"本年度项目预算{figure_text('money', r.this_year)}万元。根据绩效评价结果和结果应用政策，下年度建议安排预算"
@@ -122,8 +119,8 @@ def _paragraphs(c: StatisticsComparison) -> Iterator[tuple[str, str]]:
         f"取消或暂停项目{r.cancelled_projects}个。")
     k, kp = cur.rectification, pre.rectification
     yield "整改", (
-        f"截至{fmt_cn_date(c.as_of)}，本年度整改事项{k.total}项，已整改{k.done}项，整改完成率"
-        f"{_pct(k.completion_rate)}（上年{_pct(kp.completion_rate)}）；未完成{k.open}项，其中逾期{k.overdue}项；"
+        f"截至{formatting.document_date(c.as_of)}，本年度整改事项{k.total}项，已整改{k.done}项，整改完成率"
+        f"{formatting.percent(k.completion_rate)}（上年{formatting.percent(kp.completion_rate)}）；未完成{k.open}项，其中逾期{k.overdue}项；"
         f"整改不合格{k.failed}项；整改滞后单位{k.lagging_units}个。")
 
 
@@ -134,7 +131,7 @@ def build_statistics_pdf(comparison: StatisticsComparison, rows: Sequence[Figure
     years = (comparison.current.year, comparison.previous.year)
     scope = f"（{comparison.scope}）" if comparison.scope else ""
     doc = _StatisticsDocument(f"{years[0]}年度预算绩效管理工作统计{scope}",
-                              subtitle=f"（与{years[1]}年度对比，整改情况截至{fmt_cn_date(comparison.as_of)}）")
+                              subtitle=f"（与{years[1]}年度对比，整改情况截至{formatting.document_date(comparison.as_of)}）")
     by_key = {r.key: r for r in rows}
     doc.heading("一、主要指标")
     _table(doc, [by_key[k] for k in HEADLINE_KEYS], years, first=True)
@@ -189,11 +186,12 @@ def build_statistics_workbook(comparison: StatisticsComparison, rows: Sequence[F
     title = WriteOnlyCell(ws, value=f"{years[0]}年度预算绩效管理工作统计{scope}")
     title.font, title.alignment = Font(size=16, bold=True), Alignment(horizontal="center")
     ws.append([title])
-    ws.append([f"{org_name}；金额单位：万元；整改情况截至{comparison.as_of.isoformat()}；比率的增减为百分点"])
+    ws.append([f"{org_name}；金额单位：万元；整改情况截至{formatting.screen_date(comparison.as_of)}；比率的增减为百分点"])
     ws.append([_cell(ws, h, bold=True, fill=_HEADER_FILL, align="center")
                for h in ("类别", "指标", f"{years[0]}年", f"{years[1]}年", "增减")])
     for r in rows:
-        fmt = FORMATS["count" if r.kind == "count" else r.kind]
+        kind = "count" if r.kind == "count" else r.kind
         ws.append([_cell(ws, r.section, align="center"), _cell(ws, r.label),
-                   *(_cell(ws, v, fmt, align="right") for v in (r.current, r.previous, r.change))])
+                   *(_cell(ws, sheet_number(v, kind), FORMATS[kind], align="right")
+                     for v in (r.current, r.previous, r.change))])
     return save(wb, target)

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from core.common import formatting
 from core.common.dto import YearFigures
 from core.common.labels import FUND_TYPES, GOAL_STATUSES, UNIT_KINDS
 from core.common.printing.document import ReportDocument
-from core.common.printing.text import Cell, fmt_amount, fmt_cn_date
+from core.common.printing.text import Cell
 
 SHARE_PLACES = 1
-AMOUNT_PLACES = 2
+AMOUNT_PLACES = formatting.AMOUNT_PLACES
 HUNDRED = Decimal(100)
 # The bureau is the manager of the work, not a unit under it, so it is not counted among the units.
 MANAGED_KINDS = ("department", "township", "budget_unit")
@@ -27,8 +28,7 @@ def share(part: Decimal | int, whole: Decimal | int, places: int = SHARE_PLACES)
     """`part` as a percentage of `whole`, rounded half up; None when the whole is zero."""
     if not whole:
         return None
-    quantum = Decimal(1).scaleb(-places)
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return formatting.rounded(Decimal(part) * HUNDRED / Decimal(whole), places)
 
 
 def shares_of_whole(parts: Sequence[Decimal | int], places: int = SHARE_PLACES) -> list[Decimal | None]:
@@ -49,17 +49,9 @@ def shares_of_whole(parts: Sequence[Decimal | int], places: int = SHARE_PLACES) 
     return list(floors)
 
 
-def _amount(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-AMOUNT_PLACES), rounding=ROUND_HALF_UP)
-
-
 def _ordered(counts: dict[str, Decimal] | dict[str, int], standard: Sequence[str]) -> list[str]:
     """The standard labels first (also when zero), then any other label in the order given."""
     return [*standard, *(label for label in counts if label not in standard)]
-
-
-def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value}%"
 
 
 def _overview(f: YearFigures, as_of: str) -> str:
@@ -68,13 +60,13 @@ def _overview(f: YearFigures, as_of: str) -> str:
     text = (
         f"截至{as_of}，全县纳入预算绩效管理的{units}，项目{f.projects}个"
         f"（其中新增项目{f.projects_new}个、延续项目{f.projects_continuing}个），"
-        f"资金{fmt_amount(f.funds_total, AMOUNT_PLACES)}万元。"
+        f"资金{formatting.amount(f.funds_total, AMOUNT_PLACES)}万元。"
         f"已编制绩效目标表{sum(f.goal_tables_by_status.values())}张，设置绩效指标{f.indicators}个。"
-        f"已支出资金{fmt_amount(f.spent_total, AMOUNT_PLACES)}万元"
+        f"已支出资金{formatting.amount(f.spent_total, AMOUNT_PLACES)}万元"
     )
     if f.execution_rate is None:
         return text + "，暂无可计算的预算执行率。"
-    return text + f"，预算执行率{f.execution_rate}%。"
+    return text + f"，预算执行率{formatting.percent(f.execution_rate)}。"
 
 
 def _units_section(doc: ReportDocument, f: YearFigures) -> None:
@@ -104,14 +96,14 @@ def _funds_section(doc: ReportDocument, f: YearFigures) -> None:
     biggest = max(range(len(amounts)), key=lambda i: amounts[i])
     if total > 0:
         doc.paragraph(
-            f"全县纳入预算绩效管理的资金{fmt_amount(total, AMOUNT_PLACES)}万元，"
-            f"其中{labels[biggest]}{fmt_amount(amounts[biggest], AMOUNT_PLACES)}万元，"
-            f"占{_pct(shares[biggest])}。"
+            f"全县纳入预算绩效管理的资金{formatting.amount(total, AMOUNT_PLACES)}万元，"
+            f"其中{labels[biggest]}{formatting.amount(amounts[biggest], AMOUNT_PLACES)}万元，"
+            f"占{formatting.percent(shares[biggest])}。"
         )
     else:
         doc.paragraph("本年度尚无纳入预算绩效管理的资金。")
-    rows: list[list[Cell]] = [[lbl, _amount(a), s] for lbl, a, s in zip(labels, amounts, shares, strict=True)]
-    totals: list[Cell] = ["合计", _amount(total), Decimal("100.0") if total > 0 else None]
+    rows: list[list[Cell]] = [[lbl, formatting.rounded(a), s] for lbl, a, s in zip(labels, amounts, shares, strict=True)]
+    totals: list[Cell] = ["合计", formatting.rounded(total), Decimal("100.0") if total > 0 else None]
     doc.table(["预算类别", "金额（万元）", "占比（%）"], rows, totals=totals,
               col_widths_mm=[70, 50, 38], unit="单位：万元")
 
@@ -126,7 +118,7 @@ def _goals_section(doc: ReportDocument, f: YearFigures) -> None:
         approved = GOAL_STATUSES["approved"]
         done = f.goal_tables_by_status.get(approved, 0)
         doc.paragraph(f"本年度共编制绩效目标表{total}张，其中{approved}{done}张，"
-                      f"占{_pct(share(done, total))}。")
+                      f"占{formatting.percent(share(done, total))}。")
     else:
         doc.paragraph("本年度尚未编制绩效目标表。")
     rows: list[list[Cell]] = [[lbl, n, s] for lbl, n, s in zip(labels, counts, shares, strict=True)]
@@ -136,11 +128,11 @@ def _goals_section(doc: ReportDocument, f: YearFigures) -> None:
 
 def _execution_section(doc: ReportDocument, f: YearFigures) -> None:
     doc.heading("四、预算执行情况")
-    rate = "暂无（预算资金为零或未录入执行数）" if f.execution_rate is None else f"{f.execution_rate}%"
+    rate = "暂无（预算资金为零或未录入执行数）" if f.execution_rate is None else formatting.percent(f.execution_rate)
     doc.key_values([
-        ("预算资金（万元）", _amount(f.funds_total)),
-        ("已支出（万元）", _amount(f.spent_total)),
-        ("未支出（万元）", _amount(f.funds_total - f.spent_total)),
+        ("预算资金（万元）", formatting.rounded(f.funds_total)),
+        ("已支出（万元）", formatting.rounded(f.spent_total)),
+        ("未支出（万元）", formatting.rounded(f.funds_total - f.spent_total)),
         ("预算执行率", rate),
     ], key_width_mm=50)
 
@@ -151,7 +143,7 @@ def _departments_section(doc: ReportDocument, f: YearFigures) -> None:
         doc.paragraph("暂无部门资金数据。")
         return
     rows: list[list[Cell]] = [
-        [i, name, projects, _amount(funds), share(funds, f.funds_total)]
+        [i, name, projects, formatting.rounded(funds), share(funds, f.funds_total)]
         for i, (name, projects, funds) in enumerate(f.top_departments, start=1)
     ]
     doc.table(["序号", "部门", "项目数（个）", "资金（万元）", "占全县资金\n比重（%）"], rows,
@@ -162,7 +154,7 @@ def _departments_section(doc: ReportDocument, f: YearFigures) -> None:
 def build_year_summary(figures: YearFigures, path: Path, org_name: str = "县财政局") -> Path:
     """Write the year's work summary PDF to `path` and return it."""
     made_on = figures.generated_at.astimezone().date()
-    as_of = fmt_cn_date(made_on)
+    as_of = formatting.document_date(made_on)
     doc = ReportDocument(title=f"{figures.year}年度预算绩效管理工作情况汇总", subtitle=f"（截至{as_of}）")
     doc.paragraph(_overview(figures, as_of))
     _units_section(doc, figures)

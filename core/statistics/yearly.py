@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from core.common import formatting
 from core.exante.rules import CONCLUSIONS
 from core.org import settings
 from core.org.access import visible_unit_ids
@@ -191,11 +192,15 @@ def chart_data(comparison: StatisticsComparison) -> list[ChartData]:
 
 
 def _json_value(kind: str, value: Number | None) -> Any:
-    return None if value is None else value if kind == "count" else str(value)
+    if value is None or kind == "count":
+        return value
+    places = formatting.PERCENT_PLACES if kind == "percent" else formatting.AMOUNT_PLACES
+    return formatting.plain(Decimal(value), places)
 
 
 def statistics_as_json(comparison: StatisticsComparison) -> dict[str, Any]:
-    """Both years as plain JSON: counts as numbers, amounts (万元) and percentages as exact strings."""
+    """Both years as plain JSON: counts as numbers, amounts (万元) and percentages as strings rounded half up
+    to the places the screen and the reports show."""
     def year(y: YearStatistics) -> dict[str, Any]:
         out: dict[str, Any] = {"year": y.year}
         for _section, key, _label, kind, value in _rows(y):
@@ -204,7 +209,7 @@ def statistics_as_json(comparison: StatisticsComparison) -> dict[str, Any]:
         out["exante_by_conclusion"] = y.exante.by_conclusion
         return out
 
-    return {"as_of": comparison.as_of.isoformat(), "scope": comparison.scope,
+    return {"as_of": formatting.iso_date(comparison.as_of), "scope": comparison.scope,
             "current": year(comparison.current), "previous": year(comparison.previous)}
 
 

@@ -7,6 +7,7 @@ import argparse
 import json
 from typing import Any
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
@@ -19,7 +20,7 @@ from desktop.cli.review import cli_actor
 def as_json(row: overview.EvaluationRow) -> dict[str, Any]:
     return {"id": row.id, "kind": row.kind, "kind_label": row.kind_label, "subject_kind": row.subject_kind_label,
             "subject": row.subject, "project_code": row.project_code, "unit": row.unit_name,
-            "department": row.department, "score": None if row.score is None else str(row.score),
+            "department": row.department, "score": formatting.plain(row.score, formatting.SCORE_PLACES),
             "grade": row.grade, "status": row.status}
 
 
@@ -38,7 +39,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     what = KINDS[args.kind] if args.kind else "绩效评价"
     print(f"{args.year} 年度{what} {len(rows)} 项：" + "，".join(f"{g} {n} 项" for g, n in counts.items()) + "。")
     for r in rows:
-        score = "—" if r.score is None else f"{r.score} 分"
+        score = formatting.MISSING if r.score is None else f"{formatting.score(r.score)} 分"
         grade = f" {r.grade}" if r.grade else ""
         code = f"{r.project_code} " if r.project_code else ""
         print(f"[{r.kind_label}] {code}{r.subject}（{r.department}） {score}{grade}（{r.status_label}）")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
@@ -82,14 +83,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         u = data["units"]
         print(f"{year} 年度：部门 {u['departments']}，镇街 {u['townships']}，预算单位 {u['budget_units']}；"
-              f"项目 {data['projects']}，资金 {data['funds_wan']} 万元，指标 {data['indicators']}")
+              f"项目 {data['projects']}，资金 {formatting.amount(figures.funds_total)} 万元，指标 {data['indicators']}")
         for status, n in data["goal_tables_by_status"].items():
             print(f"  绩效目标表 {status}：{n}")
-        print(f"年度统计（本年 / 上年 {year - 1}，整改逾期截至 {as_of.isoformat()}）：")
+        print(f"年度统计（本年 / 上年 {year - 1}，整改逾期截至 {formatting.screen_date(as_of)}）：")
         for row in year_statistics.figure_rows(comparison):
-            print(f"  {row.section} · {row.label}：{figure_text(row.kind, row.current)} / "
-                  f"{figure_text(row.kind, row.previous)}")
+            print(figure_line(row))
     return 0
+
+
+def figure_line(row: year_statistics.FigureRow) -> str:
+    """One line of `stats`: the figure of both years as the screen and the reports print it."""
+    return f"  {row.section} · {row.label}：{figure_text(row.kind, row.current)} / {figure_text(row.kind, row.previous)}"
 
 
 def cmd_users(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from core.common.errors import USER_ERRORS
+from core.common.formatting import PERCENT_PLACES, percent, plain
 from core.common.paths import default_database
 from core.common.runner import call
 from core.monitoring import rounds as monitoring_rounds
@@ -29,11 +30,11 @@ def _as_of(text: str) -> tuple[int, int]:
 
 def as_json(row: GridRow) -> dict[str, Any]:
     return {"project_id": row.project_id, "project_code": row.project_code, "project_name": row.project_name,
-            "department": row.department_name, "unit": row.unit_name, "adjusted_budget": str(row.adjusted_budget),
-            "spent": str(row.spent), "execution_rate": None if row.execution_rate is None else str(row.execution_rate),
-            "time_progress": str(row.time_progress), "budget_light": row.budget_light, "goal_light": row.goal_light,
+            "department": row.department_name, "unit": row.unit_name, "adjusted_budget": plain(row.adjusted_budget),
+            "spent": plain(row.spent), "execution_rate": plain(row.execution_rate, PERCENT_PLACES),
+            "time_progress": plain(row.time_progress, PERCENT_PLACES), "budget_light": row.budget_light, "goal_light": row.goal_light,
             "project_light": row.project_light, "goal_basis": row.goal_basis, "likelihood": row.likelihood,
-            "forecast": str(row.forecast), "at_risk": row.at_risk, "key_monitoring": row.key_monitoring,
+            "forecast": plain(row.forecast), "at_risk": row.at_risk, "key_monitoring": row.key_monitoring,
             "reasons": row.reasons}
 
 
@@ -55,9 +56,9 @@ def cmd_warnings(args: argparse.Namespace) -> int:
     red = sum(1 for r in rows if r.project_light == "red")
     print(f"{year} 年 1-{month} 月运行监控预警：{len(rows)} 个项目（红灯 {red} 个，黄灯 {len(rows) - red} 个）。")
     for r in rows[: args.top]:
-        rate = "—" if r.execution_rate is None else f"{r.execution_rate}%"
         print(f"[{LIGHTS[r.project_light]}] {r.project_code} {r.project_name}（{r.department_name}）"
-              f"执行率 {rate}，序时进度 {r.time_progress}%" + (f"；{r.reasons}" if r.reasons else ""))
+              f"执行率 {percent(r.execution_rate)}，序时进度 {percent(r.time_progress)}"
+              + (f"；{r.reasons}" if r.reasons else ""))
     return 0
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
@@ -29,8 +30,8 @@ def _date(text: str) -> date:
 def as_json(row: ItemRow) -> dict[str, Any]:
     return {"uid": row.uid, "unit_code": row.unit_code, "unit": row.unit_name, "project_code": row.project_code,
             "project": row.project_name, "source": row.source, "source_ref": row.source_ref,
-            "requirement": row.requirement, "issued_on": row.issued_on.isoformat(),
-            "deadline": row.deadline.isoformat(), "status": row.status, "status_label": row.status_label,
+            "requirement": row.requirement, "issued_on": formatting.iso_date(row.issued_on),
+            "deadline": formatting.iso_date(row.deadline), "status": row.status, "status_label": row.status_label,
             "overdue": row.overdue, "feedback": row.feedback, "recheck_opinion": row.recheck_opinion}
 
 
@@ -54,13 +55,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = call(db, rectification.list_items, actor, args.year, as_of, unit_id=unit_id,
                     status="overdue" if args.overdue else None)
     if args.json:
-        print(json.dumps({"year": args.year, "as_of": as_of.isoformat(), "count": len(rows),
+        print(json.dumps({"year": args.year, "as_of": formatting.iso_date(as_of), "count": len(rows),
                           "items": [as_json(r) for r in rows]}, ensure_ascii=False, indent=1))
         return 0
     overdue = sum(1 for r in rows if r.overdue)
-    print(f"{args.year} 年度整改台账（截至 {as_of:%Y-%m-%d}）：{len(rows)} 项，其中逾期 {overdue} 项。")
+    print(f"{args.year} 年度整改台账（截至 {formatting.screen_date(as_of)}）：{len(rows)} 项，其中逾期 {overdue} 项。")
     for r in rows:
-        print(f"[{r.status_label}] {r.unit_name} {r.subject}（{r.source_label}，期限 {r.deadline:%Y-%m-%d}）："
+        print(f"[{r.status_label}] {r.unit_name} {r.subject}（{r.source_label}，期限 {formatting.screen_date(r.deadline)}）："
               f"{r.requirement}")
     return 0
 

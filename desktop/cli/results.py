@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
@@ -18,22 +20,27 @@ from db.database import open_database
 from desktop.cli.review import cli_actor
 
 
+def _wan(amount: Decimal) -> str | None:
+    """An amount for JSON: 万元 to the whole 元, as the text and the screen show it."""
+    return formatting.plain(amount, formatting.YUAN_PLACES)
+
+
 def table_json(table: SuggestionTable) -> dict[str, Any]:
     t = table.totals
     return {
         "year": table.year, "applies_to": table.year + 1, "unit": "万元",
-        "totals": {"this_year": str(t.this_year), "suggested": str(t.suggested), "change": str(t.change),
-                   "cut": str(t.cut), "increased": str(t.increased),
+        "totals": {"this_year": _wan(t.this_year), "suggested": _wan(t.suggested), "change": _wan(t.change),
+                   "cut": _wan(t.cut), "increased": _wan(t.increased),
                    "cancelled_projects": t.cancelled_projects, "projects_cut": t.projects_cut},
-        "departments": [{"code": d.code, "name": d.name, "projects": d.projects, "this_year": str(d.this_year),
-                         "suggested_sum": str(d.suggested_sum),
-                         "composite": None if d.score.composite is None else str(d.score.composite),
-                         "coefficient": str(d.score.coefficient), "suggested_total": str(d.suggested_total),
-                         "final": str(d.final), "override_reason": d.override.reason if d.override else None,
+        "departments": [{"code": d.code, "name": d.name, "projects": d.projects, "this_year": _wan(d.this_year),
+                         "suggested_sum": _wan(d.suggested_sum),
+                         "composite": formatting.plain(d.score.composite, formatting.SCORE_PLACES),
+                         "coefficient": str(d.score.coefficient), "suggested_total": _wan(d.suggested_total),
+                         "final": _wan(d.final), "override_reason": d.override.reason if d.override else None,
                          "explanation": d.score.explanation} for d in table.departments],
-        "projects": [{"code": p.code, "name": p.name, "department": p.department_name, "this_year": str(p.amount),
-                      "results": p.results, "suggested": str(p.suggested), "final": str(p.final),
-                      "change": str(p.change), "rule": p.rule,
+        "projects": [{"code": p.code, "name": p.name, "department": p.department_name, "this_year": _wan(p.amount),
+                      "results": p.results, "suggested": _wan(p.suggested), "final": _wan(p.final),
+                      "change": _wan(p.change), "rule": p.rule,
                       "override_reason": p.override.reason if p.override else None} for p in table.projects],
     }
 
@@ -61,7 +68,7 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
           f"（{t.projects_cut} 个项目），增加 {rules.wan(t.increased)} 万元，不再安排 {t.cancelled_projects} 个。")
     for d in table.departments:
         if d.projects:
-            score = "—" if d.score.composite is None else str(d.score.composite)
+            score = formatting.score(d.score.composite)
             print(f"{d.code} {d.name}：{d.projects} 个项目，本年 {rules.wan(d.this_year)} → 建议 {rules.wan(d.final)} 万元"
                   f"（综合得分 {score}，系数 {d.score.coefficient}）")
     if args.out:

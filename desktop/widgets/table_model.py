@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
+
+from core.common import formatting
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -26,9 +28,11 @@ def display(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return formatting.amount(value)
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return formatting.screen_time(value)
+    if isinstance(value, date):
+        return formatting.screen_date(value)
     return str(value)
 
 

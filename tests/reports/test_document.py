@@ -17,7 +17,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 from core.common.errors import DomainError
 from core.common.printing.document import ReportDocument, _Styles, _Table
 from core.common.printing.fonts import find_cjk_font, font_report, register_cjk_font
-from core.common.printing.text import cell_text, escape, fmt_amount, fmt_cn_date
+from core.common.printing.text import cell_text, escape
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm")),
@@ -65,7 +65,7 @@ def test_title_headings_numbers_and_footer(tmp_path: Path) -> None:
 
     text = page_text(pdf)
     for expected in ("某县财政局", "关于2025年度绩效目标审核意见的函", "X财绩〔2024〕12号", "（征求意见稿）",
-                     "一、基本情况", "（一）审核范围", "1,234,567.8", "2025-01-01", "98.50",
+                     "一、基本情况", "（一）审核范围", "1,234,567.8", "2025年1月1日", "98.50",
                      "2024年12月31日"):
         assert expected in text
     pages = page_count(pdf)
@@ -154,33 +154,21 @@ def test_register_cjk_font_is_idempotent() -> None:
     assert register_cjk_font() == register_cjk_font()
 
 
-@pytest.mark.parametrize(("value", "places", "expected"), [
-    (Decimal("1234.5"), 2, "1,234.50"),
-    (Decimal("0.005"), 2, "0.01"),  # 四舍五入, not banker's rounding
-    (Decimal("0.015"), 2, "0.02"),
-    (Decimal("-1234567.891"), 2, "-1,234,567.89"),
-    (Decimal("999.5"), 0, "1,000"),
-    (Decimal("12.345678"), 6, "12.345678"),
-])
-def test_fmt_amount(value: Decimal, places: int, expected: str) -> None:
-    assert fmt_amount(value, places) == expected
-
-
 @pytest.mark.parametrize(("value", "expected"), [
     (None, ""),
     (Decimal("12.50"), "12.50"),
     (Decimal("1234567"), "1,234,567"),
     (2024, "2024"),  # ints stay plain: years and codes must not get separators
-    (date(2024, 3, 5), "2024-03-05"),
+    (date(2024, 3, 5), "2024年3月5日"),  # printed documents write dates the official way
+    (Decimal("1234.125"), "1,234.125"),  # a cell keeps the places its value carries
     ("文本", "文本"),
 ])
 def test_cell_text(value: object, expected: str) -> None:
     assert cell_text(value) == expected  # type: ignore[arg-type]
 
 
-def test_escape_and_chinese_date() -> None:
+def test_escape() -> None:
     assert escape('<a href="x">&amp;</a>') == '&lt;a href="x"&gt;&amp;amp;&lt;/a&gt;'
-    assert fmt_cn_date(date(2024, 1, 5)) == "2024年1月5日"
 
 
 def test_table_rejects_rows_of_wrong_width() -> None:

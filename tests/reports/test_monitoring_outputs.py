@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.common.printing.text import fmt_amount
+from core.common.formatting import amount, rounded
 from core.common.printing.workbook import Column, Marked, Tone, new_workbook, save, write_sheet
 from core.common.runner import call
 from core.demo import generate as demo
@@ -98,7 +98,8 @@ def test_summary_workbook_holds_the_grid_with_lights_totals_and_legend(county: t
     for r in rows:
         g = by_code[r[2]]
         assert (r[0], r[1]) == (g.department_name, g.project_name)
-        assert exact(r[7]) == g.adjusted_budget and exact(r[8]) == g.spent
+        # cells hold the amounts rounded half up to the 2 places shown, as the screen shows them
+        assert exact(r[7]) == rounded(g.adjusted_budget) and exact(r[8]) == rounded(g.spent)
         assert r[12] == (light_text(g.goal_light) if g.goal_basis == "approved" else "仅预算")
         assert r[13] == light_label(g.project_light)
     # Each light cell is filled in its colour and names its light, so a black-and-white print still reads.
@@ -117,8 +118,9 @@ def test_summary_workbook_holds_the_grid_with_lights_totals_and_legend(county: t
     for header, field in MONEY_COLUMNS.items():
         letter = col(ws, header)
         column = sum((exact(ws[f"{letter}{r}"].value) for r in range(FIRST_ROW, totals)), Decimal(0))
-        assert exact(ws[f"{letter}{totals}"].value) == column == sum((getattr(g, field) for g in found.rows),
-                                                                    Decimal(0))
+        total = exact(ws[f"{letter}{totals}"].value)
+        assert total == rounded(sum((getattr(g, field) for g in found.rows), Decimal(0)))
+        assert abs(total - column) <= Decimal("0.005") * len(rows)  # the total of the exact amounts, rounded
     assert ws[f"A{totals}"].font.b
 
     legend = row_of(ws, "图例")
@@ -172,7 +174,7 @@ def test_workbook_keeps_the_rows_as_shown(county: tuple[Database, Actor], tmp_pa
     ws = load_workbook(target)["监控汇总"]
     assert [r[2] for r in data_rows(ws)] == [g.project_code for g in shown]
     totals = row_of(ws, "合计")
-    assert exact(ws[f"H{totals}"].value) == sum((g.adjusted_budget for g in shown), Decimal(0))
+    assert exact(ws[f"H{totals}"].value) == rounded(sum((g.adjusted_budget for g in shown), Decimal(0)))
     assert len(data_rows(load_workbook(target)["预警清单"])) == len(shown)
 
 
@@ -263,8 +265,8 @@ def test_report_pdf_gives_coverage_lights_and_red_projects(county: tuple[Databas
     for expected in (
         "2024年度预算绩效运行监控情况报告", "（2024年1-8月）", "一、监控覆盖情况", "二、预警总体情况及分部门情况",
         "三、红灯项目及原因", "四、重点监控项目", "五、下一步工作",
-        f"本次监控覆盖项目{summary.projects}个，涉及资金（调整后预算）{fmt_amount(summary.funds)}万元",
-        f"项目{summary.approved_projects}个，资金{fmt_amount(summary.approved_funds)}万元",
+        f"本次监控覆盖项目{summary.projects}个，涉及资金（调整后预算）{amount(summary.funds)}万元",
+        f"项目{summary.approved_projects}个，资金{amount(summary.approved_funds)}万元",
         f"仅监控预算执行的项目{summary.budget_only_projects}个",
         f"预算执行率{summary.execution_rate}%", f"●红灯项目{summary.lights['red']}个",
         f"本次监控亮红灯的项目{len(summary.red)}个", f"列入重点监控的项目{len(summary.key_monitoring)}个",
@@ -300,7 +302,7 @@ def test_another_spreadsheet_program_reads_the_workbook(county: tuple[Database, 
     ws = wb["监控汇总"]
     assert [r[2] for r in data_rows(ws)] == [g.project_code for g in found.rows]
     totals = row_of(ws, "合计")
-    assert exact(ws[f"H{totals}"].value) == sum((g.adjusted_budget for g in found.rows), Decimal(0))
+    assert exact(ws[f"H{totals}"].value) == rounded(sum((g.adjusted_budget for g in found.rows), Decimal(0)))
     red = row_of(ws, next(g.project_code for g in found.rows if g.project_light == "red"), "C")
     assert ws[f"N{red}"].value == light_label("red")
     assert ws[f"N{red}"].fill.fgColor.rgb.endswith(TONES["red"].fill)

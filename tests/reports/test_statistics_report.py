@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.common.printing.text import fmt_amount
+from core.common.formatting import amount
+from core.common.printing.workbook import sheet_number
 from core.common.runner import call
 from core.org.rules.roles import Actor, Role
 from core.statistics.yearly import (
@@ -50,10 +51,10 @@ def test_pdf_shows_the_figures_of_both_years_and_every_page_has_ink(county: Data
                     "六、评价结果应用", "七、问题整改"):
         assert heading in text
     m, x = stats.current.monitoring, stats.current.exante
-    assert f"纳入监控资金（万元）{fmt_amount(m.monitored_funds)}{fmt_amount(stats.previous.monitoring.monitored_funds)}" \
-           f"+{fmt_amount(m.monitored_funds - stats.previous.monitoring.monitored_funds)}" in text
-    assert f"占全部项目资金{fmt_amount(m.funds)}万元的{m.funds_coverage}%" in text
-    assert f"核减{fmt_amount(x.cut)}万元" in text
+    assert f"纳入监控资金（万元）{amount(m.monitored_funds)}{amount(stats.previous.monitoring.monitored_funds)}" \
+           f"+{amount(m.monitored_funds - stats.previous.monitoring.monitored_funds)}" in text
+    assert f"占全部项目资金{amount(m.funds)}万元的{m.funds_coverage}%" in text
+    assert f"核减{amount(x.cut)}万元" in text
     assert f"整改完成率{stats.current.rectification.completion_rate}%" in text
     # chart titles and the legend's year names are drawn text too
     for chart in ("项目资金与监控资金（万元）", "绩效评价数量（个）", "评价等级分布（个）", "事前评估金额（万元）",
@@ -76,7 +77,7 @@ def test_a_clerks_pdf_names_its_unit(county: Database, stats: StatisticsComparis
     mine = call(county, year_statistics, clerk, YEAR, AS_OF)
     text = pdf_text(call(county, statistics_pdf, clerk, YEAR, AS_OF, tmp_path / "clerk.pdf"))
     assert f"{YEAR}年度预算绩效管理工作统计（{unit.name}）" in text
-    assert f"占全部项目资金{fmt_amount(mine.current.monitoring.funds)}万元" in text
+    assert f"占全部项目资金{amount(mine.current.monitoring.funds)}万元" in text
     assert mine.current.monitoring.funds < stats.current.monitoring.funds
 
 
@@ -97,7 +98,8 @@ def _check(rows: list[tuple[object, ...]], expected: list[FigureRow]) -> None:
             if value is None:
                 assert cell is None
             else:
-                assert _number(cell) == value, figure.label
+                # cells hold the figures rounded half up to the places their number format shows
+                assert _number(cell) == sheet_number(Decimal(value), figure.kind), figure.label
 
 
 def test_workbook_reads_back_as_numbers(county: Database, stats: StatisticsComparison, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select, text
 
+from core.common import formatting
 from core.common.runner import call
 from core.org.rules.roles import Actor, Role
 from core.results import application as result_application
@@ -168,7 +169,8 @@ def test_rows_json_and_charts_give_both_years(stats: StatisticsComparison) -> No
                                                     - stats.previous.monitoring.funds_coverage)
     data = statistics_as_json(stats)
     assert data["current"]["year"] == YEAR and data["previous"]["year"] == PREVIOUS
-    assert data["current"]["monitored_funds"] == str(stats.current.monitoring.monitored_funds)
+    # JSON carries the figure rounded half up as the screen shows it, without separators
+    assert data["current"]["monitored_funds"] == formatting.plain(stats.current.monitoring.monitored_funds)
     assert data["previous"]["goal_grade_good"] == stats.previous.goals.by_grade["良"] and data["as_of"] == "2025-03-31"
     charts = {c.key: c for c in chart_data(stats)}
     assert charts["exante_amounts"].current == (stats.current.exante.requested, stats.current.exante.supported,

@@ -34,10 +34,11 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import paragraph as _rl_paragraph
 
+from core.common import formatting
 from core.common.files import write_atomically
 from core.common.printing.fonts import register_cjk_font
 from core.common.printing.numbered_canvas import NumberedCanvas
-from core.common.printing.text import Cell, cell_text, fmt_cn_date, is_number, markup
+from core.common.printing.text import Cell, cell_text, is_number, markup
 from core.version import APP_NAME, __version__
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -312,7 +313,7 @@ class ReportDocument:
         """
         def build(s: _Styles) -> list[Flowable]:
             style = s.style("sign", BODY_SIZE, BODY_SIZE * 1.8, alignment=TA_CENTER)
-            lines = [markup(org), fmt_cn_date(on)]
+            lines = [markup(org), formatting.document_date(on)]
             # The pair is centred on itself and stands four characters from the right margin (GB/T 9704).
             width = max(_display_units(str(org)), _display_units(lines[1])) * BODY_SIZE / 2 + 12
             block = Table([[Paragraph(t, style), ""] for t in lines],

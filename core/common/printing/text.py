@@ -1,13 +1,15 @@
 """How values and user text are printed in PDF reports: escaped for reportlab's paragraph markup (line breaks
-kept, control characters dropped), amounts with thousands separators rounded half up, dates as official
-documents write them, and table cell values."""
+kept, control characters dropped), and table cell values (numbers and dates through core.common.formatting,
+so a printed figure reads as it does on screen)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from xml.sax.saxutils import escape as _xml_escape
+
+from core.common import formatting
 
 Cell = str | int | Decimal | date | None
 
@@ -25,19 +27,6 @@ def markup(text: object) -> str:
     return "<br/>".join(escape(line) for line in cleaned.split("\n"))
 
 
-def fmt_amount(value: Decimal, places: int = 2) -> str:
-    """Decimal with thousands separators, rounded half up (四舍五入) to `places`: 1234.5 -> '1,234.50'."""
-    if not value.is_finite():
-        return str(value)
-    quantum = Decimal(1).scaleb(-places)
-    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
-
-
-def fmt_cn_date(day: date) -> str:
-    """The date as written in a Chinese official document: 2024年12月31日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def cell_text(value: Cell) -> str:
     """How a table cell value is printed: Decimals keep their own places, ints stay plain (years, codes)."""
     if value is None:
@@ -45,11 +34,11 @@ def cell_text(value: Cell) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return fmt_amount(value, max(0, -int(value.as_tuple().exponent))) if value.is_finite() else str(value)
+        return formatting.number(value, formatting.places_of(value))
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return formatting.document_time(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return formatting.document_date(value)
     return str(value)
 
 

@@ -11,8 +11,9 @@ Print setup: landscape (A4 unless told), fit to one page wide, the header row re
                 [["某项目", Decimal("12.5")], [Marked("● 红灯", RED), None]], totals=["合计", Decimal("12.5")])
     save(wb, path)
 
-Money is written as Decimal: openpyxl prints it with 16 significant digits ("%.16g"), so the float
-conversion happens only in the file's text, and amounts of up to 10 digits before the point keep their 分.
+Money is written as Decimal, rounded half up (core.common.formatting) to the places its number format shows, so
+the cell reads as the screen and the PDF do and a sum over cells adds what is shown; openpyxl prints it with 16
+significant digits ("%.16g"), so the float conversion happens only in the file's text.
 Row heights are set from the wrapped text: other programs (LibreOffice) do not re-measure rows on opening.
 """
 
@@ -35,14 +36,17 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from core.common import formatting
 from core.common.files import write_atomically
 from core.common.progress import NoProgress, ProgressReporter
 from core.version import APP_NAME, __version__
 
 Value = str | int | Decimal | date | bool | None
 
-# Number formats per column kind; text kinds have none.
-FORMATS = {"money": "#,##0.00", "percent": "0.0", "count": "#,##0", "date": "yyyy-mm-dd"}
+# Number formats per column kind; text kinds have none. PLACES: the decimal places each format shows.
+FORMATS = {"money": "#,##0.00", "percent": "0.0", "score": "0.00", "count": "#,##0", "date": "yyyy-mm-dd"}
+PLACES = {"money": formatting.AMOUNT_PLACES, "percent": formatting.PERCENT_PLACES, "score": formatting.SCORE_PLACES,
+          "count": 0}
 KINDS = ("text", "wrap", "code", "center", *FORMATS)
 PAPER = {"A4": "9", "A3": "8"}  # OOXML paper size codes
 HEADER_ROW = 3  # title and subtitle rows above it
@@ -89,7 +93,7 @@ class Column:
     """A column: header, kind and width in characters (default: from the content).
 
     Kinds: text (wraps when longer than the column), wrap (long text, 30 wide unless told),
-    code (never wraps), center (short labels, centred), money (#,##0.00), percent (0.0), count, date."""
+    code (never wraps), center (short labels, centred), money (#,##0.00), percent (0.0), score (0.00), count, date."""
 
     header: str
     kind: str = "text"
@@ -138,6 +142,14 @@ def cell_value(value: Value) -> Value:
     return value
 
 
+def sheet_number(value: Value, kind: str) -> Value:
+    """A Decimal as a cell of `kind` holds it: rounded half up to the places the kind's number format shows
+    (1234.125 in a money column is stored as 1234.13 and shown "1,234.13"); other values unchanged."""
+    if isinstance(value, Decimal) and kind in PLACES:
+        return formatting.rounded(value, PLACES[kind])
+    return value
+
+
 def _shown(value: Cell, kind: str) -> str:
     """About the text a spreadsheet shows for a value, for sizing columns and rows."""
     if isinstance(value, Marked):
@@ -145,8 +157,8 @@ def _shown(value: Cell, kind: str) -> str:
     value = cell_value(value)
     if value is None:
         return ""
-    if isinstance(value, Decimal | int) and kind in FORMATS:
-        return f"{value:,.2f}" if kind == "money" else f"{value:,}"
+    if isinstance(value, Decimal | int) and kind in PLACES:
+        return formatting.number(value, PLACES[kind])
     if isinstance(value, date):
         return "2024-12-31"
     return str(value)
@@ -231,7 +243,7 @@ class _Sheet:
         tone, bold = None, totals
         if isinstance(value, Marked):
             tone, bold, value = value.tone, value.bold or totals, value.value
-        value = cell_value(value)
+        value = sheet_number(cell_value(value), self.columns[index].kind)
         quoted = isinstance(value, str) and value.startswith(FORMULA_START)
         key = (index, tone, bold, totals, type(value), quoted)
         style = self._styles.get(key)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from core.common import formatting
 from core.monitoring.rules.payment_columns import FIELDS, Column
 
 TO_WAN = {"元": Decimal(10_000), "万元": Decimal(1)}  # divisor to 万元
@@ -228,7 +229,7 @@ def read_payments(rows: Iterable[Sequence[object]], first_row: int, columns: Map
                 if (year, month) > (today.year, today.month) or (day and date(year, month, day) > today):
                     shown = raw.date() if isinstance(raw, datetime) else raw
                     refuse(number, "period", "future_period",
-                           f"“{shown}”晚于今天（{today:%Y-%m-%d}），不能导入未来期间的执行数。")
+                           f"“{shown}”晚于今天（{formatting.screen_date(today)}），不能导入未来期间的执行数。")
                     year = month = None
             except CellError as exc:
                 refuse(number, "period", exc.kind, str(exc))
@@ -251,11 +252,6 @@ def read_payments(rows: Iterable[Sequence[object]], first_row: int, columns: Map
 
 def years_of(payments: Iterable[Payment]) -> set[int]:
     return {p.year for p in payments if p.year is not None}
-
-
-def fmt_wan(value: Decimal) -> str:
-    """An amount in 万元 for a message: thousands separators, two places rounded half up."""
-    return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
 
 
 def check_payments(payments: Sequence[Payment], problems: Sequence[Problem], columns: Mapping[str, Column],
@@ -304,8 +300,9 @@ def check_payments(payments: Sequence[Payment], problems: Sequence[Problem], col
         if total > project.budget:
             warned.add(p.row)
             add(p.row, "amount", "over_budget",
-                f"项目“{project.name}”{p.year} 年累计支出 {fmt_wan(total)} 万元（其中系统已有 {fmt_wan(project.spent)} 万元），"
-                f"超过预算 {fmt_wan(project.budget)} 万元；本行仍将导入，请核实。")
+                f"项目“{project.name}”{p.year} 年累计支出 {formatting.amount(total)} 万元"
+                f"（其中系统已有 {formatting.amount(project.spent)} 万元），"
+                f"超过预算 {formatting.amount(project.budget)} 万元；本行仍将导入，请核实。")
         records.append(Record(p.row, project.project_id, p.year, p.month, p.amount, p.voucher, p.payee))
     found.sort(key=lambda q: (q.row, q.column))
     return Checked(tuple(records), tuple(found), frozenset(refused), frozenset(warned))

@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any, NamedTuple
 
+from core.common import formatting
+
 YUAN = Decimal("0.0001")  # one 元 in 万元
 SCORE_QUANTUM = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -259,7 +261,8 @@ def round_yuan(amount: Decimal) -> Decimal:
 
 
 def wan(amount: Decimal) -> str:
-    return f"{round_yuan(amount):,.4f}"
+    """An amount in 万元 with the whole 元 visible (four places, half up): 1234.56785 -> '1,234.5679'."""
+    return formatting.amount(amount, formatting.YUAN_PLACES)
 
 
 def carries_over(nature: str, end_date: date | None, year: int) -> bool:

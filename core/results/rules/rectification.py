@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.common import formatting
+
 STATUSES = {"pending": "待整改", "in_progress": "整改中", "done": "已整改", "failed": "整改不合格"}
 OVERDUE = "overdue"
 OVERDUE_LABEL = "逾期"
@@ -86,7 +88,7 @@ def after_recheck(current: str, passed: bool) -> str:
 
 def check_dates(issued_on: date, deadline: date) -> None:
     if deadline < issued_on:
-        raise RectificationRuleError(f"整改期限 {deadline:%Y-%m-%d} 早于下达日期 {issued_on:%Y-%m-%d}，请重新选择。")
+        raise RectificationRuleError(f"整改期限 {formatting.screen_date(deadline)} 早于下达日期 {formatting.screen_date(issued_on)}，请重新选择。")
 
 
 def default_deadline(issued_on: date, days: int) -> date:

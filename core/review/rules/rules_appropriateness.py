@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from core.common.formatting import YUAN_PER_WAN, rounded
 from core.goals.rules.notation import norm
 from core.library.rules import best_match
 from core.review.rules.model import (
@@ -47,8 +48,8 @@ def bad_amounts(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
 
 def _money(per: Decimal, unit: str) -> str:
     if per < 1:
-        return f"{fmt((per * 10000).quantize(Decimal('0.01')))} 元/{unit}"
-    return f"{fmt(per.quantize(Decimal('0.01')))} 万元/{unit}"
+        return f"{fmt(rounded(per * YUAN_PER_WAN))} 元/{unit}"
+    return f"{fmt(rounded(per))} 万元/{unit}"
 
 
 def _cost_range(t: TableView, i: IndicatorView, ctx: ReviewContext,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from core.common.formatting import screen_date
 from core.common.labels import COMPARATORS
 from core.library.rules import best_match
 from core.review.rules.model import Hit, IndicatorView, Params, ReviewContext, TableView, fmt, label, rule
@@ -67,14 +68,14 @@ def qual_where_numeric(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[
 def outside_year(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
     for name, value, what in (("start_date", t.start_date, "开始时间"), ("end_date", t.end_date, "结束时间")):
         if value is not None and value.year != t.year:
-            yield Hit(name, f"{what} {value.isoformat()} 不在 {t.year} 预算年度内，年度绩效目标应只覆盖本年度，"
+            yield Hit(name, f"{what} {screen_date(value)} 不在 {t.year} 预算年度内，年度绩效目标应只覆盖本年度，"
                             "跨年部分请在中长期目标中说明。")
 
 
 @rule("F05", D, "error", "end_date", "结束时间早于开始时间")
 def end_before_start(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
     if t.start_date is not None and t.end_date is not None and t.end_date < t.start_date:
-        yield Hit("end_date", f"结束时间 {t.end_date.isoformat()} 早于开始时间 {t.start_date.isoformat()}，请更正。")
+        yield Hit("end_date", f"结束时间 {screen_date(t.end_date)} 早于开始时间 {screen_date(t.start_date)}，请更正。")
 
 
 @rule("F06", D, "info", "total_amount", "需要事前绩效评估（提醒）")

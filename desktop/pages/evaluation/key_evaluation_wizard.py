@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from core.common.printing.text import fmt_amount
+from core.common import formatting
 from core.evaluation import key as key_evaluation
 from core.evaluation.common import SUBJECT_KINDS
 from core.evaluation.experts import RATINGS
@@ -173,7 +173,7 @@ class SummaryPage(StepPage):
         d = self.wiz.detail
         if d is None:
             return
-        money = f"，预算 {fmt_amount(d.budget)} 万元" if d.budget is not None else ""
+        money = f"，预算 {formatting.amount(d.budget)} 万元" if d.budget is not None else ""
         lead = next((p.name for p in d.panel if p.role == "lead"), "未设")
         self.summary.setText(
             f"评价对象：{d.subject}（{d.subject_kind_label}，{d.department_name}{money}）\n"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from core.common import formatting
 from core.evaluation.rules.scoring import QUAL_BANDS, ScoringError
 from core.evaluation.rules.self_evaluation import (
     LEVEL_KEYS,
@@ -34,10 +35,6 @@ from core.evaluation.self_evaluation_data import SelfEvaluationDraft
 COLUMNS = ("二级指标", "三级指标", "年度指标值", "分值", "实际完成值", "达成程度", "定性得分", "不适用", "得分",
            "调整得分", "调整理由")
 ERROR_COLOUR = "#b22222"
-
-
-def points_text(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
 
 
 class LineRow:
@@ -59,7 +56,7 @@ class LineRow:
             widget.setVisible(line.qualitative)
         self.not_applicable = QCheckBox(parent)
         self.not_applicable.setAccessibleName(f"{line.name}不适用")
-        self.points = QLabel(points_text(line.weight), parent)
+        self.points = QLabel(formatting.score(line.weight), parent)
         self.earned = QLabel("—", parent)
         self.override = QLineEdit(parent)
         self.override.setPlaceholderText("可选")
@@ -103,11 +100,11 @@ class LineRow:
         """A qualitative row's score box shows the band of the level chosen, e.g. 18.00–24.00."""
         if self.line.qualitative and self.level.currentIndex() >= 0:
             low, high = QUAL_BANDS[self.level.currentText()]
-            self.score.setPlaceholderText(f"{points_text(self.line.weight * low)}–{points_text(self.line.weight * high)}")
+            self.score.setPlaceholderText(f"{formatting.score(self.line.weight * low)}–{formatting.score(self.line.weight * high)}")
 
     def show_score(self, applicable: bool, points: Decimal, earned: Decimal | None, error: str | None) -> None:
-        self.points.setText(points_text(points) if applicable else "—")
-        self.earned.setText("有误" if error else (points_text(earned) if applicable else "不计分"))
+        self.points.setText(formatting.score(points) if applicable else "—")
+        self.earned.setText("有误" if error else (formatting.score(earned) if applicable else "不计分"))
         self.earned.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
         self.earned.setToolTip(error or "")
 
@@ -217,7 +214,7 @@ class IndicatorPage(QWizardPage):
         for key, row in self.rows.items():
             r = result.line(key)
             row.show_score(r.applicable, r.points, r.earned, None)
-        parts = [f"{level1[:-2]} {points_text(result.level_earned.get(level1))} / {points_text(points)}"
+        parts = [f"{level1[:-2]} {formatting.score(result.level_earned.get(level1))} / {formatting.score(points)}"
                  for level1, points in result.level_points.items()]
         self.totals.setText("当前得分：" + "　".join(parts))
 

@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from core.common.printing.text import fmt_amount
+from core.common import formatting
 from core.evaluation import self_evaluation as se
 from core.evaluation.rules.scoring import ScoringError, execution_points, grade
 from core.evaluation.rules.self_evaluation import LEVEL_KEYS, check_texts, money_or_error
-from desktop.pages.evaluation.self_evaluation_lines import points_text
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
@@ -109,7 +108,7 @@ class BudgetPage(StepPage):
 
     def load(self, initial: Decimal, budget: Decimal | None, executed: Decimal | None, weight: Decimal) -> None:
         self.weight = weight
-        self.initial.setText(fmt_amount(initial))
+        self.initial.setText(formatting.amount(initial))
         self.budget.setText("" if budget is None else format(budget.normalize(), "f"))
         self.executed.setText("" if executed is None else format(executed.normalize(), "f"))
 
@@ -126,8 +125,8 @@ class BudgetPage(StepPage):
             self.live.setText("—（请填写有效的金额）")
             return
         rate = executed / budget * 100
-        self.live.setText(f"执行率 {rate:.2f}%，得分 {execution_points(executed, budget, self.weight)} / "
-                          f"{points_text(self.weight)} 分")
+        self.live.setText(f"执行率 {formatting.percent(rate, 2)}，得分 {execution_points(executed, budget, self.weight)} / "
+                          f"{formatting.score(self.weight)} 分")
 
     def validatePage(self) -> bool:
         try:
@@ -195,7 +194,7 @@ class AnalysisPage(StepPage):
             label, edit = self.editors[line.key]
             r = result.line(line.key)
             label.setText(f"{line.name}（不适用，请说明原因）" if not r.applicable else
-                          f"{line.name}（得分 {points_text(r.earned)} / 分值 {points_text(r.points)}）")
+                          f"{line.name}（得分 {formatting.score(r.earned)} / 分值 {formatting.score(r.points)}）")
             for widget in (label, edit):
                 widget.setVisible(r.needs_analysis)
         self.none_needed.setVisible(not any(result.line(k).needs_analysis for k in self.editors))
@@ -234,15 +233,15 @@ class SummaryPage(StepPage):
         wizard = self.wiz()
         result = wizard.lines_page.sheet(complete=True)
         for level1, points in result.level_points.items():
-            self.values[level1].setText(f"{points_text(result.level_earned[level1])} / {points_text(points)} 分")
+            self.values[level1].setText(f"{formatting.score(result.level_earned[level1])} / {formatting.score(points)} 分")
         for level1 in LEVEL_KEYS:
             self.values[level1].setVisible(level1 in result.level_points)
-        self.values["execution"].setText(f"{points_text(result.execution_points)} / "
-                                         f"{points_text(result.execution_weight)} 分（执行率 {result.execution_rate}%）")
+        self.values["execution"].setText(f"{formatting.score(result.execution_points)} / "
+                                         f"{formatting.score(result.execution_weight)} 分（执行率 {formatting.percent(result.execution_rate, 2)}）")
         total = result.total or Decimal(0)
         thresholds = wizard.thresholds()
         bands = "、".join(f"{label} ≥ {bound}" for label, bound in thresholds[:-1])
-        self.values["total"].setText(f"{points_text(total)} 分")
+        self.values["total"].setText(f"{formatting.score(total)} 分")
         self.values["grade"].setText(f"{grade(total, thresholds)}（现行标准：{bands}）")
         self.message.setText("")
 

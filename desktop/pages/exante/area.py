@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.common import formatting
 from core.common.dto import Changes
-from core.common.printing.text import fmt_amount
 from core.exante import service as exante
 from core.org.rules.roles import Permission
 from desktop.pages.exante.form import ExAnteFormDialog
@@ -76,8 +76,8 @@ class ExAntePage(QWidget):
     def _show_totals(self, t: exante.ExAnteTotals) -> None:
         self.totals_label.setText(
             f"需评估项目 {t.required} 个，尚未定稿 {t.missing} 个；已定稿 {t.count} 个，"
-            f"申请 {fmt_amount(t.asked)} 万元，建议安排 {fmt_amount(t.recommended)} 万元，"
-            f"评估核减 {fmt_amount(t.cut)} 万元。")
+            f"申请 {formatting.amount(t.asked)} 万元，建议安排 {formatting.amount(t.recommended)} 万元，"
+            f"评估核减 {formatting.amount(t.cut)} 万元。")
 
     def open_selected(self) -> None:
         row = self.table.selected_row()

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
-from core.common.printing.text import fmt_amount
 from core.exante import service as exante
 from core.exante.rules import KINDS, AmountError, conclude, item_score
 from desktop.shell.context import AppContext
@@ -141,7 +141,7 @@ class ExAnteFormDialog(QDialog):
         editable = detail.status != "final"
         self.setWindowTitle(f"事前绩效评估 — {detail.project_name}")
         self.heading.setText(f"{detail.project_code}  {detail.project_name}\n{detail.unit_name}　"
-                             f"申请 {fmt_amount(detail.requested)} 万元　状态：{detail.status_label}")
+                             f"申请 {formatting.amount(detail.requested)} 万元　状态：{detail.status_label}")
         self.kind.setCurrentIndex(max(0, self.kind.findData(detail.kind)))
         for item_id, combo in self.combos.items():
             combo.setCurrentIndex(combo.findText(detail.grades[item_id]) if item_id in detail.grades else -1)
@@ -174,8 +174,8 @@ class ExAnteFormDialog(QDialog):
         except (ValueError, AmountError) as exc:
             self.summary.setText(f"得分 {score} 分　{exc}")
             return
-        self.summary.setText(f"得分 {score} 分　结论：{outcome.label}　建议 {fmt_amount(outcome.recommended)} 万元"
-                             f"　核减 {fmt_amount(outcome.cut)} 万元")
+        self.summary.setText(f"得分 {score} 分　结论：{outcome.label}　建议 {formatting.amount(outcome.recommended)} 万元"
+                             f"　核减 {formatting.amount(outcome.cut)} 万元")
 
     def _amount_for(self, score: Decimal) -> Decimal:
         if not self.amount.text().strip() and score < self.sheet.pass_score:

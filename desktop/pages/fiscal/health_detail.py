@@ -4,12 +4,11 @@ average."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCharts import QLegend, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from core.common import formatting
 from core.fiscal.index import HistoryPoint, RankingRow
 from core.fiscal.rules.index import ComponentResult, number_text
 from desktop.widgets.charts import ChartView, line_series
@@ -20,19 +19,15 @@ TONE_COLOURS = {"green": "#0d652d", "blue": "#174ea6", "yellow": "#7a5200", "red
 INDEX_COLOUR, COUNTY_COLOUR = "#1f4e79", "#8c8c8c"
 
 
-def number(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:,.2f}"
-
-
 COMPONENT_COLUMNS: list[Column[ComponentResult]] = [
     Column("指标", lambda c: c.label),
-    Column("原始值", lambda c: c.value, align_right=True, text=lambda v: number(v)),
+    Column("原始值", lambda c: c.value, align_right=True, text=formatting.amount),
     Column("单位", lambda c: c.unit),
     Column("所在档次", lambda c: c.band or ""),
     Column("得分", lambda c: c.score, align_right=True, text=lambda v: "—" if v is None else number_text(v)),
     Column("权重", lambda c: c.weight, align_right=True, text=lambda v: number_text(v)),
-    Column("计入权重", lambda c: c.effective_weight, align_right=True, text=lambda v: number(v)),
-    Column("贡献（分）", lambda c: c.contribution, align_right=True, text=lambda v: number(v)),
+    Column("计入权重", lambda c: c.effective_weight, align_right=True, text=formatting.amount),
+    Column("贡献（分）", lambda c: c.contribution, align_right=True, text=formatting.amount),
     Column("说明", lambda c: c.reason or "", colour=lambda c: "#a50e0e" if c.reason else None),
 ]
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.goals import service as goals
 from core.goals.rules.goal_table import TEXT_FIELDS, GoalContent, can_edit
@@ -118,7 +119,7 @@ class GoalEditorDialog(QDialog):
         if decision is None:
             return
         lines = [f"审核意见（第 {decision.version} 版，{decision.grade_label}·{decision.outcome_label}，"
-                 f"{decision.reviewed_by}，{decision.decided_at.astimezone():%Y-%m-%d}）："]
+                 f"{decision.reviewed_by}，{formatting.screen_date(decision.decided_at.astimezone())}）："]
         lines += [f"{label}：{text}" for label, text in decision.dimension_opinions]
         if decision.opinion.strip():
             lines.append(decision.opinion.strip())

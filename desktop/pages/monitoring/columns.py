@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from core.common import formatting
 from core.monitoring.grid import LIKELIHOOD_RANK, GridRow
 from core.monitoring.rules.lights import LIGHT_RANK, LIGHT_SYMBOLS, LIGHTS, LIKELIHOODS
 
@@ -33,11 +34,12 @@ def band_of(amount: Decimal) -> int:
 
 
 def money(v: Decimal) -> str:
-    return f"{v:,.2f}"
+    return formatting.amount(v)
 
 
 def rate(v: Decimal | None) -> str:
-    return "" if v is None else f"{v}%"
+    """A percentage in a grid cell; a cell with no figure stays blank."""
+    return formatting.percent(v, missing="")
 
 
 def _number(v: Decimal | None) -> float:

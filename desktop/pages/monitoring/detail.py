@@ -10,6 +10,7 @@ from PySide6.QtCharts import QLegend, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from core.common import formatting
 from core.common.labels import COMPARATORS
 from core.monitoring.grid import IndicatorStatus, ProjectMonitoring
 from core.monitoring.rules.lights import LIKELIHOODS
@@ -116,8 +117,9 @@ class MonitoringDetail(DetailPane):
         self.summary.setText(
             f"<b>{r.project_code} {r.project_name}</b>　{r.unit_name}{basis}<br>"
             f"调整后预算 {money(r.adjusted_budget)} 万元　1-{month}月执行 {money(r.spent)} 万元"
-            f"（{rate(r.execution_rate)}，序时进度 {rate(r.time_progress)}）　预算灯 {light_text(r.budget_light)}"
-            f"　目标灯 {light_text(r.goal_light)}　全年预计执行 {money(r.forecast)} 万元（{rate(r.forecast_rate)}）")
+            f"（{formatting.percent(r.execution_rate)}，序时进度 {formatting.percent(r.time_progress)}）"
+            f"　预算灯 {light_text(r.budget_light)}　目标灯 {light_text(r.goal_light)}"
+            f"　全年预计执行 {money(r.forecast)} 万元（{formatting.percent(r.forecast_rate)}）")
         self.indicators.set_rows(pm.indicators)
         self.table.resizeColumnsToContents()
         for column in (2, 10, 11):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.goals.rules.notation import format_decimal
 from core.monitoring import rounds as monitoring_rounds
@@ -178,13 +179,15 @@ class MonitoringEntryDialog(QDialog):
                          f"状态：{ {None: '未填报', 'draft': '草稿', 'submitted': '已提交'}[view.status] }", self)
         heading.setObjectName("pageHeading")
         heading.setWordWrap(True)
-        facts = QLabel(f"年初预算 {row.budget:,.2f} 万元；1-{len(view.detail.cumulative_rate)}月执行数 {row.spent:,.2f} 万元，执行率 {row.execution_rate or 0}%，序时进度 {row.time_progress}%，"
+        facts = QLabel(f"年初预算 {formatting.amount(row.budget)} 万元；1-{len(view.detail.cumulative_rate)}月执行数 "
+                       f"{formatting.amount(row.spent)} 万元，执行率 {formatting.percent(row.execution_rate)}，"
+                       f"序时进度 {formatting.percent(row.time_progress)}，"
                        f"预算执行 {rules.LIGHT_SYMBOLS[row.budget_light]}{rules.LIGHTS[row.budget_light]}"
                        + ("" if row.goal_basis == "approved" else "；目标表尚未批复，仅监控预算执行。"), self)
         facts.setWordWrap(True)
         self.adjustment = QLineEdit(_text(view.form.budget_adjustment), self)
         self.forecast = QLineEdit(_text(view.form.forecast_spent), self)
-        self.forecast.setPlaceholderText(f"系统预测 {row.forecast:,.2f}")
+        self.forecast.setPlaceholderText(f"系统预测 {formatting.amount(row.forecast)}")
         self.cause = QComboBox(self)
         self.cause.addItems(["", *rules.CAUSES])
         self.cause.setCurrentText(view.form.budget_cause or "")

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.monitoring import execution_import as service
-from core.monitoring.rules.execution_import import Problem, fmt_wan
+from core.monitoring.rules.execution_import import Problem
 from core.monitoring.rules.payment_columns import FIELDS, REQUIRED, UNITS, ColumnMapping
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -261,7 +262,7 @@ class ExecutionImportDialog(QDialog):
         self.tabs.setCurrentWidget(self.problems if preview.problems else self.totals)
         self.summary.setText(
             f"“{preview.file_name}”工作表“{preview.sheet}”共 {preview.rows_read:,} 行：可导入 {len(preview.records):,} 行，"
-            f"合计 {fmt_wan(preview.amount)} 万元（其中 {len(preview.warned_rows):,} 行超出预算，导入并标记）；"
+            f"合计 {formatting.amount(preview.amount)} 万元（其中 {len(preview.warned_rows):,} 行超出预算，导入并标记）；"
             f"拒绝 {len(preview.refused_rows):,} 行，不导入。")
         self.message.setText(preview.blocked or "")
 

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from core.common import formatting
 from core.monitoring.grid import GridRow
 from core.monitoring.rules.lights import percent
 from desktop.pages.monitoring.columns import (
@@ -228,7 +229,8 @@ class MonitoringGridModel(QAbstractTableModel):
 
     def _tooltip(self, row: GridRow, column: int) -> str | None:
         if column == BUDGET_LIGHT_COLUMN and row.budget_ratio is not None:
-            return f"执行率 {row.execution_rate}% ÷ 序时进度 {row.time_progress}% = {row.budget_ratio}%"
+            return (f"执行率 {formatting.percent(row.execution_rate)} ÷ 序时进度 {formatting.percent(row.time_progress)}"
+                    f" = {formatting.percent(row.budget_ratio)}")
         if column == GOAL_LIGHT_COLUMN and row.goal_basis != "approved":
             return "绩效目标表尚未批复，只监控预算执行"
         if column == GOAL_LIGHT_COLUMN and row.red_indicators:

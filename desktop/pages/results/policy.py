@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from core.common import formatting
 from core.common.dto import Changes
 from core.org.rules.roles import Permission
 from core.results import application as results
@@ -70,7 +71,7 @@ class ResultPolicyTab(QWidget):
         self.editor.set_policy(view.policy)
         if view.stored and view.updated_at is not None:
             self.status.setText(f"{view.year} 年度政策，{view.updated_by} 于 "
-                                f"{view.updated_at.astimezone():%Y-%m-%d %H:%M} 保存")
+                                f"{formatting.screen_time(view.updated_at)} 保存")
         else:
             self.status.setText(f"{view.year} 年度尚未保存政策，显示默认值")
         self.save_button.setEnabled(self.ctx.actor.can(Permission.EVALUATE))

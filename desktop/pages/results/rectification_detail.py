@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.results import rectification as register
 from core.results.rectification import Choice, ItemInput, ItemRow
@@ -93,12 +94,12 @@ class ItemPanel(QWidget):
             lines = [f"单位：{item.unit_name}（{item.unit_code}）",
                      f"项目/事项：{item.subject}" + (f"（{item.project_code}）" if item.project_code else ""),
                      f"来源：{item.source_label}", f"整改要求：{item.requirement}",
-                     f"下达日期：{item.issued_on:%Y-%m-%d}　整改期限：{item.deadline:%Y-%m-%d}",
+                     f"下达日期：{formatting.screen_date(item.issued_on)}　整改期限：{formatting.screen_date(item.deadline)}",
                      f"状态：{item.status_label}" + ("（已逾期）" if item.overdue and item.display_status != "overdue"
                                                    else "")]
             if item.feedback_at is not None:
                 via = f"，交换包 {item.feedback_package}" if item.feedback_package else ""
-                lines.append(f"反馈时间：{item.feedback_at.astimezone():%Y-%m-%d %H:%M}{via}")
+                lines.append(f"反馈时间：{formatting.screen_time(item.feedback_at)}{via}")
             if item.recheck_opinion:
                 lines.append(f"复核意见：{item.recheck_opinion}（{item.rechecked_by}）")
             self.facts.setText("\n".join(lines))

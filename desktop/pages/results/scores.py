@@ -9,6 +9,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from core.common import formatting
 from core.common.dto import Changes
 from core.results import application as results
 from core.results.rules.policy import COMPONENTS
@@ -18,17 +19,11 @@ from desktop.shell.errors import show_error
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
-DASH = "—"
-
-
-def _points(value: Decimal | None) -> str:
-    return DASH if value is None else f"{value:.2f}"
-
 
 def _component(key: str) -> Column[DepartmentScore]:
     label = dict(COMPONENTS)[key]
     return Column(label, lambda r: next(c.score for c in r.components if c.key == key), align_right=True,
-                  text=_points)
+                  text=formatting.score)
 
 
 def score_columns() -> list[Column[DepartmentScore]]:
@@ -36,7 +31,7 @@ def score_columns() -> list[Column[DepartmentScore]]:
             *(_component(key) for key, _ in COMPONENTS),
             Column("审计检查扣分", lambda r: r.finding_points, align_right=True, text=lambda v: f"{v:g}"),
             Column("整改扣分", lambda r: r.rectification_points, align_right=True, text=lambda v: f"{v:g}"),
-            Column("综合得分", lambda r: r.composite, align_right=True, text=_points),
+            Column("综合得分", lambda r: r.composite, align_right=True, text=formatting.score),
             Column("调整系数", lambda r: r.coefficient, align_right=True, text=str,
                    colour=lambda r: "#b00020" if r.coefficient < 1 else "#1b5e20" if r.coefficient > 1 else None)]
 
@@ -102,5 +97,5 @@ class ScoresTab(QWidget):
         row = self.table.selected_row()
         if row is None:
             return
-        basis = "；".join(f"{c.label}：{_points(c.score)}（{c.basis}，权重 {c.weight:g}）" for c in row.components)
+        basis = "；".join(f"{c.label}：{formatting.score(c.score)}（{c.basis}，权重 {c.weight:g}）" for c in row.components)
         self.explanation.setText(f"{row.name}\n{basis}\n{row.explanation}")

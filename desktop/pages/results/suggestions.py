@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import ValidationError
 from core.org.rules.roles import Permission
@@ -36,7 +37,7 @@ from core.results.suggestions import (
     SuggestionTable,
     build_table,
 )
-from desktop.pages.results.whatif import WhatIfPanel, wan
+from desktop.pages.results.whatif import WhatIfPanel
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
 from desktop.widgets.common import SearchableTable
@@ -53,7 +54,7 @@ def _tone(change: Decimal) -> str | None:
 
 
 def _money(value: Decimal | None) -> str:
-    return "" if value is None else wan(value)
+    return "" if value is None else rules.wan(value)
 
 
 def _override(o: Override | None) -> str:
@@ -73,7 +74,7 @@ DEPARTMENT_COLUMNS: list[Column[DepartmentSuggestion]] = [
     Column("项目数", lambda r: r.projects, align_right=True),
     Column("本年金额（万元）", lambda r: r.this_year, align_right=True, text=_money),
     Column("项目建议合计（万元）", lambda r: r.suggested_sum, align_right=True, text=_money),
-    Column("综合得分", lambda r: r.score.composite, align_right=True, text=lambda v: "—" if v is None else f"{v:.2f}"),
+    Column("综合得分", lambda r: r.score.composite, align_right=True, text=formatting.score),
     Column("调整系数", lambda r: r.score.coefficient, align_right=True, text=str),
     Column("建议总额（万元）", lambda r: r.final, align_right=True, text=_money),
     Column("增减（万元）", lambda r: r.change, align_right=True, text=_money, colour=lambda r: _tone(r.change)),
@@ -88,7 +89,7 @@ class OverrideDialog(ServiceDialog):
         super().__init__(ctx, "调整建议金额", parent)
         self.unit_id, self.project_id = unit_id, project_id
         self.form.addRow("调整对象：", QLabel(label, self))
-        self.form.addRow("建议金额（万元）：", QLabel(wan(suggested), self))
+        self.form.addRow("建议金额（万元）：", QLabel(rules.wan(suggested), self))
         self.amount = self.add("调整后金额（万元）(&A)：", "amount",
                                QLineEdit(str(current.amount.normalize()) if current else "", self))
         self.reason = self.add("调整说明(&R)：", "reason", QPlainTextEdit(current.reason if current else "", self))
@@ -232,7 +233,7 @@ class SuggestionsTab(QWidget):
         departments = [d for d in self.table.departments if chosen is None or d.unit_id == chosen]
         self.departments.set_rows(departments)
         t = self.table.totals
-        self.summary.setText(f"本年 {wan(t.this_year)} 万元 → 建议 {wan(t.suggested)} 万元；核减 {t.projects_cut} 个项目，"
+        self.summary.setText(f"本年 {rules.wan(t.this_year)} 万元 → 建议 {rules.wan(t.suggested)} 万元；核减 {t.projects_cut} 个项目，"
                              f"不再安排 {t.cancelled_projects} 个延续项目")
         if not self.fitted and rows:
             self.fitted = True

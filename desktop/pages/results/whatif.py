@@ -3,19 +3,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.common import formatting
 from core.results.rules import policy as rules
 from core.results.suggestions import SuggestionTotals
 from desktop.pages.results.policy_editor import PolicyEditor
-
-
-def wan(amount: Decimal) -> str:
-    """An amount in 万元 with the 元 visible (four places)."""
-    return f"{rules.round_yuan(amount):,.4f}"
 
 
 class WhatIfPanel(QGroupBox):
@@ -64,10 +58,9 @@ class WhatIfPanel(QGroupBox):
         self._set_dirty(False)
 
     def show_totals(self, totals: SuggestionTotals) -> None:
-        self.this_year.setText(wan(totals.this_year))
-        self.suggested.setText(wan(totals.suggested))
-        sign = "+" if totals.change > 0 else ""
-        self.change.setText(f"{sign}{wan(totals.change)}")
+        self.this_year.setText(rules.wan(totals.this_year))
+        self.suggested.setText(rules.wan(totals.suggested))
+        self.change.setText(formatting.amount(totals.change, formatting.YUAN_PLACES, signed=True))
 
     def _edited(self, policy: rules.Policy | None) -> None:
         self._set_dirty(policy != self.stored, policy is None)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import formatting
 from core.common.dto import Changes
 from core.org.rules.roles import Permission
 from core.review import letter_pdfs as reports
@@ -263,7 +264,7 @@ class ReviewPage(QWidget):
         amount = sum((r.total_amount for r in rows), Decimal(0))
         box = QMessageBox(QMessageBox.Icon.Question, "批量通过",
                           f"将以“优·审核通过”通过 {self.department.currentText()} 的 {len(rows)} 张目标表"
-                          f"（合计 {amount:,.2f} 万元），它们的预审没有错误和警告。\n\n"
+                          f"（合计 {formatting.amount(amount)} 万元），它们的预审没有错误和警告。\n\n"
                           + "\n".join(f"· {r.project_code} {r.project_name}" for r in rows[:12])
                           + ("\n……" if len(rows) > 12 else ""),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)

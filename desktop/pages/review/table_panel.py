@@ -9,6 +9,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
+from core.common import formatting
 from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES, PROJECT_NATURES
 from core.goals.rules.notation import IndicatorValue, NotationError, format_indicator_value
 from core.review.rules.model import Finding, IndicatorView, TableView
@@ -41,7 +42,7 @@ def _text(value: object) -> str:
     if value is None or value == "":
         return "（空）"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return formatting.amount(value)
     return str(value)
 
 

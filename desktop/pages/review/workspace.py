@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.review import workspace as review
 from core.review.auto import ReviewBase
@@ -196,7 +197,7 @@ class ReviewWorkspace(QWidget):
         self.view = view
         t = view.table
         self.title.setText(f"第 {self.index + 1}/{len(self.order)} 张　{t.project_code}　{t.project_name}　"
-                           f"（{view.department_name}，{t.total_amount or 0:,.2f} 万元，预审得分 {view.score}）")
+                           f"（{view.department_name}，{formatting.amount(t.total_amount)} 万元，预审得分 {view.score}）")
         self.current.show_table(t, view.findings)
         if view.previous is not None:
             self.previous.show_table(view.previous)
@@ -224,7 +225,7 @@ class ReviewWorkspace(QWidget):
         if view.decided:
             grade = GRADES.get(view.form.grade or "")
             self.banner.setText(f"本版已审核：{grade.label + '（' + grade.outcome_label + '）' if grade else ''}，"
-                                f"审核人 {view.reviewed_by}，{view.decided_at.astimezone():%Y-%m-%d %H:%M}"
+                                f"审核人 {view.reviewed_by}，{formatting.screen_time(view.decided_at)}"
                                 if view.decided_at else "本版已审核。")
         elif not editable:
             self.banner.setText(f"该目标表当前状态为“{view.table.status}”，不在待审状态，只能查看。")

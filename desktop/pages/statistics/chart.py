@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from core.common import formatting
 from core.statistics.yearly import ChartData
 from desktop.widgets.charts import ChartView
 
-WHOLE = Decimal(1)
 LABEL_COLOUR = QColor("#333333")
 AXIS_POINT_SIZE = 8
 CURRENT_COLOUR = QColor("#1f5fa8")
@@ -49,7 +49,7 @@ class ComparisonChart(ChartView):
             bar_set.setColor(colour)
             bar_set.setLabelColor(LABEL_COLOUR)
             for value in values:
-                shown = Decimal(value).quantize(WHOLE, ROUND_HALF_UP) if data.money else value  # whole 万元 on bars
+                shown = formatting.rounded(Decimal(value), 0) if data.money else value  # whole 万元 on bars
                 bar_set.append(float(shown))  # chart geometry only; the table shows the exact figures
                 top = max(top, float(value))
             bars.append(bar_set)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.common import formatting
 from core.common.dto import Changes, YearFigures
 from core.common.labels import UNIT_KINDS
 from core.statistics import overview as stats
@@ -15,10 +16,6 @@ from desktop.shell.context import AppContext
 from desktop.widgets.common import FigureCard, SearchableTable
 from desktop.widgets.report_preview import ReportLauncher
 from desktop.widgets.table_model import Column, RowTableModel
-
-
-def wan(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 class HomePage(QWidget):
@@ -79,13 +76,12 @@ class HomePage(QWidget):
                                             f"另有{UNIT_KINDS['budget_unit']} {f.units_by_kind.get('budget_unit', 0)} 个")
         self.cards["townships"].set_value(str(f.units_by_kind.get("township", 0)))
         self.cards["projects"].set_value(str(f.projects), f"新增 {f.projects_new}，延续 {f.projects_continuing}")
-        self.cards["funds"].set_value(wan(f.funds_total), f"已支出 {wan(f.spent_total)} 万元")
+        self.cards["funds"].set_value(formatting.amount(f.funds_total), f"已支出 {formatting.amount(f.spent_total)} 万元")
         submitted = f.goal_tables_by_status.get("已提交", 0)
         approved = f.goal_tables_by_status.get("已通过", 0)
         self.cards["goals"].set_value(str(sum(f.goal_tables_by_status.values())),
                                       f"待审 {submitted}，已通过 {approved}，指标 {f.indicators} 条")
-        rate = "—" if f.execution_rate is None else f"{f.execution_rate}%"
-        self.cards["execution"].set_value(rate, "全年执行数 ÷ 项目资金")
+        self.cards["execution"].set_value(formatting.percent(f.execution_rate), "全年执行数 ÷ 项目资金")
         self.status_model.set_rows(list(f.goal_tables_by_status.items()))
         self.top_model.set_rows(f.top_departments)
         self.top_table.fit_columns()
