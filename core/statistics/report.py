@@ -56,7 +56,7 @@ def _versus(kind: str, current: Number | None, previous: Number | None, unit: st
     unit = "个百分点" if kind == "percent" else unit
     if change == 0:
         return "与上年持平"
-    return f"较上年{'增加' if change > 0 else '减少'}{figure_text(kind, abs(change))}{unit}"
+    return f"较上年{'增加' if change > 0 else '减少'}{figure_text(kind, change if change > 0 else -change)}{unit}"
 
 
 def _pct(value: Decimal | None) -> str:
