@@ -40,6 +40,7 @@ def upgrade(engine: Engine, location: Path = MIGRATIONS) -> None:
     is_sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None  # a live connection
         if is_sqlite:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:

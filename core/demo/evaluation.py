@@ -79,7 +79,7 @@ class EvaluationRows:
 
 class _Ids:
     def __init__(self, s: Session) -> None:
-        self._next = {m: int(s.scalar(select(func.max(m.id))) or 0) + 1
+        self._next: dict[type, int] = {m: int(s.scalar(select(func.max(m.id))) or 0) + 1
                       for m in (Expert, Evaluation, EvaluationLine, PanelMember, ExpertScore)}
 
     def take(self, model: type) -> int:

@@ -27,8 +27,9 @@ def exante_rows(drafts: list[Draft], ids: dict[int, int], first_id: int, thresho
     """Rows for `exante_assessment`, one per draft (of either year) that needs one and is not planted-missing."""
     rng = random.Random(f"demo-exante-{len(drafts)}")
     sheet = scoring_sheet()
-    grades, weights = zip(*GRADE_WEIGHTS, strict=True)
-    rows = []
+    grades = [str(grade) for grade, _ in GRADE_WEIGHTS]
+    weights = [weight for _, weight in GRADE_WEIGHTS]
+    rows: list[dict[str, Any]] = []
     for d in drafts:
         if not (needs_assessment(d.attribute, d.total, threshold) and d.exante_done):
             continue

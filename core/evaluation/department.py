@@ -206,7 +206,8 @@ def get_sheet(uow: UnitOfWork, actor: Actor, year: int, unit_id: int) -> Departm
     data = json.loads(e.data_json)
     thresholds = thresholds_from_json(e.grades_json) if e.grades_json else grade_thresholds(uow.session)
     return DepartmentSheet(e.id, year, unit.id, unit.name, e.status, figure_fields(), items,
-                           {f.key: None for f in figure_fields()} | _decimal_map(data.get("figures", {})),
+                           {**dict.fromkeys((f.key for f in figure_fields()), None),
+                            **_decimal_map(data.get("figures", {}))},
                            suggested, _entries(_lines(uow, e.id), items), e.score, e.grade, thresholds,
                            e.finalised_at)
 

@@ -222,7 +222,9 @@ def list_agencies(uow: UnitOfWork, actor: Actor, include_inactive: bool = False)
                                       .group_by(Evaluation.agency_id)).all())
     ratings: dict[int, list[int]] = {}
     for agency_id, rating in uow.session.execute(select(Evaluation.agency_id, Evaluation.agency_rating)
-                                                 .where(Evaluation.agency_rating.is_not(None))):
+                                                 .where(Evaluation.agency_rating.is_not(None),
+                                                        Evaluation.agency_id.is_not(None))):
+        assert agency_id is not None and rating is not None  # the query excludes both
         ratings.setdefault(agency_id, []).append(rating)
     rows = []
     for a in uow.session.scalars(stmt):

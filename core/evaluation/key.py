@@ -160,9 +160,9 @@ def _subject(uow: UnitOfWork, year: int, subject_kind: str, subject_id: int, tit
     if unit is None or unit.kind not in SUBJECT_UNIT_KINDS:
         raise ValidationError("请选择被评价的部门（或政策的主管部门）。", "subject")
     if subject_kind == "department":
-        budget = s.scalar(select(func.sum(Project.total_amount)).join(Unit, Unit.id == Project.unit_id).where(
+        total: Decimal | None = s.scalar(select(func.sum(Project.total_amount)).join(Unit, Unit.id == Project.unit_id).where(
             Project.year == year, (Unit.id == unit.id) | (Unit.parent_id == unit.id)))
-        return f"{unit.name}部门评价", unit.id, None, Decimal(budget) if budget else None, None
+        return f"{unit.name}部门评价", unit.id, None, Decimal(total) if total else None, None
     name = title.strip()
     if not name:
         raise ValidationError("请填写被评价政策的名称。", "title")

@@ -162,6 +162,8 @@ def _store(uow: UnitOfWork, actor: Actor, project_id: int, form: SelfEvaluationF
         lines = tuple(sheet_line(r) for r in stored_lines(uow.session, ev.id))
         data = json.loads(ev.data_json or "{}")
     check_keys(lines, form)
+    budget: Decimal | None
+    executed: Decimal | None
     try:
         if final:
             budget, executed = money_or_error(form.budget, "全年预算数"), money_or_error(form.executed, "全年执行数")

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import or_, select
 
@@ -175,7 +176,7 @@ def get_assessment(uow: UnitOfWork, actor: Actor, project_id: int) -> Assessment
     project = _project(uow, actor, project_id)
     a = _assessment(uow, project_id)
     unit_name = uow.session.scalar(select(Unit.name).where(Unit.id == project.unit_id)) or ""
-    common = dict(
+    common: dict[str, Any] = dict(
         project_id=project.id, project_code=project.code, project_name=project.name, unit_name=unit_name,
         implementing_unit=project.implementing_unit, year=project.year,
         attribute=PROJECT_ATTRIBUTES.get(project.attribute, project.attribute),

@@ -74,7 +74,8 @@ class Enrolled:
 
 def _unit_family(s: Session, unit: Unit) -> list[Unit]:
     """The unit's superiors (top first), the unit, and every unit below it."""
-    chain, up = [], unit.parent
+    chain: list[Unit] = []
+    up = unit.parent
     while up is not None:
         chain.insert(0, up)
         up = up.parent

@@ -152,11 +152,11 @@ def parse_tables(read: ReadPackage, problems: list[Problem]) -> dict[str, _Parse
     return parsed
 
 
-_EMPTY = GoalContent(*(None for _ in TEXT_KEYS), ())
+_EMPTY = GoalContent(**dict.fromkeys(TEXT_KEYS), indicators=())
 
 
 def _content(item: _Parsed) -> GoalContent:
-    return GoalContent(*(item.texts[k] for k in TEXT_KEYS), tuple(r for _, r in item.indicators))
+    return GoalContent(**{k: item.texts[k] for k in TEXT_KEYS}, indicators=tuple(r for _, r in item.indicators))
 
 
 def _compare(s: Session, read: ReadPackage, parsed: dict[str, _Parsed], problems: list[Problem],

@@ -191,8 +191,8 @@ class _Parsed:
         rows = tuple(LineInput(position, **{k: v for k, v in values.items()})
                      for position, (_, values) in sorted(self.lines.items()))
         adjustment = self.values["budget_adjustment"]
-        return EntryInput(Decimal(0) if adjustment is None else adjustment,
-                          *(self.values[k] for k in ENTRY_KEYS[1:]), rows)
+        return EntryInput(**{k: self.values[k] for k in ENTRY_KEYS[1:]},
+                          budget_adjustment=Decimal(0) if adjustment is None else adjustment, lines=rows)
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,8 @@ def _stored_form(entry: MonitoringEntry | None, lines: dict[int, MonitoringLine]
     rows = tuple(LineInput(p, **({k: getattr(lines[p], k) for k in LINE_KEYS} if p in lines else {}))
                  for p in positions)
     adjustment = saved["budget_adjustment"]
-    form = EntryInput(Decimal(0) if adjustment is None else adjustment, *(saved[k] for k in ENTRY_KEYS[1:]), rows)
+    form = EntryInput(**{k: saved[k] for k in ENTRY_KEYS[1:]},
+                      budget_adjustment=Decimal(0) if adjustment is None else adjustment, lines=rows)
     return form, entry is not None and entry.status == "submitted"
 
 

@@ -69,7 +69,7 @@ def rows_by_project(read: ReadPackage, spec: SheetSpec, problems: list[Problem],
     rows: dict[str, tuple[int, dict[str, Any]]] = {}
     skipped: set[str] = set()
     for values, line in zip(sheet.rows, sheet.lines, strict=True):
-        code = values.get("project_code")
+        code = values["project_code"]  # every column's key is there, None when the cell is empty or bad
         if line in bad:
             skipped.add(code)  # already reported; rows of other sheets naming it are not reported again
         elif values["deleted"]:
@@ -228,10 +228,10 @@ def write_projects(uow: UnitOfWork, actor: Actor, year: int, plan: ProjectPlan) 
         ensure_year(s, year)
     for code, (unit_id, basics) in plan.create.items():
         require_unit(s, actor, unit_id)
-        project = Project(year=year, code=code, unit_id=unit_id, **basics)
-        s.add(project)
+        created = Project(year=year, code=code, unit_id=unit_id, **basics)
+        s.add(created)
         s.flush()
-        uow.audit(actor.username, "project.exchange_import", "project", project.id, None,
+        uow.audit(actor.username, "project.exchange_import", "project", created.id, None,
                   {"code": code, "unit_id": unit_id, **basics})
     for code, (project_id, changed) in plan.update.items():
         project = s.get(Project, project_id)

@@ -62,8 +62,8 @@ def read_entry(values: dict[str, Any]) -> CleanEntry:
     """The clean library entry of a 指标库 row, checked by the library's own rules (ValidationError naming the
     field, whose names are the sheet's column keys)."""
     return validated(LibraryEntryInput(values["sector"], values["level1"], values["level2"], values["name"],
-                                       values["comparator"], values["unit"], *(values[k] for k in LIBRARY_NUMBERS),
-                                       values["scoring"] or "", values["note"]))
+                                       values["comparator"], values["unit"], **{k: values[k] for k in LIBRARY_NUMBERS},
+                                       scoring=values["scoring"] or "", note=values["note"]))
 
 
 def entry_state(row: LibraryEntry) -> CleanEntry:

@@ -57,7 +57,7 @@ def keyed_evaluations(s: Session, year: int, unit_ids: list[int]) -> list[tuple[
     """(row id, evaluation, project code, unit code) of the units' evaluations of the year, in id order; the
     same subject evaluated twice gets ":2" (see `evaluation_row_id`)."""
     seen: Counter[str] = Counter()
-    out = []
+    out: list[tuple[str, Evaluation, str | None, str]] = []
     for e, project, unit in s.execute(select(Evaluation, Project.code, Unit.code)
                                       .join(Unit, Unit.id == Evaluation.unit_id)
                                       .outerjoin(Project, Project.id == Evaluation.project_id)
@@ -177,7 +177,7 @@ def analyse_evaluations(uow: UnitOfWork, read: ReadPackage, fam: Family, problem
     s = uow.session
     bad = {p.row for p in problems if p.sheet == EVALUATION_SHEET.title}
     mine = {key: e for key, e, _, _ in keyed_evaluations(s, fam.year, list(fam.units.values()))}
-    changes = []
+    changes: list[RowChange] = []
     for values, line in zip(read.sheets[EVALUATIONS].rows, read.sheets[EVALUATIONS].lines, strict=True):
         if line in bad or values["deleted"]:
             continue

@@ -66,16 +66,16 @@ def goal_result_rows(s: Session, year: int, unit_ids: list[int]) -> tuple[list[d
     names = dict(s.execute(select(User.username, User.display_name)).all())
     reviews, approved = [], []
     for project, table in tables:
-        review = latest.get(table.id)
-        if review is not None:
-            grade = GRADES[str(review.grade)]
-            reviews.append({"row_id": project.code, "version": review.version, "deleted": False,
+        newest = latest.get(table.id)
+        if newest is not None:
+            grade = GRADES[str(newest.grade)]
+            reviews.append({"row_id": project.code, "version": newest.version, "deleted": False,
                             "project_code": project.code, "project_name": project.name, "grade": grade.label,
                             "outcome": grade.outcome_label, "status": status_label(table.status),
                             **{k: (getattr(review, k) or "").strip() or None for k in DIMENSION_KEYS},
-                            "opinion": (review.opinion or "").strip() or None,
-                            "reviewer": names.get(review.reviewed_by, review.reviewed_by),
-                            "decided_at": format_moment(review.decided_at)})
+                            "opinion": (newest.opinion or "").strip() or None,
+                            "reviewer": names.get(newest.reviewed_by, newest.reviewed_by),
+                            "decided_at": format_moment(newest.decided_at)})
         if table.status != "approved":
             continue
         content = version_content(version_of(table, table.current_version))
@@ -132,10 +132,11 @@ def _parse_reviews(read: ReadPackage, problems: list[Problem]) -> dict[str, tupl
 
 def _parse_approved(read: ReadPackage, problems: list[Problem]) -> dict[str, list[tuple[int, IndicatorRow]]]:
     bad = {p.row for p in problems if p.sheet == APPROVED_SHEET.title}
-    sheet, parsed = read.sheets[APPROVED], defaultdict(list)
-    skipped = set()
+    sheet = read.sheets[APPROVED]
+    parsed: defaultdict[str, list[tuple[int, IndicatorRow]]] = defaultdict(list)
+    skipped: set[str] = set()
     for values, line in zip(sheet.rows, sheet.lines, strict=True):
-        code = values.get("project_code")
+        code = values["project_code"]  # every column's key is there, None when the cell is empty or bad
         if line in bad:
             skipped.add(code)  # a project with a bad indicator row is not compared: its problem is reported
             continue
@@ -193,12 +194,12 @@ def analyse_goals(uow: UnitOfWork, read: ReadPackage, problems: list[Problem], p
         rows = tuple(r for _, r in approved[code])
         approving = table is not None and (table.status == "approved" or (
             code in plan.decisions and plan.decisions[code][1]["status"] == "approved"))
-        change = _approved_change(code, found.name, line, table, rows, reviews.get(code), approving, problems)
-        if change is not None:
-            if change.status == "changed" and table is not None:
+        approved_change = _approved_change(code, found.name, line, table, rows, reviews.get(code), approving, problems)
+        if approved_change is not None:
+            if approved_change.status == "changed" and table is not None:
                 decided = reviews[code][1]["decided_at"] if code in reviews else table.updated_at
                 plan.approved[code] = (found.id, rows, decided)
-            changes.append(change)
+            changes.append(approved_change)
     return changes
 
 
@@ -267,10 +268,10 @@ def write_goals(uow: UnitOfWork, actor: Actor, plan: GoalPlan) -> list[str]:
         review.reviewed_at = review.decided_at = decided
         decided_version = version_of(table, table.current_version)
         decided_version.submitted_at = decided_version.submitted_at or decided  # a decided version is frozen
-        before = table.status
+        status_before = table.status
         table.status, table.updated_at = decision["status"], max(table.updated_at, decided)
         s.flush()
-        uow.audit(actor.username, "goal_review.exchange_import", "goal_table", table.id, {"status": before},
+        uow.audit(actor.username, "goal_review.exchange_import", "goal_table", table.id, {"status": status_before},
                   {"status": table.status, "version": table.current_version, "grade": grade.code})
         written.append(f"{REVIEW_SHEET.title}:{code}")
     return written

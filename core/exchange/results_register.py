@@ -163,8 +163,7 @@ def _item_change(uid: str, line: int, mine: RectificationItem | None, theirs: di
         theirs["feedback_at"] is not None and theirs["feedback_at"] > mine.feedback_at))
     if all(getattr(mine, k) == theirs[k] for k in BUREAU_FIELDS) and not newer_feedback:
         return change("unchanged")
-    unsent = mine.feedback_at is not None and (theirs["feedback_at"] is None or mine.feedback_at > theirs["feedback_at"])
-    if unsent:
+    if mine.feedback_at is not None and (theirs["feedback_at"] is None or mine.feedback_at > theirs["feedback_at"]):
         return change("conflicting", f"本单位 {formatting.screen_time(mine.feedback_at)} 登记的整改反馈尚未报送财政局"
                                      "（或财政局尚未导入），本机未修改；请先导出整改反馈交财政局，再导入其后的结果反馈包。")
     return change("changed")

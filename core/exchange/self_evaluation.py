@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,7 @@ def _line_input(key: str, values: dict[str, Any]) -> LineInput:
 def _form(item: _Parsed, draft: SelfEvaluationDraft) -> SelfEvaluationForm:
     keys = {line.position: line.key for line in draft.lines}
     lines = tuple(_line_input(keys[p], item.lines[p][1] if p in item.lines else {}) for p in sorted(keys))
-    return SelfEvaluationForm(*(_text(item.values[k]) for k in ENTRY_KEYS), lines)
+    return SelfEvaluationForm(**{k: _text(item.values[k]) for k in ENTRY_KEYS}, lines=lines)
 
 
 def _same_number(a: str, b: str) -> bool:
@@ -259,7 +260,7 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
         change = _status(code, projects[code].name, item, draft, same, baseline)
         if change.status in ("new", "changed"):
             target = _Target(projects[code].id, form, item.finalise)
-            error = xpk.dry_run(uow, lambda batch, t=target: _save(batch, actor, t))
+            error = xpk.dry_run(uow, partial(_save, actor=actor, target=target))
             if error is not None:
                 problems.append(_locate_error(error, item, draft, code))
                 continue

@@ -21,6 +21,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from core.common.printing.workbook import FORMULA_START, cell_value, display_width, new_workbook, save
 from core.common.workbook_guard import open_workbook
@@ -219,22 +221,41 @@ def _cells(book: Any, title: str) -> tuple[dict[int, dict[int, tuple[Any, str]]]
     with ws._get_source() as source:  # read-only mode hides merged ranges; its parser sees them at the end
         parser = WorkSheetParser(source, ws._shared_strings, data_only=False, epoch=book.epoch,
                                  date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
-        for number, row in parser.parse():
-            cells = {c["column"]: (c["value"], c["data_type"]) for c in row if c["value"] is not None}
-            if cells:
-                grid[number] = cells
+        try:
+            for number, row in parser.parse():
+                cells = {c["column"]: (c["value"], c["data_type"]) for c in row if c["value"] is not None}
+                if cells:
+                    grid[number] = cells
+        except TypeError:  # openpyxl cannot hold a whole-row or whole-column merge ("B:B"); read the refs raw
+            merged = _merge_refs(ws)
+            if not any(None in range_boundaries(ref) for ref in merged):
+                raise
+            return grid, merged
         merged = [str(m.ref) for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
     return grid, merged
 
 
+def _merge_refs(ws: Any) -> list[str]:
+    """The merged ranges of a sheet as written in its XML."""
+    tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    with ws._get_source() as source:
+        return [str(element.get("ref")) for _, element in iterparse(source) if element.tag == tag]
+
+
 def _unmerge(grid: dict[int, dict[int, tuple[Any, str]]], merged: list[str]) -> None:
-    """Only the top-left cell of a merged range keeps its value (other programs may leave copies behind)."""
+    """Only the top-left cell of a merged range keeps its value (other programs may leave copies behind).
+
+    A whole-column ("B:B") or whole-row ("3:3") range has no row or column bounds: it covers the cells the grid
+    has, and its top-left is in row or column 1."""
     for ref in merged:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
-        for r in range(min_row, max_row + 1):
-            for c in range(min_col, max_col + 1):
-                if (r, c) != (min_row, min_col) and r in grid:
-                    grid[r].pop(c, None)
+        top, left = min_row or 1, min_col or 1
+        for r, cells in grid.items():
+            if r < top or (max_row is not None and r > max_row):
+                continue
+            for c in [c for c in cells if c >= left and (max_col is None or c <= max_col)]:
+                if (r, c) != (top, left):
+                    del cells[c]
 
 
 def _blank(value: Any) -> bool:

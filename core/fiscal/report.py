@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from core.monitoring.workbook import TONES
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
     from openpyxl import Workbook
+    from reportlab.graphics.shapes import Drawing
 
     from core.fiscal.index import HistoryPoint, Ranking, RankingRow
 
@@ -87,7 +89,7 @@ def _attention(ranking: Ranking) -> list[str]:
     for r in ranking.ranked:
         if r.level in low and r.result is not None:
             weak = sorted((c for c in r.result.components if c.score is not None), key=lambda c: c.score or 0)[:3]
-            parts = "、".join(f"{c.label}{number_text(c.value or Decimal(0))}{c.unit}（{number_text(c.score or 0)} 分）"
+            parts = "、".join(f"{c.label}{number_text(c.value or Decimal(0))}{c.unit}（{number_text(c.score or Decimal(0))} 分）"
                              for c in weak)
             lines.append(f"{r.unit_name}（{r.level}，{r.index} 分）：得分较低的指标为{parts}。")
     return lines
@@ -124,7 +126,7 @@ def _trend_part(doc: _Document, ranking: Ranking) -> None:
                 doc.paragraph("各镇街健康指数（蓝色实线，名称后为最近一年的指数和等级）与全县平均（灰色虚线）：",
                               indent=False)
                 doc.flowable(lambda font: legend(font, FRAME_WIDTH))
-            doc.flowable(lambda font, chunk=chunk: township_row(chunk, county, years, font, FRAME_WIDTH))
+            doc.flowable(partial(_township_row, chunk, county, years))
 
 
 def build_fiscal_health_pdf(ranking: Ranking, target: Path, org_name: str, on: date) -> Path:
@@ -192,7 +194,7 @@ def _ranking_sheet(wb: Workbook, ranking: Ranking, subtitle: str) -> None:
 def _figures_sheet(wb: Workbook, ranking: Ranking, subtitle: str) -> None:
     columns = [Column("单位编码", "code"), Column("镇街", "text", 12), Column("年度", "code", 7),
                *(Column(f"{label}（万元）", "money", 14) for _, label in FIELDS)]
-    rows = [[r.unit_code, r.unit_name, str(f.year), *(f.amount(key) for key, _ in FIELDS)]
+    rows: list[list[WorkbookCell]] = [[r.unit_code, r.unit_name, str(f.year), *(f.amount(key) for key, _ in FIELDS)]
             for r in sorted(ranking.rows, key=lambda r: r.unit_code) for f in r.all_figures]
     write_sheet(wb, "财政数据", "镇街财政运行数据（各年度）", columns, rows, subtitle=subtitle,
                 freeze_columns=3)
@@ -214,7 +216,8 @@ def _history_sheet(wb: Workbook, ranking: Ranking, subtitle: str) -> None:
 def _method_sheet(wb: Workbook, method: Method) -> None:
     columns = [Column("指标", "text", 14), Column("计算公式", "wrap", 40), Column("方向", "center", 9),
                Column("权重", "count", 7), Column("计分档次（x 为原始值）", "wrap", 40)]
-    rows = [[c.label, c.description, c.direction_label, c.weight, c.bands_text("\n")] for c in method.components]
+    rows: list[list[WorkbookCell]] = [[c.label, c.description, c.direction_label, c.weight, c.bands_text("\n")]
+                                      for c in method.components]
     write_sheet(wb, "计算方法", "镇街财政运行健康指数计算方法", columns, rows,
                 subtitle=f"健康等级：{method.levels_text()}",
                 legend=[LegendEntry("说明", "原始值保留两位小数后套用计分档次（含下限、不含上限）；无法计算的指标不计分，"
@@ -230,3 +233,6 @@ def build_fiscal_health_workbook(ranking: Ranking, target: Path, org_name: str, 
     _method_sheet(wb, ranking.method)
     return save(wb, target)
 
+
+def _township_row(charts: Sequence[Series], county: Series, years: Sequence[int], font: str) -> Drawing:
+    return township_row(charts, county, years, font, FRAME_WIDTH)

@@ -82,7 +82,8 @@ def _number(raw: Mapping[str, Any], n: int, entry_id: str, field: str) -> Decima
 def _entry(raw: Any, n: int) -> LibraryIndicator:
     if not isinstance(raw, Mapping):
         raise ValueError(f"指标库第 {n} 条不是对象（应为 {{\"id\": …, \"name\": …}}）")
-    entry_id = raw.get("id") if isinstance(raw.get("id"), str) else ""
+    raw_id = raw.get("id")
+    entry_id = raw_id if isinstance(raw_id, str) else ""
     texts = {f: _text(raw, n, entry_id, f, True) for f in ("id", "sector", "level1", "level2", "name",
                                                           "comparator", "scoring")}
     level1, level2, comparator = texts["level1"], texts["level2"], texts["comparator"]

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.common import formatting
@@ -226,7 +227,7 @@ def _known_vouchers(s: Session, years: set[int]) -> set[tuple[int, str]]:
         return set()
     return {(year, voucher) for year, voucher in s.execute(
         select(ExecutionRecord.year, ExecutionRecord.voucher_no)
-        .where(ExecutionRecord.year.in_(years), ExecutionRecord.voucher_no.is_not(None)))}
+        .where(ExecutionRecord.year.in_(years), ExecutionRecord.voucher_no.is_not(None))) if voucher is not None}
 
 
 def _check(s: Session, payments: tuple[Payment, ...], problems: tuple[Problem, ...],
@@ -308,7 +309,7 @@ def apply(uow: UnitOfWork, actor: Actor, preview: Preview, confirm: bool = False
     steps.report(1, 3, f"写入 {len(checked.records):,} 条执行记录")
     now = utcnow()
     # Core executemany of the table (the Money type still converts): the ORM's bulk path adds a third here.
-    s.execute(insert(ExecutionRecord.__table__), [
+    s.execute(insert(cast(Table, ExecutionRecord.__table__)), [
         {"project_id": r.project_id, "year": r.year, "month": r.month, "amount": r.amount,
          "voucher_no": r.voucher, "payee": r.payee, "source": "treasury", "recorded_at": now}
         for r in checked.records])

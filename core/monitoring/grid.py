@@ -259,7 +259,8 @@ def _build(session: Session, actor: Actor, year: int, round_: MonitoringRound | 
     rows, details = [], {}
     for p in session.execute(select(Project.__table__).where(where).order_by(Project.code)):
         statuses = [_status(ind, lines.get(p.id, {}).get(ind.position), month, t) for ind in indicators.get(p.id, [])]
-        history = previous.get(prev_ids[p.id]) if p.id in prev_ids else None
+        prev_id = prev_ids.get(p.id)
+        history = previous.get(prev_id) if prev_id is not None else None
         rows.append(_row(p, tops.get(p.unit_id, (p.unit_id, unit_names.get(p.unit_id, ""))),
                          unit_names.get(p.unit_id, ""), monthly.get(p.id, [Decimal(0)] * 12), month,
                          entries.get(p.id), statuses, p.id in indicators,

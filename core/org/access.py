@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import NotFound, PermissionDenied
@@ -61,3 +63,11 @@ def visible_unit_ids(session: Session, actor: Actor) -> set[int] | None:
     ids = {actor.unit_id}
     ids.update(session.scalars(select(Unit.id).where(Unit.parent_id == actor.unit_id)))
     return ids
+
+
+Columns = TypeVarTuple("Columns")
+
+
+def scoped(stmt: Select[*Columns], unit_column: Any, visible: set[int] | None) -> Select[*Columns]:
+    """The statement limited to the visible units (`visible_unit_ids`; None leaves it as it is)."""
+    return stmt if visible is None else stmt.where(unit_column.in_(visible))

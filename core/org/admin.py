@@ -74,6 +74,7 @@ def save_unit(uow: UnitOfWork, actor: Actor, data: UnitInput) -> Changes:
         raise ValidationError(f"单位编码“{code}”已被“{clash.name}”使用。", "code")
     if data.parent_id is not None and uow.session.get(Unit, data.parent_id) is None:
         raise ValidationError("所属上级单位不存在。", "parent_id")
+    unit: Unit | None
     if data.id is None:
         unit = Unit(code=code, name=name, kind=data.kind, parent_id=data.parent_id,
                     sector=data.sector or None, active=data.active)

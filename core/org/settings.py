@@ -104,12 +104,12 @@ def update_settings(uow: UnitOfWork, actor: Actor, values: dict[str, Any]) -> Ch
     for key, value in coerced.items():
         row = uow.session.get(Setting, key)
         before = json.loads(row.value_json) if row else None
-        stored = str(value) if isinstance(value, Decimal) else value
+        saved = str(value) if isinstance(value, Decimal) else value
         if row is None:
-            uow.session.add(Setting(key=key, value_json=json.dumps(stored, ensure_ascii=False)))
+            uow.session.add(Setting(key=key, value_json=json.dumps(saved, ensure_ascii=False)))
         else:
-            row.value_json = json.dumps(stored, ensure_ascii=False)
+            row.value_json = json.dumps(saved, ensure_ascii=False)
             row.updated_at = utcnow()
-        uow.audit(actor.username, "setting.update", "setting", key, before, stored)
+        uow.audit(actor.username, "setting.update", "setting", key, before, saved)
     uow.commit()
     return Changes(frozenset({"settings"}))

@@ -105,7 +105,7 @@ def _grades(s: Session, year: int) -> dict[int, tuple[str, str]]:
                             Evaluation.kind.in_(tuple(EVALUATION_SOURCES)), Evaluation.grade.is_not(None))
                      .order_by(Evaluation.id))
     for project_id, kind, grade in rows:
-        if project_id is not None and (project_id not in out or kind == "key"):
+        if project_id is not None and grade is not None and (project_id not in out or kind == "key"):
             out[project_id] = (grade, kind)
     return out
 

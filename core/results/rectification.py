@@ -126,7 +126,7 @@ def project_choices(uow: UnitOfWork, actor: Actor, year: int, unit_id: int) -> l
         select(Project).where(Project.year == year, Project.unit_id == unit_id).order_by(Project.code))]
 
 
-def _statement(year: int) -> Select[tuple[RectificationItem, Unit, Project | None]]:
+def _statement(year: int) -> Select[RectificationItem, Unit, Project]:  # Project is None where outer-joined
     return (select(RectificationItem, Unit, Project).join(Unit, Unit.id == RectificationItem.unit_id)
             .outerjoin(Project, Project.id == RectificationItem.project_id)
             .where(RectificationItem.year == year))
@@ -191,8 +191,8 @@ def _find(uow: UnitOfWork, uid: str) -> RectificationItem:
 def get_item(uow: UnitOfWork, actor: Actor, uid: str, as_of: date | None = None) -> ItemRow:
     item = _find(uow, uid)
     require_unit(uow.session, actor, item.unit_id)
-    found = uow.session.execute(_statement(item.year).where(RectificationItem.id == item.id)).one()
-    return _row(*found, as_of or date.today())
+    found, unit, project = uow.session.execute(_statement(item.year).where(RectificationItem.id == item.id)).one()
+    return _row(found, unit, project, as_of or date.today())
 
 
 def _check_version(item: RectificationItem, expected: int | None) -> None:

@@ -134,7 +134,7 @@ class _Styles:
 
 def _grid(header: Sequence[str], rows: Sequence[Sequence[Any]], totals: Sequence[Any], shares: Sequence[int],
           numeric: set[int], s: _Styles) -> Table:
-    def cell(value: object, i: int) -> Paragraph:
+    def cell(value: str | int | Decimal | date | None, i: int) -> Paragraph:
         return Paragraph(markup(cell_text(value)), s.right if i in numeric else s.left)
 
     data = [[Paragraph(escape(h), s.centre) for h in header]]

@@ -76,7 +76,7 @@ def _views(session: Session, where: Any, units: dict[int, str]) -> dict[int, Tab
             m["code"], m["name"], units.get(m["unit_id"]), m["implementing_unit"], m["sector"], m["attribute"],
             m["nature"], m["fund_type"], m["total_amount"], m["fiscal_amount"], m["carryover_amount"],
             m["other_amount"], m["start_date"], m["end_date"], m["year"], m["manager"], m["phone"],
-            *(m[t] for t in TEXTS), m["status"], tuple(inds.get(m["vid"], ())))
+            **{t: m[t] for t in TEXTS}, status=m["status"], indicators=tuple(inds.get(m["vid"], ())))
     return out
 
 
@@ -155,7 +155,8 @@ def review_where(session: Session, where: Any, base: ReviewBase) -> list[TableRe
                 if any(prev_ids.values()) else {})
     out = []
     for pid, table in tables.items():
-        prev = previous.get(prev_ids[pid]) if prev_ids.get(pid) else None
+        prev_id = prev_ids.get(pid)
+        prev = previous.get(prev_id) if prev_id else None
         ctx = replace(base.context, previous=prev,
                       has_exante=None if base.exante_done is None else pid in base.exante_done)
         findings = tuple(run_rules(table, ctx, base.config))

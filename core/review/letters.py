@@ -126,8 +126,8 @@ def _letters(s: Session, where: ColumnElement[bool], year: int) -> list[ReviewLe
     tops, serials = departments(s), _serials(s, year)
     out = []
     for project, unit_name, review in rows:
+        assert review.grade is not None and review.decided_at is not None  # decided reviews only
         grade = GRADES[review.grade]
-        assert review.decided_at is not None
         out.append(ReviewLetter(
             project.id, project.code, project.name, unit_name, tops.get(project.unit_id, (0, unit_name))[1],
             project.year, project.total_amount, project.fiscal_amount,

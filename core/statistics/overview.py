@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from core.common import formatting
 from core.common.dto import YearFigures
 from core.common.labels import FUND_TYPES, GOAL_STATUSES
 from core.org import settings
-from core.org.access import visible_unit_ids
+from core.org.access import scoped, visible_unit_ids
 from core.org.rules.roles import Actor
 from db.models import (
     ExecutionRecord,
@@ -37,10 +37,6 @@ def current_year(uow: UnitOfWork) -> int | None:
     return marked if marked is not None else uow.session.scalar(select(func.max(FiscalYear.year)))
 
 
-def _scoped(stmt: Select[Any], visible: set[int] | None) -> Select[Any]:
-    return stmt if visible is None else stmt.where(Project.unit_id.in_(visible))
-
-
 def year_figures(uow: UnitOfWork, actor: Actor, year: int) -> YearFigures:
     """Figures for the year, limited to the actor's own unit for a clerk."""
     s = uow.session
@@ -51,7 +47,7 @@ def year_figures(uow: UnitOfWork, actor: Actor, year: int) -> YearFigures:
     units_by_kind = {k: n for k, n in s.execute(unit_stmt)}
 
     in_year = select(Project).where(Project.year == year)
-    projects = list(s.scalars(_scoped(in_year, visible)))
+    projects = list(s.scalars(scoped(in_year, Project.unit_id, visible)))
     funds_by_type = {label: ZERO for label in FUND_TYPES.values()}
     by_unit: dict[int, tuple[int, Decimal]] = {}
     for p in projects:
@@ -61,23 +57,23 @@ def year_figures(uow: UnitOfWork, actor: Actor, year: int) -> YearFigures:
         by_unit[p.unit_id] = (n + 1, amount + p.total_amount)
     funds_total = sum((p.total_amount for p in projects), ZERO)
 
-    status_stmt = _scoped(
+    status_stmt = scoped(
         select(GoalTable.status, func.count()).join(Project, GoalTable.project_id == Project.id)
-        .where(Project.year == year).group_by(GoalTable.status), visible)
+        .where(Project.year == year).group_by(GoalTable.status), Project.unit_id, visible)
     by_status = {GOAL_STATUSES[k]: 0 for k in GOAL_STATUSES}
     for status, n in s.execute(status_stmt):
         by_status[GOAL_STATUSES.get(status, status)] = n
 
-    indicators = s.scalar(_scoped(
+    indicators = s.scalar(scoped(
         select(func.count(Indicator.id))
         .join(GoalTableVersion, Indicator.version_id == GoalTableVersion.id)
         .join(GoalTable, (GoalTableVersion.goal_table_id == GoalTable.id)
               & (GoalTableVersion.version == GoalTable.current_version))
-        .join(Project, GoalTable.project_id == Project.id).where(Project.year == year), visible)) or 0
+        .join(Project, GoalTable.project_id == Project.id).where(Project.year == year), Project.unit_id, visible)) or 0
 
-    spent_rows = s.scalars(_scoped(
+    spent_rows = s.scalars(scoped(
         select(ExecutionRecord.amount).join(Project, ExecutionRecord.project_id == Project.id)
-        .where(ExecutionRecord.year == year, Project.year == year), visible))
+        .where(ExecutionRecord.year == year, Project.year == year), Project.unit_id, visible))
     spent = sum(spent_rows, ZERO)
     rate = formatting.rounded(spent / funds_total * 100, formatting.PERCENT_PLACES) if funds_total else None
 

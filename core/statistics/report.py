@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 
 from core.common import formatting
 from core.common.printing.document import FRAME_WIDTH, ReportDocument
-from core.common.printing.workbook import FORMATS, new_workbook, save, sheet_name, sheet_number
+from core.common.printing.workbook import FORMATS, Value, new_workbook, save, sheet_name, sheet_number
 from core.monitoring.rules.lights import percent
 from core.statistics.charts import draw_bar_chart
 
@@ -57,7 +57,7 @@ def _versus(kind: str, current: Number | None, previous: Number | None, unit: st
     unit = "个百分点" if kind == "percent" else unit
     if change == 0:
         return "与上年持平"
-    return f"较上年{'增加' if change > 0 else '减少'}{figure_text(kind, abs(change))}{unit}"
+    return f"较上年{'增加' if change > 0 else '减少'}{figure_text(kind, change if change > 0 else -change)}{unit}"
 
 
 class _StatisticsDocument(ReportDocument):
@@ -157,7 +157,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _WIDTHS = (12, 40, 16, 16, 14)
 
 
-def _cell(ws: WriteOnlyWorksheet, value: str | Number | None, number_format: str | None = None,
+def _cell(ws: WriteOnlyWorksheet, value: Value, number_format: str | None = None,
           bold: bool = False, fill: PatternFill | None = None, align: str = "left") -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     cell.font = Font(size=10, bold=bold)

@@ -8,14 +8,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.evaluation.common import SUBJECT_KINDS
 from core.evaluation.department import SUBJECT_UNIT_KINDS
 from core.monitoring.rules.lights import percent
+from core.org.access import scoped
 from core.results.rectification import unit_records
 from core.review.rules.outcome import GRADES
 from db.models import (
@@ -127,21 +127,17 @@ class RectificationFigures:
         return percent(Decimal(self.done), Decimal(self.total))
 
 
-def _scoped(stmt: Select[Any], column: Any, visible: set[int] | None) -> Select[Any]:
-    return stmt if visible is None else stmt.where(column.in_(visible))
-
-
 def _projects(s: Session, year: int, visible: set[int] | None) -> dict[int, Decimal]:
     """Project id → total amount of the year's projects in scope."""
-    stmt = _scoped(select(Project.id, Project.total_amount).where(Project.year == year), Project.unit_id, visible)
+    stmt = scoped(select(Project.id, Project.total_amount).where(Project.year == year), Project.unit_id, visible)
     return {pid: amount for pid, amount in s.execute(stmt)}
 
 
 def goal_figures(s: Session, year: int, visible: set[int] | None) -> GoalFigures:
-    tables: Counter[str] = Counter({status: n for status, n in s.execute(_scoped(
+    tables: Counter[str] = Counter({status: n for status, n in s.execute(scoped(
         select(GoalTable.status, func.count()).join(Project, GoalTable.project_id == Project.id)
         .where(Project.year == year).group_by(GoalTable.status), Project.unit_id, visible))})
-    decided = _scoped(
+    decided = scoped(
         select(GoalReview.goal_table_id, GoalReview.version, GoalReview.grade, GoalReview.outcome)
         .join(GoalTable, GoalReview.goal_table_id == GoalTable.id).join(Project, GoalTable.project_id == Project.id)
         .where(Project.year == year, GoalReview.status == "final", GoalReview.grade.in_(tuple(GRADES))),
@@ -149,6 +145,7 @@ def goal_figures(s: Session, year: int, visible: set[int] | None) -> GoalFigures
     latest: dict[int, tuple[int, str]] = {}
     returned: set[int] = set()
     for table_id, version, grade, outcome in s.execute(decided):
+        assert grade is not None  # graded reviews only
         if table_id not in latest or version > latest[table_id][0]:
             latest[table_id] = (version, grade)
         if outcome == "returned":
@@ -161,7 +158,7 @@ def goal_figures(s: Session, year: int, visible: set[int] | None) -> GoalFigures
 
 def monitoring_figures(s: Session, year: int, visible: set[int] | None) -> MonitoringFigures:
     projects = _projects(s, year, visible)
-    entries = _scoped(
+    entries = scoped(
         select(MonitoringEntry.project_id, MonitoringEntry.key_monitoring)
         .join(MonitoringRound, MonitoringEntry.round_id == MonitoringRound.id)
         .join(Project, MonitoringEntry.project_id == Project.id)
@@ -180,7 +177,7 @@ def monitoring_figures(s: Session, year: int, visible: set[int] | None) -> Monit
 
 
 def evaluation_figures(s: Session, year: int, visible: set[int] | None) -> EvaluationFigures:
-    rows = list(s.execute(_scoped(
+    rows = list(s.execute(scoped(
         select(Evaluation.kind, Evaluation.subject_kind, Evaluation.project_id, Evaluation.unit_id,
                Evaluation.budget, Evaluation.grade)
         .where(Evaluation.year == year, Evaluation.status == "final"), Evaluation.unit_id, visible)))
@@ -191,7 +188,7 @@ def evaluation_figures(s: Session, year: int, visible: set[int] | None) -> Evalu
             grades[kind][grade] += 1
         if kind == "key":
             key_subjects[SUBJECT_KINDS.get(subject_kind, subject_kind)] += 1
-    units = _scoped(select(func.count()).select_from(Unit)
+    units = scoped(select(func.count()).select_from(Unit)
                     .where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)), Unit.id, visible)
     return EvaluationFigures(
         self_count=sum(1 for r in rows if r.kind == "self"),
@@ -206,7 +203,7 @@ def evaluation_figures(s: Session, year: int, visible: set[int] | None) -> Evalu
 
 
 def exante_figures(s: Session, year: int, visible: set[int] | None) -> ExAnteFigures:
-    rows = list(s.execute(_scoped(
+    rows = list(s.execute(scoped(
         select(ExAnteAssessment.kind, ExAnteAssessment.conclusion, ExAnteAssessment.requested_amount,
                ExAnteAssessment.recommended_amount)
         .join(Project, ExAnteAssessment.project_id == Project.id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -184,3 +185,39 @@ def test_missing_sheets_headers_and_bad_cells_are_located(tmp_path: Path) -> Non
     assert [(p.row, p.column, p.header) for p in problems] == [(2, "D", "三级指标"), (2, "F", "资金总额（万元）"),
                                                                 (2, "I", "完成可能性")]
     assert str(problems[1]).startswith("工作表“绩效指标”第 2 行 F 列（资金总额（万元））：")
+
+
+def _with_merges(path: Path, refs: list[str]) -> Path:
+    """The workbook with merged ranges written into its first sheet's XML, as other programs may write them
+    (openpyxl itself cannot merge a whole column)."""
+    out = path.with_name("merged-" + path.name)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                cells = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+                data = data.replace(b"</sheetData>", f'</sheetData><mergeCells count="{len(refs)}">{cells}'
+                                    "</mergeCells>".encode())
+            dst.writestr(item, data)
+    return out
+
+
+def test_whole_column_and_whole_row_merges_are_read(tmp_path: Path) -> None:
+    """A merged whole column or row has no bounds (range_boundaries gives None): reading keeps the top-left value
+    and clears the copies instead of failing."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "绩效指标"
+    ws.append([c.header for c in INDICATORS.all_columns])
+    ws.append([None, None, None, "第一行", "≥1个", "1", 1, None, "有可能"])
+    ws.append([None, None, None, "第二行", "≥2个", "2", 2, None, "确定能"])
+    wb.create_sheet("说明事项").append(["行标识", "版本", "删除", "内容"])
+    wb.save(tmp_path / "整列.xlsx")
+    result = ew.read_package(_with_merges(tmp_path / "整列.xlsx", ["I:I"]), SPECS)
+    assert result.problems == []
+    # "I:I" starts at the header cell I1: the data cells below it are copies and read as empty
+    assert [(r["name"], r["likelihood"]) for r in result.rows("indicators")] == [("第一行", None), ("第二行", None)]
+    result = ew.read_package(_with_merges(tmp_path / "整列.xlsx", ["3:3"]), SPECS)
+    # row 3 merged whole: only its (empty) A3 keeps a value, so the row is blank and not read
+    assert result.problems == []
+    assert [(r["name"], r["likelihood"]) for r in result.rows("indicators")] == [("第一行", "有可能")]

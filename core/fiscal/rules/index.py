@@ -219,7 +219,7 @@ def _component(raw: Mapping[str, Any], n: int, seen: set[str]) -> Component:
     short = str(raw.get("short", label)).strip()
     if not 0 < len(short) <= SHORT_MAX:
         raise MethodError(f"健康指数方法：{quoted(label)}的简称“{short}”应为 1 到 {SHORT_MAX} 个字。")
-    return Component(key, label, short, str(raw.get("measure", label)), str(raw.get("unit", "%")), kind, a,
+    return Component(key, label, short, str(raw.get("measure", label)), str(raw.get("unit", "%")), kind, str(a),
                      b if kind == "ratio" else None, years, str(raw.get("description", "")), direction, weight,
                      _bands(label, direction, raw.get("bands")))
 
@@ -227,7 +227,7 @@ def _component(raw: Mapping[str, Any], n: int, seen: set[str]) -> Component:
 def _levels(raw: Any) -> tuple[Level, ...]:
     if not isinstance(raw, list) or not raw:
         raise MethodError("健康指数方法：没有健康等级。")
-    levels = []
+    levels: list[Level] = []
     for n, item in enumerate(raw, 1):
         label = str(item.get("label", "")).strip()
         if not label:

@@ -5,6 +5,7 @@ No ORM here: the service turns database rows into these frozen values and the ru
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -118,7 +119,7 @@ class RuleSpec:
     field: str
     title: str
     check: Check
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 RULES: dict[str, RuleSpec] = {}
