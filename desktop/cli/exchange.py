@@ -2,7 +2,8 @@
 (core.exchange.kinds: 绩效目标表 with 项目信息, 监控表, 自评表, 结果反馈, 整改反馈) from the command line, and `exchange enrol-export|enrol`: the enrolment package (登记包) that sets up a unit
 installation. `import` detects the kind from the package; `--dry-run --json` prints the preview with every
 problem located and exits non-zero when the package is refused or has problems; `--problems-out F` writes the
-problem list as a workbook for the unit. A real import backs the database up first."""
+problem list as a workbook for the unit. A real import is core.exchange.intake's use case (backup included), the
+one the GUI calls too."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.common.errors import USER_ERRORS
+from core.common.errors import USER_ERRORS, ValidationError
 from core.common.paths import default_database
 from core.common.runner import call
 from core.exchange import enrolment as exchange_enrolment
+from core.exchange import intake
 from core.exchange import kinds as exchange_kinds
 from core.exchange import problems as exchange_problems
 from core.exchange.package import STATUSES, PackagePreview
-from core.org import maintenance
 from db.database import open_database
 from desktop.cli.review import cli_actor
 
@@ -90,7 +91,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     actor = cli_actor()
     with open_database(args.db or default_database()) as db:
-        preview = call(db, exchange_kinds.preview_any, actor, Path(args.file))
+        preview = call(db, intake.preview, actor, Path(args.file))
         if args.json:
             print(json.dumps(preview_json(preview), ensure_ascii=False, indent=1))
         else:
@@ -101,15 +102,19 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"问题清单已写入：{written}")
         if preview.blocked:
             return 1
-        if args.dry_run or preview.decision == "duplicate":
+        if args.dry_run:
             return 0
-        if preview.decision in ("edited", "unsigned") and not args.confirm_unsigned:
+        try:
+            done = intake.import_package(db, actor, Path(args.file), preview, args.confirm_unsigned)
+        except ValidationError as exc:
+            if exc.field != "confirm_unsigned":
+                raise
             print("该交换包未签名或签名后被修改过：核对无误后请加 --confirm-unsigned 再导入。")
             return 1
-        if db.path is not None:
-            backup = maintenance.backup_database(db, actor)
-            print(f"导入前已备份数据库：{backup}")
-        done = call(db, exchange_kinds.apply_any, actor, Path(args.file), args.confirm_unsigned)
+    if done.duplicate:
+        return 0
+    if done.backup is not None:
+        print(f"导入前已备份数据库：{done.backup}")
     unit = exchange_kinds.counting_word(done.preview.kind)
     print(f"已导入{done.preview.label}：写入 {len(done.written)} {unit}，"
           f"冲突未导入 {len(done.preview.by_status('conflicting'))} {unit}。")

@@ -98,10 +98,9 @@ def test_write_is_the_openers_decision_inside_a_deferred_scope(db: Database, adm
 
 
 def test_a_read_only_unit_of_work_refuses_to_commit(db: Database, admin_actor: Actor) -> None:
-    with UnitOfWork(db.engine, read_only=True) as uow:
-        with pytest.raises(RuntimeError, match="read-only"):
-            admin.save_unit(uow, admin_actor, _unit("D001"))
-    with UnitOfWork(db.engine, read_only=True) as uow:  # a trial inside it still works: nothing is committed
-        with uow.savepoint(keep=False), uow.deferred_commit():
-            admin.save_unit(uow, admin_actor, _unit("D002"))
+    with UnitOfWork(db.engine, read_only=True) as uow, pytest.raises(RuntimeError, match="read-only"):
+        admin.save_unit(uow, admin_actor, _unit("D001"))
+    # a trial inside it still works: nothing is committed
+    with UnitOfWork(db.engine, read_only=True) as uow, uow.savepoint(keep=False), uow.deferred_commit():
+        admin.save_unit(uow, admin_actor, _unit("D002"))
     assert _codes(db) == []
