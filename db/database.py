@@ -2,7 +2,8 @@
 
 Order: the file is checked (SQLite? writable?), the instance lock taken, integrity checked, the
 schema version compared (a newer database is refused), and if an upgrade is due a backup is taken
-first and restored when the upgrade fails.
+first and restored when the upgrade fails. An upgrade always runs under the instance lock: opened
+without it (a reading command beside the GUI), the database takes it for the upgrade only.
 """
 
 from __future__ import annotations
@@ -33,16 +34,19 @@ from db.uow import UnitOfWork
 
 
 class Database:
-    """An open database: its URL, engine, file path (SQLite) and instance lock."""
+    """An open database: its URL, engine, file path (SQLite) and instance lock; opened `read_only`, its units of
+    work refuse to commit."""
 
-    def __init__(self, url: str, engine: Engine, path: Path | None, lock: InstanceLock | None) -> None:
+    def __init__(self, url: str, engine: Engine, path: Path | None, lock: InstanceLock | None,
+                 read_only: bool = False) -> None:
         self.url = url
         self.engine = engine
         self.path = path
         self._lock = lock
+        self.read_only = read_only
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, read_only=self.read_only)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -122,10 +126,16 @@ def _ensure_schema(engine: Engine, path: Path | None, migrations: Path) -> Path 
     return backup
 
 
+def _upgrade_due(engine: Engine, migrations: Path) -> bool:
+    with engine.connect() as conn:
+        return migrate.current_revision(conn) != migrate.head_revision(migrations)
+
+
 def open_database(
-    target: str | Path, *, exclusive: bool = True, migrations: Path = migrate.MIGRATIONS
+    target: str | Path, *, exclusive: bool = True, read_only: bool = False, migrations: Path = migrate.MIGRATIONS
 ) -> Database:
-    """Open (creating if needed) and upgrade the database at a path or URL."""
+    """Open (creating if needed) and upgrade the database at a path or URL; `exclusive` holds the instance lock
+    until it is closed, `read_only` makes its units of work refuse to commit."""
     url = to_url(target)
     path = sqlite_path(url)
     lock = None
@@ -135,16 +145,23 @@ def open_database(
             lock = InstanceLock(path)
             lock.acquire()
     engine = make_engine(url)
+    upgrade_lock = None
     try:
         if path is not None:
             _integrity_check(engine, path)
+            if lock is None and _upgrade_due(engine, migrations):
+                upgrade_lock = InstanceLock(path)
+                upgrade_lock.acquire()
         _ensure_schema(engine, path, migrations)
     except (StorageError, sqlite3.Error, OperationalError):
         engine.dispose()
         if lock is not None:
             lock.release()
         raise
-    return Database(url, engine, path, lock)
+    finally:
+        if upgrade_lock is not None:
+            upgrade_lock.release()
+    return Database(url, engine, path, lock, read_only)
 
 
 @contextmanager
