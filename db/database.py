@@ -95,8 +95,9 @@ def _integrity_check(engine: Engine, path: Path) -> None:
         raise StorageError(f"数据库 {path} 完整性检查未通过（{result}）。请从备份恢复（系统管理 → 备份与恢复）。")
 
 
-def _ensure_schema(engine: Engine, path: Path | None, migrations: Path) -> Path | None:
-    """Upgrade to head if needed; return the backup taken before the upgrade, if any."""
+def _ensure_schema(engine: Engine, path: Path | None, migrations: Path, locked: bool) -> Path | None:
+    """Upgrade to head if needed (under the instance lock: taken now unless `locked`); return the backup taken
+    before the upgrade, if any."""
     with engine.connect() as conn:
         current = migrate.current_revision(conn)
         has_tables = bool(conn.execute(text(
@@ -110,6 +111,13 @@ def _ensure_schema(engine: Engine, path: Path | None, migrations: Path) -> Path 
         )
     if current == migrate.head_revision(migrations):
         return None
+    if path is not None and not locked:
+        upgrade_lock = InstanceLock(path)
+        upgrade_lock.acquire()
+        try:
+            return _ensure_schema(engine, path, migrations, locked=True)
+        finally:
+            upgrade_lock.release()
     backup = None
     if path is not None and (current is not None or has_tables):
         backup = backup_file(path, default_backup_path(path, f"before-upgrade-{current}", utcnow()))
@@ -126,11 +134,6 @@ def _ensure_schema(engine: Engine, path: Path | None, migrations: Path) -> Path 
     return backup
 
 
-def _upgrade_due(engine: Engine, migrations: Path) -> bool:
-    with engine.connect() as conn:
-        return migrate.current_revision(conn) != migrate.head_revision(migrations)
-
-
 def open_database(
     target: str | Path, *, exclusive: bool = True, read_only: bool = False, migrations: Path = migrate.MIGRATIONS
 ) -> Database:
@@ -145,22 +148,15 @@ def open_database(
             lock = InstanceLock(path)
             lock.acquire()
     engine = make_engine(url)
-    upgrade_lock = None
     try:
         if path is not None:
             _integrity_check(engine, path)
-            if lock is None and _upgrade_due(engine, migrations):
-                upgrade_lock = InstanceLock(path)
-                upgrade_lock.acquire()
-        _ensure_schema(engine, path, migrations)
+        _ensure_schema(engine, path, migrations, locked=lock is not None)
     except (StorageError, sqlite3.Error, OperationalError):
         engine.dispose()
         if lock is not None:
             lock.release()
         raise
-    finally:
-        if upgrade_lock is not None:
-            upgrade_lock.release()
     return Database(url, engine, path, lock, read_only)
 
 
