@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -31,11 +32,17 @@ def _explain(exc: BaseException, target: Path) -> str:
     return f"备份失败：无法写入 {target}（{exc}）。原数据库未受影响。"
 
 
+def _discard(tmp: Path) -> None:
+    """Remove a half-written backup; where there is none (or no folder for it) there is nothing to remove."""
+    with suppress(OSError):
+        tmp.unlink()
+
+
 def backup_file(source: Path, target: Path) -> Path:
     """Copy the live database `source` to `target` consistently; return `target`."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".partial")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # a file in the folder's place is a failed backup too
         with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(tmp) as dst:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
@@ -47,10 +54,10 @@ def backup_file(source: Path, target: Path) -> Path:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BackupError:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
     except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise BackupError(_explain(exc, target)) from exc
     return target
 

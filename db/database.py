@@ -2,7 +2,8 @@
 
 Order: the file is checked (SQLite? writable?), the instance lock taken, integrity checked, the
 schema version compared (a newer database is refused), and if an upgrade is due a backup is taken
-first and restored when the upgrade fails.
+first and restored when the upgrade fails. An upgrade always runs under the instance lock: opened
+without it (a reading command beside the GUI), the database takes it for the upgrade only.
 """
 
 from __future__ import annotations
@@ -33,16 +34,19 @@ from db.uow import UnitOfWork
 
 
 class Database:
-    """An open database: its URL, engine, file path (SQLite) and instance lock."""
+    """An open database: its URL, engine, file path (SQLite) and instance lock; opened `read_only`, its units of
+    work refuse to commit."""
 
-    def __init__(self, url: str, engine: Engine, path: Path | None, lock: InstanceLock | None) -> None:
+    def __init__(self, url: str, engine: Engine, path: Path | None, lock: InstanceLock | None,
+                 read_only: bool = False) -> None:
         self.url = url
         self.engine = engine
         self.path = path
         self._lock = lock
+        self.read_only = read_only
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, read_only=self.read_only)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -91,8 +95,9 @@ def _integrity_check(engine: Engine, path: Path) -> None:
         raise StorageError(f"数据库 {path} 完整性检查未通过（{result}）。请从备份恢复（系统管理 → 备份与恢复）。")
 
 
-def _ensure_schema(engine: Engine, path: Path | None, migrations: Path) -> Path | None:
-    """Upgrade to head if needed; return the backup taken before the upgrade, if any."""
+def _ensure_schema(engine: Engine, path: Path | None, migrations: Path, locked: bool) -> Path | None:
+    """Upgrade to head if needed (under the instance lock: taken now unless `locked`); return the backup taken
+    before the upgrade, if any."""
     with engine.connect() as conn:
         current = migrate.current_revision(conn)
         has_tables = bool(conn.execute(text(
@@ -106,6 +111,13 @@ def _ensure_schema(engine: Engine, path: Path | None, migrations: Path) -> Path 
         )
     if current == migrate.head_revision(migrations):
         return None
+    if path is not None and not locked:
+        upgrade_lock = InstanceLock(path)
+        upgrade_lock.acquire()
+        try:
+            return _ensure_schema(engine, path, migrations, locked=True)
+        finally:
+            upgrade_lock.release()
     backup = None
     if path is not None and (current is not None or has_tables):
         backup = backup_file(path, default_backup_path(path, f"before-upgrade-{current}", utcnow()))
@@ -123,9 +135,10 @@ def _ensure_schema(engine: Engine, path: Path | None, migrations: Path) -> Path 
 
 
 def open_database(
-    target: str | Path, *, exclusive: bool = True, migrations: Path = migrate.MIGRATIONS
+    target: str | Path, *, exclusive: bool = True, read_only: bool = False, migrations: Path = migrate.MIGRATIONS
 ) -> Database:
-    """Open (creating if needed) and upgrade the database at a path or URL."""
+    """Open (creating if needed) and upgrade the database at a path or URL; `exclusive` holds the instance lock
+    until it is closed, `read_only` makes its units of work refuse to commit."""
     url = to_url(target)
     path = sqlite_path(url)
     lock = None
@@ -138,13 +151,13 @@ def open_database(
     try:
         if path is not None:
             _integrity_check(engine, path)
-        _ensure_schema(engine, path, migrations)
+        _ensure_schema(engine, path, migrations, locked=lock is not None)
     except (StorageError, sqlite3.Error, OperationalError):
         engine.dispose()
         if lock is not None:
             lock.release()
         raise
-    return Database(url, engine, path, lock)
+    return Database(url, engine, path, lock, read_only)
 
 
 @contextmanager

@@ -158,8 +158,8 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
             changes.append(change("conflicting", reason))
             continue
 
-        def run(batch: UnitOfWork, f: _Feedback = feedback) -> object:
-            apply_feedback(batch, actor, f.uid, f.text, f.at or utcnow(), manifest.package_id)
+        def run(trying: UnitOfWork, f: _Feedback = feedback) -> object:
+            apply_feedback(trying, actor, f.uid, f.text, f.at or utcnow(), manifest.package_id)
             return None
         error = xpk.dry_run(uow, run)
         if error is not None:
@@ -175,9 +175,9 @@ def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, planned: list[
     transaction."""
     manifest = preview.manifest
     assert manifest is not None  # a package without a manifest is refused before writing
-    batch, now = xpk.batch(uow), utcnow()
+    now = utcnow()
     for f in planned:
-        apply_feedback(batch, actor, f.uid, f.text, f.at or now, manifest.package_id)
+        apply_feedback(uow, actor, f.uid, f.text, f.at or now, manifest.package_id)
     return tuple(f.uid for f in planned)
 
 

@@ -321,8 +321,8 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
                 continue  # a template's row left blank: nothing here, nothing sent
             change = _status(code, name, item, entry, same, xmr.status(plan, round_name) != "open", baseline)
             if change.status in ("new", "changed"):
-                def run(batch: UnitOfWork, r: int = round_id, p: int = project_id, t: _Parsed = theirs) -> object:
-                    return save_entry(batch, actor, r, p, t.form(), submit=t.submitted)
+                def run(trying: UnitOfWork, r: int = round_id, p: int = project_id, t: _Parsed = theirs) -> object:
+                    return save_entry(trying, actor, r, p, t.form(), submit=t.submitted)
                 # Applying to the bureau's rounds, the checked row stays written (one save per row, not two); rows
                 # of a round this package opens are checked inside that round's trial and written afterwards.
                 keep = not plan.create
@@ -330,7 +330,7 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
                 if error is not None:
                     problems.append(_locate_error(error, item, code))
                     continue
-                targets.append(_Target(project_id, round_name, theirs, saved=keep and xpk.applying()))
+                targets.append(_Target(project_id, round_name, theirs, saved=keep and uow.commit_is_deferred))
             changes.append(change)
     return changes, (plan, targets)
 
@@ -345,12 +345,11 @@ def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview,
     plan, targets = payload
     assert preview.manifest is not None  # a package without a manifest is refused before writing
     round_ids = xmr.open_rounds(uow, actor, preview.manifest.year, plan)
-    batch = xpk.batch(uow)
     s = uow.session
     for t in targets:
         round_id = round_ids[t.round]
         if not t.saved:
-            save_entry(batch, actor, round_id, t.project_id, t.parsed.form(), submit=t.parsed.submitted)
+            save_entry(uow, actor, round_id, t.project_id, t.parsed.form(), submit=t.parsed.submitted)
         entry = s.scalar(select(MonitoringEntry).where(MonitoringEntry.round_id == round_id,
                                                       MonitoringEntry.project_id == t.project_id))
         if entry is not None:

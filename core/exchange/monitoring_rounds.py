@@ -131,12 +131,8 @@ def trial(uow: UnitOfWork, actor: Actor, year: int, plan: RoundPlan) -> Iterator
     if not plan.create:
         yield open_rounds(uow, actor, year, plan)
         return
-    savepoint = uow.session.begin_nested()
-    try:
+    with uow.savepoint(keep=False):
         yield open_rounds(uow, actor, year, plan)
-    finally:
-        if savepoint.is_active:
-            savepoint.rollback()
 
 
 def status(plan: RoundPlan, name: str) -> str:

@@ -13,8 +13,9 @@ How to add a kind (e.g. bureau → unit "review_results"):
    located problems (`located`), compare with this installation and return one `RowChange` per business row
    (new / changed / unchanged / conflicting + reason) and whatever `write` needs;
 4. write `write(uow, actor, preview, payload) -> written codes`: apply the new and changed rows inside the
-   caller's transaction; reuse the area's own service through `batch(uow)` so that its validation applies and
-   its commit becomes a flush; `dry_run(uow, fn)` runs the same service in a savepoint for the preview;
+   caller's transaction; call the area's own service with `uow` so that its validation applies (`apply_read`
+   runs `write` inside `uow.deferred_commit()`, where the service's commit is a flush); `dry_run(uow, fn)` runs
+   the same service in a savepoint for the preview;
 5. declare `KIND = PackageKind(...)` and add an `Entry(KIND, export_<kind>[, template])` to
    `core.exchange.kinds.ENTRIES` (with `exporters` when only the hub or only a spoke exports it, and
    `units` when "全部单位" means other units than those with projects). The GUI and the command line then offer,
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -55,8 +55,6 @@ DECISIONS = ("new", "duplicate", "edited", "unsigned", "refused")
 MAX_SHOWN = 10
 Sheets = Sequence[tuple[SheetSpec, Sequence[Mapping[str, Any]]]]
 
-
-_APPLYING: ContextVar[bool] = ContextVar("exchange_applying", default=False)
 
 @dataclass(frozen=True)
 class RowChange:
@@ -317,14 +315,11 @@ def apply_read(uow: UnitOfWork, actor: Actor, kind: PackageKind, read: ReadPacka
     """Apply an already read package in one transaction (see `apply_package`)."""
     uow.write()
     require_importer(actor)
-    token = _APPLYING.set(True)
-    try:
+    with uow.deferred_commit():  # the areas' services write row by row; this commits once, below
         preview, payload = analyse(uow, actor, kind, read)
         if not check_applicable(preview, confirm_unsigned):
             return PackageApplied(preview, ())
         written = kind.write(uow, actor, preview, payload)
-    finally:
-        _APPLYING.reset(token)
     record_incoming(uow, actor, preview, written, kind.unit)
     uow.commit()
     return PackageApplied(preview, tuple(written))
@@ -334,61 +329,27 @@ def apply_package(uow: UnitOfWork, actor: Actor, path: str | Path, kind: Package
                   confirm_unsigned: bool = False) -> PackageApplied:
     """Apply the package in one transaction: nothing is written when it is refused or has any problem; the same
     package again changes nothing; an edited or unsigned one only with `confirm_unsigned`, and stays marked.
-    The automatic backup before applying is the caller's (`maintenance.backup_database` needs the Database)."""
+    The automatic backup before applying is the caller's (core.exchange.intake takes it)."""
     uow.write()
     return apply_read(uow, actor, kind, read_package(path, kind.sheets), confirm_unsigned)
 
 
-# --- reusing an area's own service inside the package's transaction ----------------------------------------
-
-
-class _Batch(UnitOfWork):
-    """The caller's unit of work as a service sees it, except that `commit` only flushes: the package pipeline
-    commits once, after every row."""
-
-    def __init__(self, outer: UnitOfWork) -> None:  # shares the outer session; no connection of its own
-        self._outer = outer
-        self.session = outer.session
-        self._committed = False
-
-    def write(self) -> None:
-        """The outer unit of work decided (a preview reads, `apply_read` declared the write)."""
-
-    def commit(self) -> None:
-        self.session.flush()
-
-
-def batch(uow: UnitOfWork) -> UnitOfWork:
-    """`uow` for an area's service called once per row: its checks, writes and audit entries land in the
-    package's one transaction."""
-    return _Batch(uow)
-
-
-def applying() -> bool:
-    """True while `apply_read` analyses and writes a package (False in a preview)."""
-    return _APPLYING.get()
+# --- trying an area's own service inside the package's transaction ----------------------------------------
 
 
 def dry_run(uow: UnitOfWork, run: Callable[[UnitOfWork], object], keep: bool = False) -> DomainError | None:
     """Run an area's writing service in a savepoint that is rolled back; the domain error it raises (its Chinese
     message and, for a ValidationError, the field), or None when it would succeed. The preview checks rows with the
-    service's own rules this way, without a copy of them.
+    service's own rules this way, without a copy of them; the service's own commit is a flush.
 
-    With `keep`, while the package is being applied (`applying()`), a row that succeeds stays written in the
-    package's transaction, so the kind's `write` need not save it a second time; a problem anywhere still leaves
-    the transaction uncommitted, so nothing is written."""
-    savepoint = uow.session.begin_nested()
+    With `keep`, while the package is being applied (`uow.commit_is_deferred`: `apply_read` commits the transaction
+    once, afterwards), a row that succeeds stays written, so the kind's `write` need not save it a second time; a
+    problem anywhere still leaves the transaction uncommitted, so nothing is written. A preview opens no such scope:
+    its trials are always undone."""
+    kept = keep and uow.commit_is_deferred
     try:
-        run(_Batch(uow))
+        with uow.savepoint(keep=kept), uow.deferred_commit():
+            run(uow)
     except DomainError as exc:
-        savepoint.rollback()
         return exc
-    except Exception:
-        if savepoint.is_active:
-            savepoint.rollback()
-        raise
-    if keep and applying():
-        savepoint.commit()
-    else:
-        savepoint.rollback()
     return None

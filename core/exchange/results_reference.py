@@ -60,8 +60,8 @@ def _settings(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[P
             plan.settings[key] = value
             changes.append(RowChange(key, label, "changed", SETTINGS_SHEET.title, line))
     if plan.settings:
-        def run(batch: UnitOfWork) -> object:
-            return st.update_settings(batch, actor, plan.settings)
+        def run(trying: UnitOfWork) -> object:
+            return st.update_settings(trying, actor, plan.settings)
         error = xpk.dry_run(uow, run)
         if error is not None:
             lines = {c.code: c.line for c in changes if c.status == "changed"}
@@ -110,7 +110,7 @@ def analyse_reference(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems
 def write_reference(uow: UnitOfWork, actor: Actor, plan: ReferencePlan) -> list[str]:
     """Write the planned settings (through `update_settings`) and library entries; the codes written."""
     if plan.settings:
-        st.update_settings(xpk.batch(uow), actor, plan.settings)
+        st.update_settings(uow, actor, plan.settings)
     s = uow.session
     for code, clean in plan.library.items():
         row = s.scalar(select(LibraryEntry).where(LibraryEntry.code == code))

@@ -196,8 +196,8 @@ class _Target:
     finalise: bool
 
 
-def _save(batch: UnitOfWork, actor: Actor, target: _Target) -> object:
-    return (se.finalise if target.finalise else se.save_draft)(batch, actor, target.project_id, target.form)
+def _save(uow: UnitOfWork, actor: Actor, target: _Target) -> object:
+    return (se.finalise if target.finalise else se.save_draft)(uow, actor, target.project_id, target.form)
 
 
 def _locate_error(exc: DomainError, item: _Parsed, draft: SelfEvaluationDraft, code: str) -> Problem:
@@ -274,9 +274,8 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
 
 def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, targets: list[_Target]) -> tuple[str, ...]:
     """Save (or finalise) every new and changed self-evaluation through the service, in the package's transaction."""
-    batch = xpk.batch(uow)
     for target in targets:
-        _save(batch, actor, target)
+        _save(uow, actor, target)
     return tuple(sorted(c.code for c in preview.changes if c.status in ("new", "changed")))
 
 

@@ -9,12 +9,10 @@ from typing import Any
 
 from core.common import formatting
 from core.common.errors import USER_ERRORS
-from core.common.paths import default_database
 from core.common.runner import call
 from core.evaluation import overview
 from core.evaluation.common import KINDS
-from db.database import open_database
-from desktop.cli.review import cli_actor
+from desktop.cli import options
 
 
 def as_json(row: overview.EvaluationRow) -> dict[str, Any]:
@@ -26,8 +24,8 @@ def as_json(row: overview.EvaluationRow) -> dict[str, Any]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     try:
-        with open_database(args.db or default_database()) as db:
-            rows = call(db, overview.list_evaluations, cli_actor(), args.year, args.kind)
+        with options.open_database(args) as db:
+            rows = call(db, overview.list_evaluations, options.ACTOR, args.year, args.kind)
     except USER_ERRORS as exc:
         print(f"错误：{exc}")
         return 2
@@ -51,9 +49,9 @@ def register(subparsers: Any) -> None:
     evaluation = subparsers.add_parser("evaluation", help="绩效评价")
     inner = evaluation.add_subparsers(dest="evaluation_command", required=True)
     p = inner.add_parser("list", help="列出某年度的绩效评价（评价对象、类型、得分、等级）")
-    p.add_argument("--db", default=None, help="数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）")
-    p.add_argument("--year", type=int, required=True)
+    options.add_db(p)
+    options.add_year(p)
     p.add_argument("--kind", choices=list(KINDS), default=None,
                    help="只列一类：self 单位自评，key 财政重点评价，department 部门整体评价")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
-    p.set_defaults(func=cmd_list)
+    options.add_json(p)
+    options.command(p, cmd_list, writes=False)

@@ -2,7 +2,8 @@
 (core.exchange.kinds: 绩效目标表 with 项目信息, 监控表, 自评表, 结果反馈, 整改反馈) from the command line, and `exchange enrol-export|enrol`: the enrolment package (登记包) that sets up a unit
 installation. `import` detects the kind from the package; `--dry-run --json` prints the preview with every
 problem located and exits non-zero when the package is refused or has problems; `--problems-out F` writes the
-problem list as a workbook for the unit. A real import backs the database up first."""
+problem list as a workbook for the unit. A real import is core.exchange.intake's use case (backup included), the
+one the GUI calls too."""
 
 from __future__ import annotations
 
@@ -11,16 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.common.errors import USER_ERRORS
-from core.common.paths import default_database
+from core.common.errors import USER_ERRORS, ValidationError
 from core.common.runner import call
 from core.exchange import enrolment as exchange_enrolment
+from core.exchange import intake
 from core.exchange import kinds as exchange_kinds
 from core.exchange import problems as exchange_problems
 from core.exchange.package import STATUSES, PackagePreview
-from core.org import maintenance
-from db.database import open_database
-from desktop.cli.review import cli_actor
+from desktop.cli import options
 
 STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "conflicting": "冲突"}
 DECISION_LABELS = {"new": "新交换包", "duplicate": "已导入过（不会重复导入）", "edited": "签名后被修改过（须确认）",
@@ -57,9 +56,9 @@ def _print_preview(preview: PackagePreview) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    actor = cli_actor()
+    actor = options.ACTOR
     label = exchange_kinds.entry(args.kind).kind.label
-    with open_database(args.db or default_database()) as db:
+    with options.open_database(args) as db:
         if args.all_units:
             if not args.out_dir:
                 print("错误：--all-units 需要 --out-dir 目录。")
@@ -79,8 +78,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     label = exchange_kinds.entry(args.kind).kind.label
-    with open_database(args.db or default_database()) as db:
-        path = call(db, exchange_kinds.template_kind, cli_actor(), args.kind, args.year, Path(args.out), args.unit,
+    with options.open_database(args) as db:
+        path = call(db, exchange_kinds.template_kind, options.ACTOR, args.kind, args.year, Path(args.out), args.unit,
                     args.round)
     print(f"已导出单位“{args.unit}”的{label}空白模板：{path}")
     print("单位填好后交回，导入时须经审核人确认（--confirm-unsigned），并标记为“未签名”。")
@@ -88,9 +87,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    actor = cli_actor()
-    with open_database(args.db or default_database()) as db:
-        preview = call(db, exchange_kinds.preview_any, actor, Path(args.file))
+    actor = options.ACTOR
+    with options.open_database(args) as db:
+        preview = call(db, intake.preview, actor, Path(args.file))
         if args.json:
             print(json.dumps(preview_json(preview), ensure_ascii=False, indent=1))
         else:
@@ -101,15 +100,19 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"问题清单已写入：{written}")
         if preview.blocked:
             return 1
-        if args.dry_run or preview.decision == "duplicate":
+        if args.dry_run:
             return 0
-        if preview.decision in ("edited", "unsigned") and not args.confirm_unsigned:
+        try:
+            done = intake.import_package(db, actor, Path(args.file), preview, args.confirm_unsigned)
+        except ValidationError as exc:
+            if exc.field != "confirm_unsigned":
+                raise
             print("该交换包未签名或签名后被修改过：核对无误后请加 --confirm-unsigned 再导入。")
             return 1
-        if db.path is not None:
-            backup = maintenance.backup_database(db, actor)
-            print(f"导入前已备份数据库：{backup}")
-        done = call(db, exchange_kinds.apply_any, actor, Path(args.file), args.confirm_unsigned)
+    if done.duplicate:
+        return 0
+    if done.backup is not None:
+        print(f"导入前已备份数据库：{done.backup}")
     unit = exchange_kinds.counting_word(done.preview.kind)
     print(f"已导入{done.preview.label}：写入 {len(done.written)} {unit}，"
           f"冲突未导入 {len(done.preview.by_status('conflicting'))} {unit}。")
@@ -117,16 +120,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol_export(args: argparse.Namespace) -> int:
-    with open_database(args.db or default_database()) as db:
-        path = call(db, exchange_enrolment.export_enrolment, cli_actor(), args.unit, Path(args.out))
+    with options.open_database(args) as db:
+        path = call(db, exchange_enrolment.export_enrolment, options.ACTOR, args.unit, Path(args.out))
     print(f"已导出单位“{args.unit}”的登记包：{path}")
     print("登记包含有该单位的签名密钥，请当面交给单位管理员，不要通过邮件或共享目录传送。")
     return 0
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    with open_database(args.db or default_database()) as db:
-        done = call(db, exchange_enrolment.enrol_from_package, cli_actor(), Path(args.file))
+    with options.open_database(args) as db:
+        done = call(db, exchange_enrolment.enrol_from_package, options.ACTOR, Path(args.file))
     if done.duplicate:
         print(f"该登记包已导入过，本机已是单位“{done.unit_code}”的工作台，未做任何修改。")
     else:
@@ -152,44 +155,43 @@ def register(subparsers: Any) -> None:
     `exchange enrol-export --unit CODE --out FILE` and `exchange enrol FILE`, each with `--db PATH`."""
     exchange = subparsers.add_parser("exchange", help="数据交换（Excel 交换包）")
     inner = exchange.add_subparsers(dest="exchange_command", required=True)
-    db_help = "数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）"
     kinds = "、".join(f"{k}（{v}）" for k, v in exchange_kinds.LABELS.items())
     templates = [k for k, e in exchange_kinds.ENTRIES.items() if e.template is not None]
     p = inner.add_parser("template", help="财政局为单位导出空白模板（单位不用本程序也能填写）")
-    p.add_argument("--db", default=None, help=db_help)
+    options.add_db(p)
     p.add_argument("--kind", required=True, choices=templates,
                    help=f"模板类型：{'、'.join(f'{k}（{exchange_kinds.LABELS[k]}）' for k in templates)}")
     p.add_argument("--unit", required=True, help="单位编码")
-    p.add_argument("--year", type=int, required=True)
+    options.add_year(p)
     p.add_argument("--out", required=True, help="模板文件（.xlsx）")
     p.add_argument("--round", default=None, help="监控轮次名称，如 1-8月（监控表；默认最新一轮）")
-    p.set_defaults(func=_guarded(cmd_template))
+    options.command(p, _guarded(cmd_template), writes=True)
     p = inner.add_parser("export", help="导出交换包（单位端导出本单位的；财政局为指定单位或全部单位导出）")
-    p.add_argument("--db", default=None, help=db_help)
+    options.add_db(p)
     p.add_argument("--kind", default="goals", choices=list(exchange_kinds.LABELS),
                    help=f"交换包类型（默认 goals）：{kinds}；results 只由财政局导出，rectification_feedback 只由单位端导出")
-    p.add_argument("--year", type=int, required=True)
+    options.add_year(p)
     p.add_argument("--out", default=None, help="交换包文件（.xlsx）")
     p.add_argument("--unit", default=None, help="单位编码（财政局导出时必填）")
     p.add_argument("--all-units", action="store_true", help="财政局为全部部门和镇街各导出一个文件")
     p.add_argument("--out-dir", default=None, help="--all-units 时存放交换包的目录")
     p.add_argument("--round", default=None, help="监控轮次名称，如 1-8月（监控表；默认最新一轮）")
-    p.set_defaults(func=_guarded(cmd_export))
+    options.command(p, _guarded(cmd_export), writes=True)
     p = inner.add_parser("import", help="导入交换包（自动识别类型；先预览，再导入）")
-    p.add_argument("--db", default=None, help=db_help)
+    options.add_db(p)
     p.add_argument("file", help="交换包文件（.xlsx）")
     p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出预览")
+    options.add_json(p, help="以 JSON 输出预览")
     p.add_argument("--confirm-unsigned", action="store_true", help="审核人确认后导入未签名或被修改过的交换包")
     p.add_argument("--problems-out", default=None, help="把问题清单写成工作簿（.xlsx），交单位修改")
-    p.set_defaults(func=_guarded(cmd_import))
+    options.command(p, _guarded(cmd_import), writes=lambda a: not a.dry_run)
     p = inner.add_parser("enrol-export", help="财政局为单位导出登记包（含签名密钥，须当面交接）")
-    p.add_argument("--db", default=None, help=db_help)
+    options.add_db(p)
     p.add_argument("--unit", required=True, help="单位编码")
     p.add_argument("--out", required=True, help="登记包文件（.xlsx）")
-    p.set_defaults(func=_guarded(cmd_enrol_export))
+    options.command(p, _guarded(cmd_enrol_export), writes=True)
     p = inner.add_parser("enrol", help="在新安装的单位工作台上导入登记包")
-    p.add_argument("--db", default=None, help=db_help)
+    options.add_db(p)
     p.add_argument("file", help="登记包文件（.xlsx）")
-    p.set_defaults(func=_guarded(cmd_enrol))
+    options.command(p, _guarded(cmd_enrol), writes=True)
 

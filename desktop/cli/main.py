@@ -1,9 +1,9 @@
-"""The admin command line: every command goes through the same services as the GUI."""
+"""The admin command line: every command goes through the same services as the GUI, and opens the database under
+desktop.cli.options' rule (reading commands run beside the GUI, writing ones take the instance lock)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -15,48 +15,30 @@ from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
 from core.org import admin, auth, maintenance
-from core.org.rules.roles import Actor, Role
+from core.org.rules.roles import Role
 from core.statistics import overview as stats
 from core.statistics import yearly as year_statistics
 from core.statistics.report import figure_text
 from core.version import APP_NAME, __version__
-from db.database import Database, open_database
+from db.database import Database
 from desktop.cli import evaluation as cli_evaluation
 from desktop.cli import exchange as cli_exchange
 from desktop.cli import monitor as cli_monitor
+from desktop.cli import options
 from desktop.cli import rectification as cli_rectification
 from desktop.cli import results as cli_results
 from desktop.cli import review as cli_review
-
-CLI_ACTOR = Actor(f"cli:{getpass.getuser()}", "命令行", Role.ADMIN)
-
-
-def _db_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=None, help="数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）")
-
-
-def _open(args: argparse.Namespace, exclusive: bool = False) -> Database:
-    return open_database(args.db or default_database(), exclusive=exclusive)
 
 
 def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _read_password(args: argparse.Namespace) -> str:
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("密码：")
-    if getpass.getpass("再次输入密码：") != first:
-        raise SystemExit("两次输入的密码不一致。")
-    return first
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from core.demo import generate as demo
 
-    with _open(args, exclusive=True) as db:
-        report = call(db, demo.generate_demo, CLI_ACTOR, year=args.year, scale=args.scale, seed=args.seed)
+    with options.open_database(args) as db:
+        report = call(db, demo.generate_demo, options.ACTOR, year=args.year, scale=args.scale, seed=args.seed)
     if args.truth:
         demo.write_truth(report, Path(args.truth))
     print(f"已生成 {report.year} 年度演示县：部门 {report.departments} 个，镇街 {report.townships} 个，"
@@ -70,12 +52,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
         as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
     except ValueError:
         raise SystemExit(f"--as-of 应写成 YYYY-MM-DD（如 2025-03-31），收到“{args.as_of}”。") from None
-    with _open(args) as db:
+    with options.open_database(args) as db:
         year = args.year or call(db, stats.current_year)
         if year is None:
             raise SystemExit("数据库中还没有任何年度数据。可先运行 perfbudget demo 生成演示县。")
-        figures = call(db, stats.year_figures, CLI_ACTOR, year)
-        comparison = call(db, year_statistics.year_statistics, CLI_ACTOR, year, as_of)
+        figures = call(db, stats.year_figures, options.ACTOR, year)
+        comparison = call(db, year_statistics.year_statistics, options.ACTOR, year, as_of)
     data = stats.figures_as_json(figures)
     data["statistics"] = year_statistics.statistics_as_json(comparison)
     if args.json:
@@ -98,73 +80,73 @@ def figure_line(row: year_statistics.FigureRow) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    with _open(args) as db:
+    with options.open_database(args) as db:
         if args.action == "list":
-            rows = call(db, admin.list_users, CLI_ACTOR)
+            rows = call(db, admin.list_users, options.ACTOR)
             _print_json([{"username": r.username, "name": r.display_name, "role": r.role_label,
                           "unit": r.unit_name, "active": r.active, "locked": r.locked} for r in rows])
             return 0
         if args.action == "create-admin":
-            password = _read_password(args)
+            password = options.new_password(args)
             call(db, auth.create_first_admin, args.username, args.name or args.username, password, password)
             print(f"已创建系统管理员 {args.username}。")
             return 0
         if args.action == "add":
-            password = _read_password(args)
+            password = options.new_password(args)
             unit_id = _unit_id(db, args.unit) if args.unit else None
             data = admin.UserInput(args.username, args.name or args.username, args.role, unit_id)
-            call(db, admin.create_user, CLI_ACTOR, data, password, password)
+            call(db, admin.create_user, options.ACTOR, data, password, password)
             print(f"已创建用户 {args.username}。")
             return 0
         user_id = _user_id(db, args.username)
         if args.action == "reset-password":
-            password = _read_password(args)
-            call(db, admin.reset_password, CLI_ACTOR, user_id, password, password)
+            password = options.new_password(args)
+            call(db, admin.reset_password, options.ACTOR, user_id, password, password)
             print(f"已重置 {args.username} 的密码。")
         else:
-            call(db, admin.unlock_user, CLI_ACTOR, user_id)
+            call(db, admin.unlock_user, options.ACTOR, user_id)
             print(f"已解锁 {args.username}。")
     return 0
 
 
 def _unit_id(db: Database, code: str) -> int:
-    for row in call(db, admin.list_units, CLI_ACTOR):
+    for row in call(db, admin.list_units, options.ACTOR):
         if row.code == code:
             return row.id
     raise SystemExit(f"找不到编码为 {code} 的单位。")
 
 
 def _user_id(db: Database, username: str) -> int:
-    for row in call(db, admin.list_users, CLI_ACTOR):
+    for row in call(db, admin.list_users, options.ACTOR):
         if row.username == username:
             return row.id
     raise SystemExit(f"找不到用户 {username}。")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    with _open(args) as db:
-        done = maintenance.backup_database(db, CLI_ACTOR, Path(args.to) if args.to else None)
+    with options.open_database(args) as db:
+        done = maintenance.backup_database(db, options.ACTOR, Path(args.to) if args.to else None)
     print(f"已备份到 {done}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    with _open(args, exclusive=True) as db:
-        safety = maintenance.restore_database(db, CLI_ACTOR, Path(args.source))
+    with options.open_database(args) as db:
+        safety = maintenance.restore_database(db, options.ACTOR, Path(args.source))
     print(f"已从 {args.source} 恢复。恢复前的数据已另存为 {safety}")
     return 0
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    with _open(args, exclusive=True):
+    with options.open_database(args):
         pass  # opening upgrades (after a backup) and refuses a newer database
     print("数据库结构已是最新版本。")
     return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with _open(args) as db:
-        result = call(db, maintenance.verify_audit, CLI_ACTOR)
+    with options.open_database(args) as db:
+        result = call(db, maintenance.verify_audit, options.ACTOR)
     print(result.message())
     return 0 if result.ok else 1
 
@@ -178,6 +160,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from desktop.shell.app import run_gui
 
+    args.login_password = options.login_password(args) if args.user else None
     return run_gui(args)
 
 
@@ -187,62 +170,64 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("gui", help="启动图形界面（不带子命令时的默认动作）")
-    _db_arg(p)
-    p.add_argument("--user", help="自动登录的用户名（配合 --password）")
-    p.add_argument("--password", help="自动登录的密码")
+    options.add_db(p)
+    p.add_argument("--user", help=f"自动登录的用户名（密码用 --password-stdin 或环境变量 {options.PASSWORD_ENV} 提供，"
+                                  "否则在终端询问）")
+    options.add_password_stdin(p)
+    options.refuse_password_argument(p)
     p.add_argument("--page", help="登录后打开的页面，如 home、admin")
     p.add_argument("--screenshot", help="把窗口保存为 PNG 后退出（未登录时截取登录窗口）")
     p.add_argument("--no-demo", action="store_true", help="新数据库首次启动时不生成演示县")
-    p.set_defaults(func=cmd_gui)
+    options.command(p, cmd_gui, writes=True)  # the GUI takes the instance lock itself
 
     p = sub.add_parser("demo", help="生成确定性的演示县数据")
-    _db_arg(p)
-    p.add_argument("--year", type=int, default=2024)
+    options.add_db(p)
+    options.add_year(p, required=False, default=2024)
     p.add_argument("--scale", type=float, default=1.0, help="规模倍数：10 约为 8000 个项目")
     p.add_argument("--seed", type=int, default=20240101)
     p.add_argument("--truth", help="把预置问题清单写入该 JSON 文件")
-    p.set_defaults(func=cmd_demo)
+    options.command(p, cmd_demo, writes=True)
 
     p = sub.add_parser("stats", help="年度统计数字")
-    _db_arg(p)
-    p.add_argument("--year", type=int)
-    p.add_argument("--json", action="store_true")
+    options.add_db(p)
+    options.add_year(p, required=False, help="年度（默认最新年度）")
+    options.add_json(p)
     p.add_argument("--as-of", help="整改逾期的判断日期 YYYY-MM-DD（默认今天）")
-    p.set_defaults(func=cmd_stats)
+    options.command(p, cmd_stats, writes=False)
 
     p = sub.add_parser("users", help="用户与角色")
-    _db_arg(p)
+    options.add_db(p)
     p.add_argument("action", choices=["list", "create-admin", "add", "reset-password", "unlock"])
     p.add_argument("--username")
     p.add_argument("--name", help="显示名称")
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.REVIEWER.value)
     p.add_argument("--unit", help="所属单位编码（填报员必填）")
-    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
-    p.set_defaults(func=cmd_users)
+    options.add_password_stdin(p)
+    options.command(p, cmd_users, writes=lambda a: a.action != "list")
 
     p = sub.add_parser("backup", help="备份数据库")
-    _db_arg(p)
+    options.add_db(p)
     p.add_argument("--to", help="备份文件路径（默认：数据库旁的 backups 文件夹）")
-    p.set_defaults(func=cmd_backup)
+    options.command(p, cmd_backup, writes=True)  # it records the backup in the audit log
 
     p = sub.add_parser("restore", help="从备份恢复数据库（恢复前自动另存当前数据）")
-    _db_arg(p)
+    options.add_db(p)
     p.add_argument("--from", dest="source", required=True)
-    p.set_defaults(func=cmd_restore)
+    options.command(p, cmd_restore, writes=True)
 
     p = sub.add_parser("db", help="数据库维护")
     p.add_argument("action", choices=["upgrade"])
-    _db_arg(p)
-    p.set_defaults(func=cmd_db)
+    options.add_db(p)
+    options.command(p, cmd_db, writes=True)
 
     p = sub.add_parser("audit", help="审计日志")
     p.add_argument("action", choices=["verify"])
-    _db_arg(p)
-    p.set_defaults(func=cmd_audit)
+    options.add_db(p)
+    options.command(p, cmd_audit, writes=False)
 
     p = sub.add_parser("selftest", help="自检：字体、数据库、写入权限")
-    _db_arg(p)
-    p.set_defaults(func=cmd_selftest)
+    options.add_db(p)
+    options.command(p, cmd_selftest, writes=False)
 
     cli_review.register(sub)
     cli_monitor.register(sub)

@@ -10,13 +10,11 @@ from typing import Any
 
 from core.common.errors import USER_ERRORS
 from core.common.formatting import PERCENT_PLACES, percent, plain
-from core.common.paths import default_database
 from core.common.runner import call
 from core.monitoring import rounds as monitoring_rounds
 from core.monitoring.grid import GridRow
 from core.monitoring.rules.lights import LIGHTS
-from db.database import open_database
-from desktop.cli.review import cli_actor
+from desktop.cli import options
 
 AS_OF = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -44,8 +42,8 @@ def cmd_warnings(args: argparse.Namespace) -> int:
         print(f"错误：--as-of {year}-{month:02d} 不在 --year {args.year} 年度内。")
         return 2
     try:
-        with open_database(args.db or default_database()) as db:
-            rows = call(db, monitoring_rounds.warnings, cli_actor(), args.year, None, month)
+        with options.open_database(args) as db:
+            rows = call(db, monitoring_rounds.warnings, options.ACTOR, args.year, None, month)
     except USER_ERRORS as exc:
         print(f"错误：{exc}")
         return 2
@@ -67,9 +65,9 @@ def register(subparsers: Any) -> None:
     monitor = subparsers.add_parser("monitor", help="绩效运行监控")
     inner = monitor.add_subparsers(dest="monitor_command", required=True)
     p = inner.add_parser("warnings", help="列出截至某月的红灯、黄灯预警项目")
-    p.add_argument("--db", default=None, help="数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）")
-    p.add_argument("--year", type=int, required=True)
+    options.add_db(p)
+    options.add_year(p)
     p.add_argument("--as-of", type=_as_of, required=True, help="截止月份，如 2024-08")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    options.add_json(p)
     p.add_argument("--top", type=int, default=30, help="文字输出时列出前几个项目")
-    p.set_defaults(func=cmd_warnings)
+    options.command(p, cmd_warnings, writes=False)

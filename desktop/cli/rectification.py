@@ -11,13 +11,11 @@ from typing import Any
 
 from core.common import formatting
 from core.common.errors import USER_ERRORS
-from core.common.paths import default_database
 from core.common.runner import call
 from core.results import rectification, rectification_collect, rectification_reports
 from core.results.rectification import ItemRow
 from core.results.rules.rectification import NOTICE_KINDS, SOURCES
-from db.database import open_database
-from desktop.cli.review import cli_actor
+from desktop.cli import options
 
 
 def _date(text: str) -> date:
@@ -36,8 +34,8 @@ def as_json(row: ItemRow) -> dict[str, Any]:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    with open_database(args.db or default_database()) as db:
-        result = call(db, rectification_collect.collect, cli_actor(), args.year, args.issued_on or date.today())
+    with options.open_database(args) as db:
+        result = call(db, rectification_collect.collect, options.ACTOR, args.year, args.issued_on or date.today())
     if args.json:
         print(json.dumps({"year": args.year, "added": result.added, "existing": result.existing},
                          ensure_ascii=False, indent=1))
@@ -49,8 +47,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
-    with open_database(args.db or default_database()) as db:
-        actor = cli_actor()
+    with options.open_database(args) as db:
+        actor = options.ACTOR
         unit_id = call(db, rectification.find_unit, actor, args.unit) if args.unit else None
         rows = call(db, rectification.list_items, actor, args.year, as_of, unit_id=unit_id,
                     status="overdue" if args.overdue else None)
@@ -68,8 +66,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_notices(args: argparse.Namespace) -> int:
     issued_on = args.issued_on or date.today()
-    with open_database(args.db or default_database()) as db:
-        actor = cli_actor()
+    with options.open_database(args) as db:
+        actor = options.ACTOR
         unit_ids = None if args.lagging else [call(db, rectification.find_unit, actor, c) for c in args.unit]
         documents = call(db, rectification_reports.issue_and_print, actor, args.year, args.kind, unit_ids, issued_on,
                          Path(args.out))
@@ -95,22 +93,22 @@ def register(subparsers: Any) -> None:
     inner = top.add_subparsers(dest="rectification_command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", default=None, help="数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）")
-        p.add_argument("--year", type=int, required=True, help="预算年度")
+        options.add_db(p)
+        options.add_year(p, help="预算年度")
 
     p = inner.add_parser("collect", help="从目标审核、运行监控、绩效评价和审计发现归集整改事项")
     common(p)
     p.add_argument("--issued-on", type=_date, default=None, help="下达日期（默认今天），整改期限由此推算")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
-    p.set_defaults(func=_guarded(cmd_collect))
+    options.add_json(p)
+    options.command(p, _guarded(cmd_collect), writes=True)
 
     p = inner.add_parser("list", help="列出整改台账")
     common(p)
     p.add_argument("--as-of", type=_date, default=None, help="判断逾期的日期（默认今天）")
     p.add_argument("--unit", default=None, help="只列出该单位编码的事项")
     p.add_argument("--overdue", action="store_true", help="只列出逾期事项")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
-    p.set_defaults(func=_guarded(cmd_list))
+    options.add_json(p)
+    options.command(p, _guarded(cmd_list), writes=False)
 
     p = inner.add_parser("notices", help="生成提醒敦促函、整改通知书或约谈函（PDF）")
     common(p)
@@ -121,4 +119,4 @@ def register(subparsers: Any) -> None:
     who.add_argument("--lagging", action="store_true", help="发给下一步应发该文书的全部整改滞后单位")
     p.add_argument("--issued-on", type=_date, default=None, help="发文日期（默认今天）")
     p.add_argument("--out", required=True, help="PDF 文件路径")
-    p.set_defaults(func=_guarded(cmd_notices))
+    options.command(p, _guarded(cmd_notices), writes=True)  # numbers and records each notice

@@ -11,13 +11,11 @@ from typing import Any
 
 from core.common import formatting
 from core.common.errors import USER_ERRORS
-from core.common.paths import default_database
 from core.common.runner import call
 from core.results import application as results
 from core.results.rules import policy as rules
 from core.results.suggestions import SuggestionTable
-from db.database import open_database
-from desktop.cli.review import cli_actor
+from desktop.cli import options
 
 
 def _wan(amount: Decimal) -> str | None:
@@ -47,15 +45,15 @@ def table_json(table: SuggestionTable) -> dict[str, Any]:
 
 def cmd_suggestions(args: argparse.Namespace) -> int:
     try:
-        with open_database(args.db or default_database()) as db:
+        with options.open_database(args) as db:
             if args.out:
                 out = Path(args.out)
                 if out.suffix.lower() not in (".xlsx", ".pdf"):
                     print("错误：--out 须以 .xlsx（工作簿）或 .pdf 结尾。")
                     return 2
                 build = results.suggestion_pdf if out.suffix.lower() == ".pdf" else results.suggestion_workbook
-                call(db, build, cli_actor(), args.year, out)
-            table = call(db, results.suggestions, cli_actor(), args.year)
+                call(db, build, options.ACTOR, args.year, out)
+            table = call(db, results.suggestions, options.ACTOR, args.year)
     except USER_ERRORS as exc:
         print(f"错误：{exc}")
         return 2
@@ -78,8 +76,8 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
 
 def cmd_policy(args: argparse.Namespace) -> int:
     try:
-        with open_database(args.db or default_database()) as db:
-            view = call(db, results.policy_view, cli_actor(), args.year)
+        with options.open_database(args) as db:
+            view = call(db, results.policy_view, options.ACTOR, args.year)
     except USER_ERRORS as exc:
         print(f"错误：{exc}")
         return 2
@@ -104,13 +102,13 @@ def register(subparsers: Any) -> None:
     group = subparsers.add_parser("results", help="结果应用：预算安排建议表和结果应用政策")
     inner = group.add_subparsers(dest="results_command", required=True)
     p = inner.add_parser("suggestions", help="某年度绩效结果对下一年度预算的安排建议（项目和部门）")
-    p.add_argument("--db", default=None, help="数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）")
-    p.add_argument("--year", type=int, required=True, help="结果所属年度（建议用于下一年度预算）")
-    p.add_argument("--json", action="store_true", help="输出 JSON（金额为万元，精确到元）")
+    options.add_db(p)
+    options.add_year(p, help="结果所属年度（建议用于下一年度预算）")
+    options.add_json(p, help="输出 JSON（金额为万元，精确到元）")
     p.add_argument("--out", default=None, help="另存为预算安排建议表：.xlsx 工作簿或 .pdf")
-    p.set_defaults(func=cmd_suggestions)
+    options.command(p, cmd_suggestions, writes=False)  # --out writes a file, not the database
     q = inner.add_parser("policy", help="某年度的结果应用政策")
-    q.add_argument("--db", default=None, help="数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）")
-    q.add_argument("--year", type=int, required=True)
-    q.add_argument("--json", action="store_true", help="输出 JSON")
-    q.set_defaults(func=cmd_policy)
+    options.add_db(q)
+    options.add_year(q)
+    options.add_json(q)
+    options.command(q, cmd_policy, writes=False)

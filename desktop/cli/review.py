@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 from dataclasses import asdict
 from typing import Any
 
-from core.common.paths import default_database
 from core.common.runner import call
-from core.org.rules.roles import Actor, Role
 from core.review import auto as review_auto
-from db.database import open_database
+from desktop.cli import options
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
-def cli_actor() -> Actor:
-    """Who the command line acts as: an administrator named after the operating-system user."""
-    return Actor(f"cli:{getpass.getuser()}", "命令行", Role.ADMIN)
 
 
 def as_json(reviews: list[review_auto.TableReview]) -> dict[str, Any]:
@@ -30,8 +22,8 @@ def as_json(reviews: list[review_auto.TableReview]) -> dict[str, Any]:
 
 
 def cmd_review_auto(args: argparse.Namespace) -> int:
-    with open_database(args.db or default_database()) as db:
-        reviews = call(db, review_auto.auto_review, cli_actor(), args.year)
+    with options.open_database(args) as db:
+        reviews = call(db, review_auto.auto_review, options.ACTOR, args.year)
     if args.json:
         print(json.dumps(as_json(reviews), ensure_ascii=False, indent=1))
         return 0
@@ -55,8 +47,8 @@ def register(subparsers: Any) -> None:
     review = subparsers.add_parser("review", help="绩效目标审核")
     inner = review.add_subparsers(dest="review_command", required=True)
     p = inner.add_parser("auto", help="自动预审：按完整性、相关性、适当性、可行性检查全部目标表")
-    p.add_argument("--db", default=None, help="数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--json", action="store_true", help="输出全部问题（JSON）")
+    options.add_db(p)
+    options.add_year(p)
+    options.add_json(p, help="输出全部问题（JSON）")
     p.add_argument("--top", type=int, default=20, help="文字摘要中列出得分最低的几张表")
-    p.set_defaults(func=cmd_review_auto)
+    options.command(p, cmd_review_auto, writes=False)

@@ -113,7 +113,7 @@ def _login(runner: TaskRunner, db: Database, args: argparse.Namespace) -> Any:
             return None
         return first.actor
     if args.user:
-        return wait_for(runner, auth.login, args.user, args.password or "")
+        return wait_for(runner, auth.login, args.user, args.login_password or "")
     dialog = LoginDialog(runner, str(db.path or db.url))
     if args.screenshot:
         return dialog

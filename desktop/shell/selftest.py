@@ -12,7 +12,7 @@ from core.common.runner import call
 from core.org import maintenance
 from core.version import APP_NAME, __version__
 from db.database import open_database
-from desktop.cli.main import CLI_ACTOR
+from desktop.cli.options import ACTOR
 
 
 def _check(name: str, probe: Callable[[], str]) -> bool:
@@ -31,8 +31,8 @@ def _font() -> str:
 
 
 def _database(target: Path | str) -> str:
-    with open_database(target, exclusive=False) as db:
-        verification = call(db, maintenance.verify_audit, CLI_ACTOR)
+    with open_database(target, exclusive=False, read_only=True) as db:  # a check: beside the GUI too
+        verification = call(db, maintenance.verify_audit, ACTOR)
         if not verification.ok:
             raise OSError(verification.message())
         return f"{db.path or db.url} 可打开，结构最新，{verification.message()}"

@@ -17,8 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Passw0rd!"
 
 
-def perfbudget(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "PYTHONFAULTHANDLER": "1"}
+def perfbudget(*args: str, stdin: str | None = None,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "PYTHONFAULTHANDLER": "1",
+           **(env or {})}
     return subprocess.run([sys.executable, "-m", "desktop", *args], input=stdin, capture_output=True,
                           text=True, env=env, cwd=ROOT, check=False, timeout=600)
 
@@ -116,16 +118,16 @@ def test_login_window_screenshot(county: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("page", ["home", "admin", "review", "library"])
 def test_main_window_screenshot(county: Path, tmp_path: Path, page: str) -> None:
     shot = tmp_path / f"{page}.png"
-    done = perfbudget("gui", "--db", str(county), "--user", "admin", "--password", PASSWORD,
-                      "--page", page, "--screenshot", str(shot))
+    done = perfbudget("gui", "--db", str(county), "--user", "admin", "--page", page, "--screenshot", str(shot),
+                      env={"PERFBUDGET_PASSWORD": PASSWORD})
     assert done.returncode == 0, done.stdout + done.stderr
     image = QImage(str(shot))
     assert image.width() >= 1000 and image.height() >= 600
 
 
 def test_wrong_password_and_unknown_page_are_refused(county: Path, tmp_path: Path) -> None:
-    wrong = perfbudget("gui", "--db", str(county), "--user", "admin", "--password", "nope",
-                       "--screenshot", str(tmp_path / "x.png"))
+    wrong = perfbudget("gui", "--db", str(county), "--user", "admin", "--password-stdin",
+                       "--screenshot", str(tmp_path / "x.png"), stdin="nope\n")
     assert wrong.returncode == 2 and "用户名或密码错误" in wrong.stdout
 
 

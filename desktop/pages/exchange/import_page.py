@@ -1,6 +1,7 @@
 """数据交换 → 导入交换包: preview a package of any kind on the helper (the kind detected from the workbook, the
 decision, each project's status, every located problem), export the problem list as a workbook for the unit,
-then apply it after an automatic backup, as `preview_file(path)`, `export_problems(path)` and `apply_current()`."""
+then apply it after an automatic backup, as `preview_file(path)`, `export_problems(path)` and `apply_current()`.
+Previewing, the backup and applying are core.exchange.intake's use case, the one the command line calls too."""
 
 from __future__ import annotations
 
@@ -9,16 +10,13 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
+from core.exchange import intake
 from core.exchange import kinds as exchange_kinds
 from core.exchange import problems as exchange_problems
-from core.exchange.package import PackageApplied, PackagePreview, RowChange
+from core.exchange.package import PackagePreview, RowChange
 from core.exchange.profile import HUB
 from core.exchange.workbook import Problem
-from core.org import maintenance
-from core.org.rules.roles import Actor, Permission
-from db.database import Database
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
 from desktop.widgets.common import SearchableTable
@@ -30,25 +28,16 @@ STATUS_LABELS = {"new": "新增", "changed": "有修改", "unchanged": "无变�
 DECISION_LABELS = {"new": "新交换包，可以导入", "duplicate": "该交换包已导入过，不会重复导入",
                    "edited": "签名后被修改过，须经审核人确认后作为“未签名”导入",
                    "unsigned": "未签名，须经审核人确认后作为“未签名”导入", "refused": "已拒绝"}
-BASE_AREAS = frozenset({"exchange", "audit"})
 
 
 def _party(name: str) -> str:
     return "财政局" if name == HUB else name
 
 
-def backup_before_import(database: Database, actor: Actor) -> Path | None:
-    """A raw helper job: the automatic backup before applying, as the command line takes it; None where there is
-    nothing to copy (a database server) or the user may not back up (a unit clerk on its own installation)."""
-    if database.path is None or not actor.can(Permission.BACKUP_RESTORE):
-        return None
-    return maintenance.backup_database(database, actor)
-
-
 class ImportPanel(QWidget):
     """The preview of one package and the 应用 button; `applied` is emitted after a successful import."""
 
-    applied = Signal(object)  # PackageApplied
+    applied = Signal(object)  # intake.PackageImport
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +45,6 @@ class ImportPanel(QWidget):
         self.path: Path | None = None
         self.preview: PackagePreview | None = None
         self.shown: PackagePreview | None = None  # the last preview shown, kept after applying for its problems
-        self.backup: Path | None = None
         self.file_label = QLabel("尚未选择交换包。", self)
         self.decision = QLabel("", self)
         self.decision.setWordWrap(True)
@@ -109,7 +97,7 @@ class ImportPanel(QWidget):
         self.result.setText("")
         self._show(None)
         self.decision.setText("正在检查交换包…")
-        self.ctx.runner.submit(exchange_kinds.preview_any, self.ctx.actor, self.path, on_done=self._show,
+        self.ctx.runner.submit(intake.preview, self.ctx.actor, self.path, on_done=self._show,
                                on_error=self._failed)
 
     def _show(self, preview: PackagePreview | None) -> None:
@@ -155,18 +143,12 @@ class ImportPanel(QWidget):
             return
         self.apply_button.setEnabled(False)
         self.result.setStyleSheet("")
-        self.result.setText("正在备份数据库…")
-        self.ctx.runner.submit(backup_before_import, self.ctx.actor, raw=True, on_done=self._backed_up,
-                               on_error=self._failed)
+        self.result.setText("正在备份数据库并导入…")
+        self.ctx.runner.submit(intake.import_package, self.ctx.actor, self.path, self.preview,
+                               self.confirm.isChecked(), raw=True, on_done=self._applied, on_error=self._failed)
 
-    def _backed_up(self, backup: Path | None) -> None:
-        self.backup = backup
-        self.result.setText("正在导入…")
-        self.ctx.runner.submit(exchange_kinds.apply_any, self.ctx.actor, self.path, self.confirm.isChecked(),
-                               on_done=self._applied, on_error=self._failed)
-
-    def _applied(self, done: PackageApplied) -> None:
-        saved = f"导入前已备份数据库：{self.backup}" if self.backup else "未自动备份（当前用户无备份权限或数据库不是本地文件）"
+    def _applied(self, done: intake.PackageImport) -> None:
+        saved = f"导入前已备份数据库：{done.backup}" if done.backup else "未自动备份（数据库在数据库服务器上，由服务器备份）"
         self.preview = None  # applied: the rows stay for reference, applying again is not offered
         self.confirm.setVisible(False)
         self._update_apply()
@@ -175,9 +157,7 @@ class ImportPanel(QWidget):
         unit = exchange_kinds.counting_word(done.preview.kind)
         self.result.setText(f"已导入{done.preview.label}：写入 {len(done.written)} {unit}，"
                             f"冲突未导入 {len(done.preview.by_status('conflicting'))} {unit}。{saved}。")
-        found = exchange_kinds.ENTRIES.get(done.preview.kind)
-        areas = found.kind.areas if found is not None else frozenset()
-        self.ctx.hub.announce(Changes(BASE_AREAS | areas))
+        self.ctx.hub.announce(done.changes)
         self.applied.emit(done)
 
     def choose_problems_file(self) -> None:
