@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from core.goals.rules.notation import normalise_text
+from core.goals.rules.notation import norm, normalise_text
 from core.library.rules import best_match, canonical_unit
 from core.review.rules.model import Hit, IndicatorView, Params, ReviewContext, TableView, fmt, label, rule
 from core.review.rules.wording import base_quantity, grams, quantities
@@ -78,8 +78,8 @@ def goal_against_indicators(t: TableView, ctx: ReviewContext, p: Params) -> Iter
 def foreign_indicator(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
     """An indicator with words of its own (`min_own_words` bigrams once generic words are out) none of which
     the project's texts use, and not a usual indicator of the project's sector in the library. Only outputs and
-    benefits are compared: quality, time, cost, sustainability and satisfaction rows are procedural and read
-    alike in every project, so only placeholders are looked for there."""
+    benefits counted in units are compared: rates, and quality, time, cost, sustainability and satisfaction rows,
+    read alike in every project, so only placeholders are looked for there."""
     texts = " ".join(x or "" for x in (t.project_name, t.overview, t.basis, t.schedule, t.long_term_goal,
                                        t.annual_goal, t.unit_name, t.implementing_unit, t.sector))
     context = grams(texts, p["generic_words"])
@@ -91,7 +91,7 @@ def foreign_indicator(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[H
             yield Hit(where, f"{label(i)}保留了模板占位内容（如“**”“XX”），请填写本项目的实际指标和指标值。", i.position)
             continue
         own = grams(i.name, p["generic_words"])
-        if (i.level2 not in p["checked_level2"] or len(own) < int(p["min_own_words"]) or own & context
+        if (i.level2 not in p["checked_level2"] or norm(i.unit_of_measure) in ("%", "‰") or len(own) < int(p["min_own_words"]) or own & context
                 or best_match(own_sector, t.sector, i.name, None, Decimal(p["sector_similarity"])) is not None):
             continue
         yield Hit(where, f"{label(i)}与项目名称、概况和年度目标没有共同内容，也不是本行业的常用指标，像是从其他"

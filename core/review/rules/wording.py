@@ -29,14 +29,14 @@ def grams(text: str | None, generic: Iterable[str] = ()) -> frozenset[str]:
 
 def quantities(text: str | None, units: Iterable[str]) -> list[tuple[Decimal, str]]:
     """(number, unit) pairs a text names with one of `units`, 万 folded into the number (8万亩 → 80000 亩);
-    a longer unit wins over its prefix (人次 over 人)."""
+    a longer unit wins over its prefix (人次 over 人); "各1辆", "每户2000元" are rates per item, not totals."""
     known = sorted(units, key=len, reverse=True)
     s = normalise_text(text or "")
     out: list[tuple[Decimal, str]] = []
     for m in _NUMBER.finditer(s):
         rest = s[m.end():]
         unit = next((u for u in known if rest.startswith(u)), None)
-        if unit is not None:
+        if unit is not None and not s[:m.start()].rstrip().endswith(("各", "每")):
             out.append(base_quantity(Decimal(m.group(1).replace(",", "")) * (10000 if m.group(2) else 1), unit))
     return out
 
