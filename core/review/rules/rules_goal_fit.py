@@ -46,9 +46,9 @@ def _measured(i: IndicatorView, synonyms: dict[str, str]) -> tuple[Decimal, str]
 
 
 @rule("R07", D, "warning", "annual_goal", "年度目标与绩效指标不对应", output_units=OUTPUT_UNITS, generic_words=GENERIC,
-      unit_synonyms={"名": "人", "位": "人", "万人": "人"})
+      unit_synonyms=["名=人", "位=人"])
 def goal_against_indicators(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
-    synonyms = dict(p["unit_synonyms"])
+    synonyms = dict(pair.split("=", 1) for pair in p["unit_synonyms"] if "=" in pair)
     goal = [(n, _unit(u, synonyms)) for n, u in quantities(t.annual_goal, p["output_units"])]
     measured = [(i, m) for i in t.indicators if (m := _measured(i, synonyms)) is not None]
     for n, u in goal:
