@@ -21,7 +21,17 @@ from core.org.access import visible_unit_ids
 from core.org.rules.roles import Actor, Permission
 from core.review.rules.engine import ReviewConfig, load_default_config, parse_config, quality_score, run_rules
 from core.review.rules.model import Finding, IndicatorView, PeerCost, ReviewContext, TableView
-from db.models import ExAnteAssessment, GoalTable, GoalTableVersion, Indicator, Project, Setting, Unit
+from db.models import (
+    Evaluation,
+    EvaluationLine,
+    ExAnteAssessment,
+    GoalTable,
+    GoalTableVersion,
+    Indicator,
+    Project,
+    Setting,
+    Unit,
+)
 from db.uow import UnitOfWork
 
 OVERRIDE_KEY = "review.rules_override"
@@ -146,6 +156,22 @@ def review_base(session: Session, year: int) -> ReviewBase:
     return ReviewBase(year, units, context, review_config(session), done)
 
 
+def previous_actuals(session: Session, project_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """Project id → actual values of its final self-evaluation (单位自评) by normalised indicator name."""
+    if not project_ids:
+        return {}
+    rows = session.execute(
+        select(Evaluation.project_id, EvaluationLine.name, EvaluationLine.actual)
+        .join(EvaluationLine, EvaluationLine.evaluation_id == Evaluation.id)
+        .where(Evaluation.kind == "self", Evaluation.status == "final", Evaluation.project_id.in_(project_ids),
+               EvaluationLine.actual.is_not(None))).all()
+    out: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for pid, name, actual in rows:
+        if pid is not None and actual is not None:  # the query selects both; the columns are nullable
+            out[pid][norm(name)] = actual
+    return out
+
+
 def review_where(session: Session, where: Any, base: ReviewBase) -> list[TableReview]:
     """Pre-review the current version of every goal table of the projects matching `where`."""
     tables = _views(session, where, base.units)
@@ -153,11 +179,12 @@ def review_where(session: Session, where: Any, base: ReviewBase) -> list[TableRe
     wanted = select(Project.previous_project_id).where(where, Project.previous_project_id.is_not(None))
     previous = (_views(session, Project.id.in_(wanted.scalar_subquery()), base.units)
                 if any(prev_ids.values()) else {})
+    actuals = previous_actuals(session, [p for p in prev_ids.values() if p])
     out = []
     for pid, table in tables.items():
         prev_id = prev_ids.get(pid)
         prev = previous.get(prev_id) if prev_id else None
-        ctx = replace(base.context, previous=prev,
+        ctx = replace(base.context, previous=prev, previous_actuals=actuals.get(prev_id or 0, {}),
                       has_exante=None if base.exante_done is None else pid in base.exante_done)
         findings = tuple(run_rules(table, ctx, base.config))
         out.append(TableReview(pid, table.project_code, table.project_name, table.unit_name or "", table.status,

@@ -3,6 +3,17 @@
 Recall = planted (project, kind) pairs caught by one of the kind's rules ÷ all planted pairs.
 Precision = tables with at least one error/warning finding that carry a planted defect ÷ all tables with at
 least one error/warning finding (info findings, e.g. the ex-ante reminder, do not count as flagging a table).
+
+The demo's ground truth is its generator's idea of a defect and predates issue 14's checks, so:
+- findings of the checks it knows nothing about (DEMO_BLIND) are left out of precision: its clean tables write
+  "预算成本控制率 ≤ 100%" as their 成本指标 (A11: a rate, not a cost), and a few name goal outputs no indicator
+  measures (R07) or carry another sector's indicator (R08);
+- "dates_outside_year" plants periods that run into the next or previous year; a multi-year project is no
+  defect since issue 14, so F04 now notes them as information (still the kind's rule, no longer a warning);
+- F01 (wider list of vague phrases: the generator writes "持续改善" as a 可持续影响 value) and R05 (near-copies:
+  a few "clean" continuing tables keep last year's goal and most indicators, changing only the year) flag a
+  handful of the generator's clean tables; they stay in precision and are bounded below.
+The independent measure of the pre-review is the hand-written corpus (tests/unit/test_review_corpus.py).
 """
 
 from __future__ import annotations
@@ -30,12 +41,17 @@ KIND_RULES = {
     "missing_quantity_category": {"C03"}, "missing_satisfaction": {"C04"}, "dates_outside_year": {"F04"},
     "unit_cost_implausible": {"A03"}, "target_set_low": {"A05"}, "copied_from_last_year": {"R05"}, "exante_missing": {"F07"},
 }
+DEMO_BLIND = {"A11", "R07", "R08"}
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _flags(review: review_auto.TableReview) -> set[str]:
+    return {f.rule_id for f in review.findings if f.severity in ("error", "warning") and f.rule_id not in DEMO_BLIND}
 
 
 def measure(reviews: list[review_auto.TableReview], planted: list[demo.PlantedDefect]) -> tuple[float, float]:
     fired = {r.project_code: {f.rule_id for f in r.findings} for r in reviews}
-    flagged = {r.project_code for r in reviews if any(f.severity in ("error", "warning") for f in r.findings)}
+    flagged = {r.project_code for r in reviews if _flags(r)}
     defective = {p.project_code for p in planted}
     caught = [p for p in planted if fired.get(p.project_code, set()) & KIND_RULES[p.kind]]
     missed = Counter(p.kind for p in planted if p not in caught)
@@ -54,7 +70,9 @@ def test_recall_and_precision_on_the_demo_county(db: Database, admin_actor: Acto
     recall, precision = measure(reviews, report.planted)
     assert recall >= 0.95 and precision >= 0.85
     clean = {r.project_code for r in reviews} - {p.project_code for p in report.planted}
-    assert all(f.severity == "info" for r in reviews if r.project_code in clean for f in r.findings)
+    flagged_clean = [r for r in reviews if r.project_code in clean and _flags(r)]
+    assert {rid for r in flagged_clean for rid in _flags(r)} <= {"F01", "R05"}
+    assert len(flagged_clean) <= 0.05 * len(clean)
     assert all(0 <= r.score <= 100 for r in reviews) and reviews[0].score <= reviews[-1].score
 
 

@@ -90,6 +90,7 @@ FIRE: list[tuple[str, Mutation]] = [
     ("A07", ind(2, target=D(110))),
     ("A08", ind(5, weight=D(0))),
     ("A09", lambda t, c: (replace(t, indicators=tuple(replace(i, weight=None) for i in t.indicators)), c)),
+    ("A11", ind(4, name="成本控制率", target=D(100), unit_of_measure="%")),
     ("C01", head(manager=" ")),
     ("C02", drop("数量指标", "质量指标", "时效指标", "成本指标")),
     ("C03", drop("数量指标")),
@@ -101,10 +102,11 @@ FIRE: list[tuple[str, Mutation]] = [
     ("C09", ind(5, unit_of_measure=None)),
     ("C10", head(annual_goal="农村公路提质改造工程")),
     ("C11", ind(6, target_text="")),
+    ("C12", ind(5, level1="实施效果指标", level2="社会效益")),
     ("F01", ind(2, name="进一步提升工程质量", comparator="qual", target=None, target_text="明显提升")),
     ("F02", ind(1, comparator="qual", target=None, target_text="按计划完成", unit_of_measure=None)),
     ("F03", ind(3, comparator="qual", target=None, target_text="按期完成", unit_of_measure=None)),
-    ("F04", head(end_date=date(2025, 3, 31))),
+    ("F04", head(start_date=date(2023, 3, 1), end_date=date(2023, 11, 30))),  # a multi-year period is no defect
     ("F05", head(start_date=date(2024, 12, 1), end_date=date(2024, 11, 30))),
     ("F06", head(attribute="new")),
     ("F07", both(head(attribute="new"), ctx(has_exante=False))),
@@ -117,6 +119,8 @@ FIRE: list[tuple[str, Mutation]] = [
     ("R04", ind(5, level1="产出指标")),
     ("R05", both(ctx(previous=CLEAN), noop)),
     ("R06", ind(5, name="农村公路提质改造工程")),
+    ("R07", head(annual_goal="2024年改造农村公路50公里，新建候车亭20个、港湾式停靠站12座。")),
+    ("R08", ind(5, name="学生营养餐供餐天数", target=D(200), unit_of_measure="天")),
 ]
 QUIET: list[tuple[str, Mutation]] = [
     ("A01", head(fiscal_amount=D("4500.00"))),
@@ -128,10 +132,11 @@ QUIET: list[tuple[str, Mutation]] = [
     ("A07", ind(2, target=D(100))),
     ("A08", noop),
     ("A09", noop),
+    ("A11", ind(4, target=D(180))),
     ("C01", head(phone="0731-84561234")),
     ("C02", noop), ("C03", noop), ("C04", both(drop("服务对象满意度指标"), head(project_name="政府债务还本付息"))),
     ("C05", noop), ("C06", noop), ("C07", both(drop("时效指标"), head(nature="recurring"))), ("C08", noop),
-    ("C09", ind(6, unit_of_measure=None)), ("C10", noop), ("C11", noop),
+    ("C09", ind(6, unit_of_measure=None)), ("C10", noop), ("C11", noop), ("C12", noop),
     ("F01", ind(6, target_text="长期有效")),  # qualitative 可持续影响 with “有效” is normal
     ("F02", noop), ("F03", noop),
     ("F04", head(start_date=date(2024, 1, 1), end_date=date(2024, 12, 31))),
@@ -141,6 +146,8 @@ QUIET: list[tuple[str, Mutation]] = [
     ("R01", ctx(unit_names=frozenset())),  # no registry loaded: nothing to compare
     ("R02", noop), ("R03", noop), ("R04", noop),
     ("R05", both(ctx(previous=PREV), noop)), ("R06", noop),
+    ("R07", head(annual_goal="2024年改造农村公路50公里，平均缩短群众出行时间10分钟。")),
+    ("R08", ind(5, name="沿线群众出行时间缩短")),
 ]
 
 

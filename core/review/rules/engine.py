@@ -14,10 +14,13 @@ from typing import Any
 from core.review.rules import (  # noqa: F401  (imported for their registrations)
     rules_appropriateness,
     rules_completeness,
+    rules_cost,
     rules_feasibility,
+    rules_goal_fit,
     rules_relevance,
 )
 from core.review.rules.model import RULES, SEVERITIES, Finding, ReviewContext, RuleSpec, TableView
+from core.review.rules.reading import normalise
 from resources import path as resource_path
 
 
@@ -103,7 +106,9 @@ def load_default_config() -> ReviewConfig:
 
 
 def run_rules(table: TableView, context: ReviewContext, config: ReviewConfig) -> list[Finding]:
-    """Every enabled rule over the table, in rule-id order; one broken rule never stops the others."""
+    """Every enabled rule over the table read into the standard form (`reading.normalise`), in rule-id order;
+    one broken rule never stops the others."""
+    table = normalise(table)
     findings: list[Finding] = []
     for rid in sorted(RULES):
         spec, cfg = RULES[rid], config.rules.get(rid)
@@ -118,7 +123,8 @@ def run_rules(table: TableView, context: ReviewContext, config: ReviewConfig) ->
                                     f"规则 {rid}（{spec.title}）无法检查本表（内部错误：{type(exc).__name__}: {exc}），"
                                     f"请人工复核"))
             continue
-        findings.extend(Finding(rid, spec.dimension, cfg.severity, h.field, h.message, h.position) for h in hits)
+        findings.extend(Finding(rid, spec.dimension, h.severity or cfg.severity, h.field, h.message, h.position)
+                        for h in hits)
     return findings
 
 

@@ -28,6 +28,7 @@ class IndicatorView:
     unit_of_measure: str | None = None
     weight: Decimal | None = None
     scoring_standard: str | None = None
+    read_note: str | None = None  # how a published table's wording was read (level label, unit in the name)
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,13 @@ class ReviewContext:
     `peer_costs` is keyed by (sector, unit_of_measure, normalised indicator name) and by
     ("*", unit_of_measure, name) across sectors and by
     (sector, unit_of_measure, "") for all quantities of that unit; `has_exante` None means the system holds
-    no ex-ante records at all, so the ex-ante rule can only remind.
+    no ex-ante records at all, so the ex-ante rule can only remind. `previous_actuals` holds last year's
+    actual values (实际完成值 of its final self-evaluation) by normalised indicator name.
     """
 
     unit_names: frozenset[str] = frozenset()
     previous: TableView | None = None
+    previous_actuals: Mapping[str, Decimal] = field(default_factory=dict)
     library: tuple[Any, ...] = ()
     peer_costs: Mapping[tuple[str, str, str], PeerCost] = field(default_factory=dict)
     exante_threshold: Decimal = Decimal(100)
@@ -100,11 +103,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class Hit:
-    """What a rule reports; the engine adds rule id, dimension and the configured severity."""
+    """What a rule reports; the engine adds rule id, dimension and the configured severity. `severity` is set
+    only for a note that is never a defect whatever the rule's severity (a check that could not be made)."""
 
     field: str
     message: str
     position: int | None = None
+    severity: str | None = None
 
 
 Params = Mapping[str, Any]

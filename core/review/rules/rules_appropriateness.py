@@ -1,14 +1,13 @@
-"""适当性 rules: money that adds up and matches the planned output (unit cost), weights, and targets that are
-neither impossible nor set lower than last year's."""
+"""适当性 rules: money that adds up, weights by the convention in force, and targets that are neither impossible nor
+set lower than last year's target or actual (unit costs and 成本指标 are in rules_cost)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
 
-from core.common.formatting import YUAN_PER_WAN, rounded
 from core.goals.rules.notation import norm
-from core.library.rules import best_match
+from core.library.rules import canonical_unit, name_similarity
 from core.review.rules.model import (
     Hit,
     IndicatorView,
@@ -46,87 +45,76 @@ def bad_amounts(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
             yield Hit(key, f"{name}为 {fmt(value)} 万元，不能为负数，请核对。")
 
 
-def _money(per: Decimal, unit: str) -> str:
-    if per < 1:
-        return f"{fmt(rounded(per * YUAN_PER_WAN))} 元/{unit}"
-    return f"{fmt(rounded(per))} 万元/{unit}"
+def _execution_row(i: IndicatorView, names: list[str]) -> bool:
+    return any(n in i.name for n in names)
 
 
-def _cost_range(t: TableView, i: IndicatorView, ctx: ReviewContext,
-                p: Params) -> tuple[Decimal, Decimal, Decimal, str] | None:
-    unit = i.unit_of_measure or ""
-    if ctx.library:
-        entry = best_match(list(ctx.library), t.sector, i.name, unit, Decimal(p["library_min_similarity"]))
-        lo, hi = (getattr(entry, "unit_cost_min_wan", None), getattr(entry, "unit_cost_max_wan", None))
-        if lo is not None and hi is not None and lo > 0:
-            return lo, hi, Decimal(p["library_factor"]), "指标库参考"
-    for key in ((t.sector or "", unit, norm(i.name)), ("*", unit, norm(i.name)), (t.sector or "", unit, "")):
-        peer = ctx.peer_costs.get(key)
-        if (peer is not None and peer.count >= int(p["peer_min_count"]) and peer.q1 > 0
-                and peer.q3 / peer.q1 <= Decimal(p["peer_max_spread"])):
-            return peer.q1, peer.q3, Decimal(p["peer_factor"]), f"本年度同类 {peer.count} 个项目中间水平"
-    return None
-
-
-@rule("A03", D, "warning", "indicators[].target", "单位成本明显不合理",
-      library_factor="2", library_min_similarity="0.8", peer_factor="3", peer_min_count=5, peer_max_spread="2.5")
-def unit_cost(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
-    total = t.total_amount
-    if total is None or total <= 0:
-        return
-    for i in t.indicators:
-        if (i.level2 != "数量指标" or i.comparator not in (">=", "=", ">") or i.target is None or i.target <= 0
-                or not i.unit_of_measure or i.unit_of_measure == "%"):
-            continue
-        found = _cost_range(t, i, ctx, p)
-        if found is None:
-            continue
-        lo, hi, factor, source = found
-        per = total / i.target
-        if per < lo / factor or per > hi * factor:
-            side = "偏低，数量可能填大了或资金被高估" if per < lo / factor else "偏高，数量可能填小了或资金需压减"
-            unit = i.unit_of_measure
-            yield Hit(f"indicators[{i.position}].target",
-                      f"资金总额 {fmt(total)} 万元 ÷ {label(i)} {fmt(i.target)}{unit} = 单位成本 {_money(per, unit)}，"
-                      f"{source}为 {_money(lo, unit)}-{_money(hi, unit)}，明显{side}，请核实数量目标或资金测算。",
-                      i.position)
-            return
-
-
-@rule("A04", D, "warning", "indicators[].weight", "指标权重合计不符", expected_total="90")
+@rule("A04", D, "warning", "indicators[].weight", "指标权重合计不符", expected_total="90", execution_reserve="10",
+      execution_names=["预算执行率"], accept_full_total=False)
 def weights_total(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    """The convention is a setting: the indicators total `expected_total` with `execution_reserve` kept for
+    预算执行率 (outside the table, as the self-evaluation scores it, or as a row of its own making the sum whole);
+    with `accept_full_total` a table whose indicators total the whole without that row is consistent too."""
     weights = [i.weight for i in t.indicators]
     if not weights or all(w is None for w in weights):
         return  # A09 reminds about tables without weights
-    expected = Decimal(p["expected_total"])
+    expected, reserve = Decimal(p["expected_total"]), Decimal(p["execution_reserve"])
     missing = [i for i in t.indicators if i.weight is None]
     if missing:
         yield Hit(f"indicators[{missing[0].position}].weight",
-                  f"{len(missing)} 条指标未填权重（如{label(missing[0])}），请补齐，各指标权重合计应为 {fmt(expected)}。",
-                  missing[0].position)
+                  f"{len(missing)} 条指标未填权重（如{label(missing[0])}），请补齐，各指标权重合计应为 "
+                  f"{fmt(expected)}（预算执行率另占 {fmt(reserve)}）。", missing[0].position)
         return
     total = sum((w for w in weights if w is not None), ZERO)
-    if total != expected:
-        yield Hit("indicators[].weight", f"指标权重合计 {fmt(total)}，应为 {fmt(expected)}"
-                                         "（产出 50、效益 30、满意度 10，预算执行率另占 10），请调整。")
+    execution = [i for i in t.indicators if _execution_row(i, p["execution_names"])]
+    if execution:
+        fits = total == expected + reserve and sum((i.weight or ZERO for i in execution), ZERO) == reserve
+    else:
+        fits = total == expected or (total == expected + reserve and p["accept_full_total"])
+    if not fits:
+        yield Hit("indicators[].weight", f"指标权重合计 {fmt(total)}，应为 {fmt(expected)}（预算执行率另占 "
+                                         f"{fmt(reserve)}），或连同预算执行率 {fmt(reserve)} 合计 {fmt(expected + reserve)}，"
+                                         "请调整。")
 
 
-@rule("A05", D, "warning", "indicators[].target", "指标值低于上年")
+FLOORS, CEILINGS = (">=", ">", "="), ("<=", "<")
+
+
+def _last_year(i: IndicatorView, before: list[IndicatorView], min_similarity: Decimal) -> IndicatorView | None:
+    """Last year's indicator for this one: the same name, else the most similar name in the same unit."""
+    same = [b for b in before if norm(b.name) == norm(i.name)]
+    if same:
+        return same[0]
+    unit = canonical_unit(i.unit_of_measure)
+    scored = [(name_similarity(i.name, b.name), b.position, b) for b in before
+              if canonical_unit(b.unit_of_measure) == unit]
+    best = max(scored, default=None, key=lambda s: (s[0], -s[1]))
+    return best[2] if best is not None and best[0] >= min_similarity else None
+
+
+@rule("A05", D, "warning", "indicators[].target", "指标值低于上年", name_similarity="0.75")
 def set_low(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    """A continuing project's target against last year's target and, where known, last year's actual value."""
     if ctx.previous is None:
         return
-    before = {norm(i.name): i for i in ctx.previous.indicators}
+    before = [b for b in ctx.previous.indicators if isinstance(b.target, Decimal) and b.comparator != "qual"]
     for i in t.indicators:
-        b = before.get(norm(i.name))
-        if (b is None or i.target is None or b.target is None or i.comparator != b.comparator
-                or norm(i.unit_of_measure) != norm(b.unit_of_measure)):
+        if not isinstance(i.target, Decimal) or i.comparator == "qual":
             continue
-        unit = i.unit_of_measure or ""
-        if i.comparator in (">=", ">") and i.target < b.target:
-            yield Hit(f"indicators[{i.position}].target", f"{label(i)}本年指标值 {fmt(i.target)}{unit} 低于上年 "
-                      f"{fmt(b.target)}{unit}，延续项目的目标不应降低，请提高或说明理由。", i.position)
-        elif i.comparator in ("<=", "<") and i.target > b.target:
-            yield Hit(f"indicators[{i.position}].target", f"{label(i)}本年上限 {fmt(i.target)}{unit} 高于上年 "
+        b = _last_year(i, before, Decimal(p["name_similarity"]))
+        if b is None or b.target is None or canonical_unit(i.unit_of_measure) != canonical_unit(b.unit_of_measure):
+            continue
+        unit, where = i.unit_of_measure or "", f"indicators[{i.position}].target"
+        actual = ctx.previous_actuals.get(norm(b.name))
+        if i.comparator in FLOORS and b.comparator in FLOORS:
+            if i.target < b.target:
+                yield Hit(where, f"{label(i)}本年指标值 {fmt(i.target)}{unit} 低于上年“{b.name}”的 "
+                          f"{fmt(b.target)}{unit}，延续项目的目标不应降低，请提高或说明理由。", i.position)
+            elif actual is not None and i.target < actual:
+                yield Hit(where, f"{label(i)}本年指标值 {fmt(i.target)}{unit} 低于上年实际完成 {fmt(actual)}{unit}，"
+                          "目标定得偏低，请按已达到的水平设定。", i.position)
+        elif i.comparator in CEILINGS and b.comparator in CEILINGS and i.target > b.target:
+            yield Hit(where, f"{label(i)}本年上限 {fmt(i.target)}{unit} 高于上年 "
                       f"{fmt(b.target)}{unit}，目标放松了，请收紧或说明理由。", i.position)
 
 
@@ -136,11 +124,18 @@ def _satisfaction(i: IndicatorView) -> bool:
 
 @rule("A06", D, "warning", "indicators[].target", "满意度指标值不合理", min="80", max="100")
 def satisfaction_range(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    """Below `min` is too low a bar; `max` (100%) or more cannot be verified by any survey: someone is always
+    not satisfied, so such a target is written, not measured."""
     lo, hi = Decimal(p["min"]), Decimal(p["max"])
     for i in t.indicators:
-        if _satisfaction(i) and i.comparator != "qual" and i.target is not None and not lo <= i.target <= hi:
-            yield Hit(f"indicators[{i.position}].target", f"{label(i)}指标值 {fmt(i.target)}{i.unit_of_measure or ''} "
-                      f"不合理，满意度一般应在 {fmt(lo)}%-{fmt(hi)}% 之间，请调整。", i.position)
+        if not _satisfaction(i) or i.comparator == "qual" or not isinstance(i.target, Decimal):
+            continue
+        where, value = f"indicators[{i.position}].target", f"{fmt(i.target)}{i.unit_of_measure or ''}"
+        if i.target < lo:
+            yield Hit(where, f"{label(i)}指标值 {value} 偏低，满意度目标一般不低于 {fmt(lo)}%，请调整。", i.position)
+        elif i.target >= hi and i.comparator != "<":
+            yield Hit(where, f"{label(i)}指标值 {value} 不现实：满意度调查总有不满意的对象，目标达到 {fmt(hi)}% "
+                      "无法实现也无法考核，请按往年调查结果设定（如 ≥ 90%）。", i.position)
 
 
 @rule("A07", D, "error", "indicators[].target", "百分比超出 0%-100%")

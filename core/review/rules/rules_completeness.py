@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from core.goals.rules.notation import norm
+from core.goals.rules.notation import norm, normalise_text
 from core.review.rules.model import (
     Hit,
     IndicatorView,
@@ -16,6 +17,7 @@ from core.review.rules.model import (
     label,
     rule,
 )
+from core.review.rules.wording import similarity
 
 D = "完整性"
 HEADER = {
@@ -99,13 +101,37 @@ def missing_unit(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
                       f"{label(i)}指标值 {fmt(i.target)} 未填度量单位，请补充（如 %、个、公里、人次）。", i.position)
 
 
-@rule("C10", D, "warning", "annual_goal", "年度总体目标过于简单", min_length=15)
+SLOGAN_WORDS = ["贯彻", "落实", "坚持", "推动", "推进", "助力", "全面", "高质量", "新时代", "以人民为中心", "奋力",
+                "着力", "深入", "扎实", "不断", "进一步", "切实", "积极", "努力", "打造", "实现", "促进"]
+EXPENSE_WORDS = ["用于", "支付", "经费", "费用", "开支", "工资", "购置", "采购"]
+MONEY = re.compile(r"\d+(?:\.\d+)?\s*(万元|元)")
+DIGIT = re.compile(r"\d")
+
+
+@rule("C10", D, "warning", "annual_goal", "年度总体目标空泛（过短、只列开支、口号或重复项目名称）",
+      min_length=15, name_similarity="0.8", slogan_words=SLOGAN_WORDS, min_slogan_words=2,
+      expense_words=EXPENSE_WORDS, min_money_items=2)
 def annual_goal_thin(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    """A goal says what the year produces and achieves; an expense list, a slogan or the project's name
+    restated says neither."""
     goal = (t.annual_goal or "").strip()
     if not goal:
         return  # C01 reports the empty goal
-    if norm(goal).rstrip("。") == norm(t.project_name):
+    plain = goal
+    for word in ("完成", "实施", "开展", "做好", "项目", "工作"):
+        plain = plain.replace(word, "")
+    money = len(MONEY.findall(normalise_text(goal)))
+    rest = MONEY.sub("", normalise_text(goal))
+    slogans = [w for w in p["slogan_words"] if w in goal]
+    if norm(goal).rstrip("。") == norm(t.project_name) or (
+            similarity(plain, t.project_name.replace("项目", "")) >= Decimal(p["name_similarity"])):
         yield Hit("annual_goal", f"年度总体目标“{goal}”只重复了项目名称，请写明本年度要完成的产出和达到的效果。")
+    elif money >= int(p["min_money_items"]) and not DIGIT.search(rest) and any(w in goal for w in p["expense_words"]):
+        yield Hit("annual_goal", f"年度总体目标“{goal}”只列了资金用途和金额，没有说明要完成的产出和达到的效果，"
+                                 "请改写（如“年内改造农村公路50公里，群众出行时间缩短10分钟”）。")
+    elif not DIGIT.search(goal) and len(slogans) >= int(p["min_slogan_words"]):
+        yield Hit("annual_goal", f"年度总体目标“{goal}”是口号式表述（{'、'.join(slogans[:3])}），没有可考核的产出和效果，"
+                                 "请写明本年度完成的数量、质量、时限和预期效果。")
     elif len(goal) < int(p["min_length"]):
         yield Hit("annual_goal", f"年度总体目标“{goal}”只有 {len(goal)} 个字，过于简单，"
                                  "请写明本年度的主要产出（数量、质量、时限）和预期效果。")
@@ -123,3 +149,11 @@ def target_missing(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]
                       i.position)
         elif not isinstance(i.target, Decimal):
             raise TypeError(f"指标值类型 {type(i.target).__name__}")
+
+
+@rule("C12", D, "info", "indicators[].name", "指标按常见写法读取（提示）")
+def read_notes(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    """What `reading.normalise` read differently from the standard form, so a reviewer can check it."""
+    for i in t.indicators:
+        if i.read_note:
+            yield Hit(f"indicators[{i.position}].name", f"{label(i)}：{i.read_note}。", i.position)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from decimal import Decimal
 
 from core.common.labels import INDICATOR_TREE
 from core.goals.rules.notation import norm
 from core.review.rules.model import Hit, IndicatorView, Params, ReviewContext, TableView, label, rule
+from core.review.rules.wording import similarity
 
 D = "相关性"
 
@@ -56,19 +58,29 @@ def wrong_tree(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
                       f"请按“产出/效益/满意度”指标体系重新归类。", i.position)
 
 
-def _content(t: TableView) -> tuple[tuple[object, ...], ...]:
-    return tuple((norm(i.level2), norm(i.name), i.comparator, i.target, norm(i.target_text), norm(i.unit_of_measure))
-                 for i in t.indicators)
+def _row(i: IndicatorView) -> tuple[object, ...]:
+    return (norm(i.name), i.comparator, i.target, norm(i.target_text), norm(i.unit_of_measure))
 
 
-@rule("R05", D, "warning", "indicators", "照搬上年目标表")
+@rule("R05", D, "warning", "indicators", "照搬上年目标表", goal_similarity="0.9", indicator_share="0.8")
 def copied(t: TableView, ctx: ReviewContext, p: Params) -> Iterator[Hit]:
+    """Near-copies too: the goal alike once years are taken out, and most indicators unchanged in name and value."""
     prev = ctx.previous
     if prev is None or not t.indicators:
         return
-    if norm(t.annual_goal) == norm(prev.annual_goal) and _content(t) == _content(prev):
-        yield Hit("indicators", f"绩效目标表与上年项目 {prev.project_code} 完全相同（年度总体目标和全部 {len(t.indicators)} 条"
-                                "指标及指标值均未更新），请结合本年度任务重新设定目标和指标值。")
+    goal = similarity(t.annual_goal, prev.annual_goal)
+    before = [_row(i) for i in prev.indicators]
+    same = 0
+    for row in map(_row, t.indicators):
+        if row in before:
+            before.remove(row)
+            same += 1
+    share = Decimal(same) / Decimal(max(len(t.indicators), len(prev.indicators)))
+    if goal >= Decimal(p["goal_similarity"]) and share >= Decimal(p["indicator_share"]):
+        what = "完全相同" if goal == 1 and same == len(t.indicators) == len(prev.indicators) else "基本相同"
+        yield Hit("indicators", f"绩效目标表与上年项目 {prev.project_code} {what}（年度总体目标相似度 "
+                                f"{goal * 100:.0f}%，{len(t.indicators)} 条指标中 {same} 条名称和指标值未变），"
+                                "请结合本年度任务重新设定目标和指标值。")
 
 
 @rule("R06", D, "info", "indicators[].name", "指标名称与项目名称相同")
