@@ -6,8 +6,7 @@ finalising it with the grade thresholds in force recorded, so the result never c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -26,6 +25,7 @@ from core.evaluation.common import (
     thresholds_json,
 )
 from core.evaluation.department_report import build_department_evaluation_report
+from core.evaluation.dto import DepartmentRow, DepartmentSheet
 from core.evaluation.rules.department_sheet import (
     Field,
     ItemEntry,
@@ -73,42 +73,6 @@ def sheet_items(framework: dict[str, Any] | None = None) -> tuple[SheetItem, ...
     """The items of a department framework (the shipped one by default) with their figure formulas."""
     raw = framework if framework is not None else frameworks()["department"]
     return parse_items(raw["items"], _figures_reference()["formulas"])
-
-
-@dataclass(frozen=True)
-class DepartmentRow:
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    kind_label: str
-    evaluation_id: int | None
-    status: str  # none | draft | final
-    status_label: str
-    score: Decimal | None
-    grade: str | None
-
-
-@dataclass(frozen=True)
-class DepartmentSheet:
-    evaluation_id: int | None
-    year: int
-    unit_id: int
-    unit_name: str
-    status: str
-    fields: tuple[Field, ...]
-    items: tuple[SheetItem, ...]
-    figures: dict[str, Decimal | None]
-    prefilled: dict[str, Decimal]  # what the database suggests (shown next to the entered figures)
-    entries: dict[str, ItemEntry]
-    score: Decimal | None
-    grade: str | None
-    thresholds: tuple[tuple[str, Decimal], ...]  # recorded at finalising; the current ones before
-    finalised_at: datetime | None
-
-    def result(self, figures: dict[str, Decimal | None] | None = None,
-               entries: dict[str, ItemEntry] | None = None) -> SheetResult:
-        return score_sheet(self.fields, self.items, self.figures if figures is None else figures,
-                           self.entries if entries is None else entries)
 
 
 def _department(uow: UnitOfWork, actor: Actor, unit_id: int) -> Unit:

@@ -31,7 +31,7 @@ from core.goals.rules.notation import format_decimal, normalise_unit
 from core.version import APP_NAME, __version__
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
-    from core.evaluation.self_evaluation_data import SelfEvaluationDraft
+    from core.evaluation.dto import SelfEvaluationDraft
 
 PAGE = landscape(A4)
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 15 * mm, 10 * mm, 14 * mm

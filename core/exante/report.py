@@ -11,7 +11,7 @@ from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell, fmt_amount, fmt_cn_date
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
-    from core.exante.service import AssessmentDetail
+    from core.exante.dto import AssessmentDetail
 
 AMOUNT_PLACES = 2
 

@@ -33,7 +33,7 @@ from core.monitoring.workbook import TONES
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
     from openpyxl import Workbook
 
-    from core.fiscal.index import HistoryPoint, Ranking, RankingRow
+    from core.fiscal.dto import HistoryPoint, Ranking, RankingRow
 
 FIXED_MM = (9, 17, 13, 15)  # 排名, 镇街, 指数, 等级; the component scores share the rest
 FULL_PAGE_MM = 300  # a gap no page has: the block always moves whole to the next page when it does not fit

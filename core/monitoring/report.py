@@ -13,7 +13,7 @@ from core.common.printing.text import Cell, fmt_amount
 from core.monitoring.rules.lights import LIGHT_SYMBOLS, LIGHTS, percent
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
-    from core.monitoring.summary import MonitoringSummary
+    from core.monitoring.dto import MonitoringSummary
 
 SHOWN_LIGHTS = ("red", "yellow", "green", "blue")
 CLOSING = "特此报告。"

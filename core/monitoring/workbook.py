@@ -26,8 +26,7 @@ from core.monitoring.rules.lights import LIGHT_SYMBOLS, LIGHTS, LIKELIHOODS, per
 if TYPE_CHECKING:  # the DTOs come from the services; only their types are needed here
     from openpyxl import Workbook
 
-    from core.monitoring.grid import GridRow
-    from core.monitoring.summary import WarningItem
+    from core.monitoring.dto import GridRow, WarningItem
 
 # Excel's own "good / neutral / bad" pastel fills with their dark text, plus a blue in the same family.
 TONES = {

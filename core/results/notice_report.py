@@ -14,7 +14,7 @@ from core.common.printing.document import ReportDocument, _BoldParagraph, _Style
 from core.common.printing.text import Cell, fmt_cn_date, markup
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.results.rectification_notices import NoticeDocument
+    from core.results.dto import NoticeDocument
 
 CLOSINGS = {"reminder": "特此函告。", "notice": "特此通知。", "interview": "特此函告。"}
 ITEM_HEADER = ["序号", "项目/事项", "整改要求", "整改期限", "当前状态"]

@@ -24,7 +24,7 @@ from core.common.printing.workbook import (
 from core.results.rules.rectification import DISPLAY_STATUSES
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.results.rectification import ItemRow
+    from core.results.dto import ItemRow
 
 TITLE = "{year}年度预算绩效整改台账"
 # Excel's pastel fills: red for 逾期 and 整改不合格, yellow for 整改中, green for 已整改.

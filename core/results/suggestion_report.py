@@ -35,8 +35,7 @@ from core.results.rules.policy import COMPONENTS
 from core.version import APP_NAME, __version__
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.results.inputs import Override
-    from core.results.suggestions import ProjectSuggestion, SuggestionTable
+    from core.results.dto import Override, ProjectSuggestion, SuggestionTable
 
 YUAN_PER_WAN = Decimal(10_000)
 PAGE = landscape(A4)

@@ -12,7 +12,7 @@ from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell, fmt_amount
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.review.letters import DepartmentLetters, ReviewLetter
+    from core.review.dto import DepartmentLetters, ReviewLetter
 
 TITLE = "绩效目标审核意见书"
 BASIS = "根据《中央部门预算绩效目标管理办法》（财预〔2015〕88号）等规定"

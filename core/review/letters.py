@@ -7,8 +7,6 @@ Read-only: nothing here writes. Only decided (final) reviews are letters; a draf
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Subquery, func, select
@@ -18,6 +16,7 @@ from core.common.errors import NotFound
 from core.common.labels import PROJECT_ATTRIBUTES
 from core.org.access import require_unit, visible_unit_ids
 from core.org.rules.roles import Actor, Permission
+from core.review.dto import DepartmentLetters, OutcomeCount, ReviewLetter
 from core.review.rules.model import DIMENSIONS
 from core.review.rules.outcome import GRADES
 from core.review.workspace import departments
@@ -25,61 +24,6 @@ from db.models import GoalReview, GoalTable, Project, Unit, User
 from db.uow import UnitOfWork
 
 DOC_PREFIX = "财绩审"  # 文号 of a project letter: 财绩审〔2024〕12号; of a department letter: 财绩审汇〔2024〕3号
-
-
-@dataclass(frozen=True)
-class ReviewLetter:
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    department_name: str
-    year: int
-    total_amount: Decimal  # 万元
-    fiscal_amount: Decimal  # 万元, of which 财政拨款
-    attribute_label: str
-    version: int
-    grade: str  # excellent | good | fair | poor
-    grade_label: str  # 优 良 中 差
-    outcome_label: str  # 审核通过 | 修改后通过 | 退回修改 | 不予通过
-    grade_meaning: str
-    dimension_opinions: tuple[tuple[str, str], ...]  # (完整性, text) … in the four dimensions' order
-    opinion: str
-    accepted_findings: tuple[tuple[str, str], ...]  # (dimension label, message)
-    reviewer: str
-    decided_at: datetime
-    doc_number: str
-
-    @property
-    def passed_as_is(self) -> bool:
-        """优: nothing to change, so the letter has no list of problems to fix."""
-        return self.grade == "excellent"
-
-
-@dataclass(frozen=True)
-class OutcomeCount:
-    grade_label: str
-    outcome_label: str
-    count: int
-    total_amount: Decimal
-    fiscal_amount: Decimal
-
-
-@dataclass(frozen=True)
-class DepartmentLetters:
-    department_id: int
-    department_name: str
-    year: int
-    letters: tuple[ReviewLetter, ...]
-    outcomes: tuple[OutcomeCount, ...]  # one per grade, 优 良 中 差, zero counts included
-    total_amount: Decimal
-    fiscal_amount: Decimal
-    doc_number: str
-
-    @property
-    def signed_at(self) -> datetime:
-        """The letter is dated by the last decision it reports."""
-        return max(letter.decided_at for letter in self.letters)
 
 
 def _check_unit(s: Session, actor: Actor, unit_id: int) -> None:

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from core.common.dto import YearFigures
 from core.common.labels import FUND_TYPES, GOAL_STATUSES
 from core.org import settings
 from core.org.access import visible_unit_ids
 from core.org.rules.roles import Actor
+from core.statistics.dto import YearFigures
 from db.models import (
     ExecutionRecord,
     FiscalYear,

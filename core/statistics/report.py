@@ -24,7 +24,7 @@ from core.monitoring.rules.lights import percent
 from core.statistics.charts import draw_bar_chart
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.statistics.yearly import ChartData, FigureRow, StatisticsComparison
+    from core.statistics.dto import ChartData, FigureRow, StatisticsComparison
 
 Number = int | Decimal
 HEADLINE_KEYS = ("goal_reviewed", "monitored_projects", "monitored_funds", "monitoring_coverage", "key_evaluations",

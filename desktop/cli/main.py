@@ -14,6 +14,7 @@ from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
 from core.org import admin, auth, maintenance
+from core.org.dto import UserInput
 from core.org.rules.roles import Actor, Role
 from core.statistics import overview as stats
 from core.statistics import yearly as year_statistics
@@ -107,7 +108,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         if args.action == "add":
             password = _read_password(args)
             unit_id = _unit_id(db, args.unit) if args.unit else None
-            data = admin.UserInput(args.username, args.name or args.username, args.role, unit_id)
+            data = UserInput(args.username, args.name or args.username, args.role, unit_id)
             call(db, admin.create_user, CLI_ACTOR, data, password, password)
             print(f"已创建用户 {args.username}。")
             return 0

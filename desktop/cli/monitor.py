@@ -12,7 +12,7 @@ from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
 from core.monitoring import rounds as monitoring_rounds
-from core.monitoring.grid import GridRow
+from core.monitoring.dto import GridRow
 from core.monitoring.rules.lights import LIGHTS
 from db.database import open_database
 from desktop.cli.review import cli_actor

@@ -12,8 +12,8 @@ from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
 from core.results import application as results
+from core.results.dto import SuggestionTable
 from core.results.rules import policy as rules
-from core.results.suggestions import SuggestionTable
 from db.database import open_database
 from desktop.cli.review import cli_actor
 

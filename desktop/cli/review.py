@@ -12,6 +12,7 @@ from core.common.paths import default_database
 from core.common.runner import call
 from core.org.rules.roles import Actor, Role
 from core.review import auto as review_auto
+from core.review.dto import TableReview
 from db.database import open_database
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -22,7 +23,7 @@ def cli_actor() -> Actor:
     return Actor(f"cli:{getpass.getuser()}", "命令行", Role.ADMIN)
 
 
-def as_json(reviews: list[review_auto.TableReview]) -> dict[str, Any]:
+def as_json(reviews: list[TableReview]) -> dict[str, Any]:
     return {"summary": review_auto.summary(reviews),
             "tables": [{"project_id": r.project_id, "project_code": r.project_code, "project_name": r.project_name,
                         "unit_name": r.unit_name, "status": r.status, "total_amount": str(r.total_amount),

@@ -19,6 +19,7 @@ from core.demo import generate as demo
 from core.fiscal import index as fhi
 from core.monitoring.workbook import TONES
 from core.org import admin
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor
 from db.database import Database
 from tests.reports.test_review_letter import assert_pages_have_ink
@@ -41,7 +42,7 @@ def page_texts(pdf: Path, layout: bool = True) -> list[str]:
 @pytest.fixture
 def county(db: Database, admin_actor: Actor) -> tuple[Database, Actor]:
     call(db, demo.generate_demo, admin_actor, scale=0.05)
-    call(db, admin.save_unit, admin_actor, admin.UnitInput("T13", "新设街道", "township"))
+    call(db, admin.save_unit, admin_actor, UnitInput("T13", "新设街道", "township"))
     return db, admin_actor
 
 

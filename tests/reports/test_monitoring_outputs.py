@@ -21,6 +21,7 @@ from core.common.runner import call
 from core.demo import generate as demo
 from core.monitoring import grid as monitoring
 from core.monitoring import summary as mr
+from core.monitoring.dto import Grid
 from core.monitoring.rules.lights import LIGHT_SYMBOLS, LIGHTS
 from core.monitoring.workbook import TONES, grid_columns, light_text
 from core.org.rules.roles import Actor
@@ -42,7 +43,7 @@ def county(db: Database, admin_actor: Actor) -> tuple[Database, Actor]:
     return db, admin_actor
 
 
-def grid_of(county: tuple[Database, Actor], **kw: object) -> monitoring.Grid:
+def grid_of(county: tuple[Database, Actor], **kw: object) -> Grid:
     db, actor = county
     return call(db, monitoring.grid, actor, YEAR, **({**AS_OF, **kw}))  # type: ignore[arg-type]
 

@@ -18,8 +18,10 @@ from sqlalchemy import select
 
 from core.common.runner import call
 from core.demo import generate as demo
+from core.demo.dto import PlantedDefect
 from core.org.rules.roles import SYSTEM, Actor, Role
 from core.review import auto as review_auto
+from core.review.dto import TableReview
 from db.database import Database, open_database
 from db.models import Project, Unit
 
@@ -33,7 +35,7 @@ KIND_RULES = {
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def measure(reviews: list[review_auto.TableReview], planted: list[demo.PlantedDefect]) -> tuple[float, float]:
+def measure(reviews: list[TableReview], planted: list[PlantedDefect]) -> tuple[float, float]:
     fired = {r.project_code: {f.rule_id for f in r.findings} for r in reviews}
     flagged = {r.project_code for r in reviews if any(f.severity in ("error", "warning") for f in r.findings)}
     defective = {p.project_code for p in planted}

@@ -14,7 +14,7 @@ from core.common.errors import USER_ERRORS
 from core.exchange import kinds as exchange_kinds
 from core.exchange import problems as exchange_problems
 from core.exchange.package import PackageApplied, PackagePreview, RowChange
-from core.exchange.profile import HUB
+from core.exchange.rules.manifest import HUB
 from core.exchange.workbook import Problem
 from core.org import maintenance
 from core.org.rules.roles import Actor, Permission

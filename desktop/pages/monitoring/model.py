@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from core.monitoring.grid import GridRow
+from core.monitoring.dto import GridRow
 from core.monitoring.rules.lights import percent
 from desktop.pages.monitoring.columns import (
     BUDGET_LIGHT_COLUMN,

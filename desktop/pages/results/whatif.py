@@ -8,8 +8,8 @@ from decimal import Decimal
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.results.dto import SuggestionTotals
 from core.results.rules import policy as rules
-from core.results.suggestions import SuggestionTotals
 from desktop.pages.results.policy_editor import PolicyEditor
 
 

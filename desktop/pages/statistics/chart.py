@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from core.statistics.yearly import ChartData
+from core.statistics.dto import ChartData
 from desktop.widgets.charts import ChartView
 
 WHOLE = Decimal(1)

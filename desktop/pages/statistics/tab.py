@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from core.common.dto import Changes
 from core.statistics import overview as stats
 from core.statistics import yearly as year_statistics
+from core.statistics.dto import FigureRow, StatisticsComparison
 from core.statistics.report import figure_text
-from core.statistics.yearly import FigureRow, StatisticsComparison
 from desktop.pages.statistics.chart import ComparisonChart
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
