@@ -39,6 +39,7 @@ from core.evaluation.rules.department_sheet import (
 from core.evaluation.rules.scoring import grade
 from core.org import settings
 from core.org.access import require_unit, visible_unit_ids
+from core.org.lookups import DEPARTMENT_KINDS
 from core.org.rules.roles import Actor
 from db.models import (
     Evaluation,
@@ -54,7 +55,6 @@ from db.uow import UnitOfWork
 from resources import path as resource_path
 
 EVALUATION = Changes(frozenset({"evaluation"}))
-SUBJECT_UNIT_KINDS = ("department", "township")
 CENT = Decimal("0.01")
 STATUSES = {"none": "未评价", "draft": "草稿", "final": "已定稿"}
 
@@ -79,7 +79,7 @@ def _department(uow: UnitOfWork, actor: Actor, unit_id: int) -> Unit:
     unit = uow.session.get(Unit, unit_id)
     if unit is None:
         raise NotFound(f"单位（编号 {unit_id}）不存在。")
-    if unit.kind not in SUBJECT_UNIT_KINDS:
+    if unit.kind not in DEPARTMENT_KINDS:
         raise ValidationError(f"“{unit.name}”是{UNIT_KINDS.get(unit.kind, unit.kind)}，部门整体评价的对象应为部门或镇街。",
                               "unit_id")
     require_unit(uow.session, actor, unit_id)
@@ -93,7 +93,7 @@ def _evaluation(uow: UnitOfWork, year: int, unit_id: int) -> Evaluation | None:
 
 def list_departments(uow: UnitOfWork, actor: Actor, year: int) -> list[DepartmentRow]:
     """Every active department and township, with its overall evaluation of the year if there is one."""
-    stmt = select(Unit).where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)).order_by(Unit.code)
+    stmt = select(Unit).where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.active.is_(True)).order_by(Unit.code)
     allowed = visible_unit_ids(uow.session, actor)
     if allowed is not None:
         stmt = stmt.where(Unit.id.in_(allowed))

@@ -52,8 +52,8 @@ from core.evaluation.key_workbook import expert_workbook, read_expert_workbook
 from core.evaluation.rules.scoring import FrameworkItem, ScoringError, grade, panel_score
 from core.org import settings
 from core.org.access import require
+from core.org.lookups import DEPARTMENT_KINDS, departments
 from core.org.rules.roles import Actor, Permission
-from core.review.workspace import departments
 from db.models import Agency, Evaluation, FiscalYear, PanelMember, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
@@ -61,7 +61,6 @@ __all__ = [
     "copy_template", "enter_panel_scores", "enter_scores", "expert_workbook", "list_templates", "panel_candidates",
     "read_expert_workbook", "save_template", "set_panel",
 ]
-SUBJECT_UNIT_KINDS = ("department", "township")  # what a department evaluation (or a policy's owner) can be
 
 
 def list_key_evaluations(uow: UnitOfWork, actor: Actor, year: int) -> list[KeyEvaluationRow]:
@@ -92,7 +91,7 @@ def subjects(uow: UnitOfWork, actor: Actor, year: int) -> Subjects:
         select(Project, Unit.name).join(Unit, Unit.id == Project.unit_id).where(Project.year == year)
         .order_by(Project.total_amount.desc(), Project.code))]
     units = [SubjectOption(u.id, u.code, u.name, u.name) for u in s.scalars(
-        select(Unit).where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)).order_by(Unit.code))]
+        select(Unit).where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.active.is_(True)).order_by(Unit.code))]
     return Subjects(projects, units)
 
 
@@ -109,7 +108,7 @@ def _subject(uow: UnitOfWork, year: int, subject_kind: str, subject_id: int, tit
         budget, executed = project_money(s, project)
         return f"{project.name}财政重点绩效评价", project.unit_id, project.id, budget, executed
     unit = s.get(Unit, subject_id)
-    if unit is None or unit.kind not in SUBJECT_UNIT_KINDS:
+    if unit is None or unit.kind not in DEPARTMENT_KINDS:
         raise ValidationError("请选择被评价的部门（或政策的主管部门）。", "subject")
     if subject_kind == "department":
         budget = s.scalar(select(func.sum(Project.total_amount)).join(Unit, Unit.id == Project.unit_id).where(

@@ -22,8 +22,8 @@ from core.evaluation.common import (
 from core.evaluation.key_dto import AggregateRow, KeyEvaluationDetail, PanelEntry
 from core.evaluation.rules.scoring import FrameworkItem, aggregate_item, grade, q
 from core.org.access import require
+from core.org.lookups import departments
 from core.org.rules.roles import Actor, Permission
-from core.review.workspace import departments
 from db.models import Agency, Evaluation, ExecutionRecord, Expert, ExpertScore, PanelMember, Project, Unit
 from db.uow import UnitOfWork
 

@@ -24,8 +24,8 @@ from core.evaluation.key_base import (
     scores_of,
 )
 from core.evaluation.key_dto import ROLES, Candidate
+from core.org.lookups import departments
 from core.org.rules.roles import Actor
-from core.review.workspace import departments
 from db.models import Agency, Evaluation, Expert, ExpertScore, PanelMember, Unit, utcnow
 from db.uow import UnitOfWork
 

@@ -14,7 +14,7 @@ from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell, cell_text, fmt_amount
 from core.evaluation.rules.scoring import DROP_EXTREMES_FROM, q
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
     from core.evaluation.key_dto import AggregateRow, KeyEvaluationDetail
 
 LOW_RATE = Decimal(80)  # items scoring below this share of their points are named in the analysis

@@ -23,6 +23,7 @@ from core.evaluation.dto import (
 from core.evaluation.rules.scoring import q
 from core.org import settings
 from core.org.access import visible_unit_ids
+from core.org.lookups import departments
 from core.org.rules.roles import Actor
 from db.models import Evaluation, Project, Unit
 from db.uow import UnitOfWork
@@ -33,16 +34,8 @@ GRADES = ("优", "良", "中", "差")
 
 def _departments(uow: UnitOfWork) -> dict[int, tuple[str, str]]:
     """unit id → (unit name, name of its department: the nearest ancestor that is not a budget unit)."""
-    units = {u.id: u for u in uow.session.scalars(select(Unit))}
-    found: dict[int, tuple[str, str]] = {}
-    for unit in units.values():
-        top = unit
-        seen = {top.id}
-        while top.kind == "budget_unit" and top.parent_id in units and top.parent_id not in seen:
-            top = units[top.parent_id]
-            seen.add(top.id)
-        found[unit.id] = (unit.name, top.name)
-    return found
+    names: dict[int, str] = {uid: name for uid, name in uow.session.execute(select(Unit.id, Unit.name))}
+    return {uid: (names[uid], department) for uid, (_top, department) in departments(uow.session).items()}
 
 
 def _visible(uow: UnitOfWork, actor: Actor, year: int, kind: str | None = None,

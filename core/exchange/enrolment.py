@@ -50,8 +50,8 @@ from core.exchange.workbook import MANIFEST_TITLE, ReadPackage, read_package
 from core.library.dto import CleanEntry
 from core.org import settings as st
 from core.org.access import require
+from core.org.lookups import current_year
 from core.org.rules.roles import Actor, Permission
-from core.statistics.overview import current_year
 from db.models import ExchangeLedgerEntry, Project, Setting, Unit, utcnow
 from db.uow import UnitOfWork
 

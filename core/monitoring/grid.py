@@ -23,8 +23,8 @@ from core.monitoring.dto import Grid, GridRow, IndicatorStatus, ProjectMonitorin
 from core.monitoring.rules import lights as rules
 from core.org import settings
 from core.org.access import require_unit, visible_unit_ids
+from core.org.lookups import departments
 from core.org.rules.roles import Actor
-from core.review.workspace import departments
 from db.models import (
     ExecutionRecord,
     GoalTable,

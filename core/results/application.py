@@ -20,13 +20,13 @@ from sqlalchemy import select
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.org.access import require
+from core.org.lookups import departments
 from core.org.rules.roles import Actor, Permission
 from core.results.dto import PolicyView, SuggestionTable, SuggestionTotals, Workspace
 from core.results.inputs import load_inputs
 from core.results.rules import policy as rules
 from core.results.suggestion_report import build_suggestion_pdf, build_suggestion_workbook
 from core.results.suggestions import build_table
-from core.review.workspace import departments
 from db.models import BudgetOverride, FiscalYear, Project, ResultPolicy, Unit, User, utcnow
 from db.uow import UnitOfWork
 from resources import path as resource_path

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from core.monitoring import grid as monitoring
 from core.org.access import visible_unit_ids
+from core.org.lookups import DEPARTMENT_KINDS, departments
 from core.org.rules.roles import SYSTEM, Actor
 from core.results import rectification
 from core.results.dto import DepartmentFacts, Override, ProjectFacts, ResultInputs
 from core.results.rules.policy import REVIEW_GRADES
-from core.review.workspace import departments
 from db.models import (
     AuditFinding,
     BudgetOverride,
@@ -34,7 +34,6 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 
-SUBJECT_UNIT_KINDS = ("department", "township")  # the units a composite score and a department total are for
 EXANTE_CONCLUSIONS = {"support": "予以支持", "partial": "部分支持", "reject": "不予支持"}
 EVALUATION_SOURCES = {"key": "重点评价", "self": "单位自评"}
 
@@ -138,7 +137,7 @@ def load_inputs(uow: UnitOfWork, actor: Actor, year: int, as_of: date | None = N
     scores = dict(s.execute(select(Evaluation.unit_id, Evaluation.score).where(
         Evaluation.year == year, Evaluation.kind == "department", Evaluation.status == "final",
         Evaluation.score.is_not(None))).all())
-    units = s.scalars(select(Unit).where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)).order_by(Unit.code))
+    units = s.scalars(select(Unit).where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.active.is_(True)).order_by(Unit.code))
     depts = tuple(
         DepartmentFacts(u.id, u.code, u.name, tuple(c.exante), tuple(c.reviews), tuple(c.lights), scores.get(u.id),
                         tuple(c.findings), c.overdue, c.failed)

@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer
 from core.common.printing.document import ReportDocument, _BoldParagraph, _Styles
 from core.common.printing.text import Cell, fmt_cn_date, markup
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
     from core.results.dto import NoticeDocument
 
 CLOSINGS = {"reminder": "特此函告。", "notice": "特此通知。", "interview": "特此函告。"}

@@ -34,7 +34,7 @@ from core.common.printing.workbook import Column, Marked, new_workbook, save, wr
 from core.results.rules.policy import COMPONENTS
 from core.version import APP_NAME, __version__
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
     from core.results.dto import Override, ProjectSuggestion, SuggestionTable
 
 YUAN_PER_WAN = Decimal(10_000)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell, fmt_amount
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
     from core.review.dto import DepartmentLetters, ReviewLetter
 
 TITLE = "绩效目标审核意见书"

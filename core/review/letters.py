@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from core.common.errors import NotFound
 from core.common.labels import PROJECT_ATTRIBUTES
 from core.org.access import require_unit, visible_unit_ids
+from core.org.lookups import DEPARTMENT_KINDS, departments
 from core.org.rules.roles import Actor, Permission
 from core.review.dto import DepartmentLetters, OutcomeCount, ReviewLetter
 from core.review.rules.model import DIMENSIONS
 from core.review.rules.outcome import GRADES
-from core.review.workspace import departments
 from db.models import GoalReview, GoalTable, Project, Unit, User
 from db.uow import UnitOfWork
 
@@ -118,7 +118,7 @@ def department_letters(uow: UnitOfWork, actor: Actor, year: int, department_id: 
         g.label, g.outcome_label, sum(1 for x in letters if x.grade == g.code),
         sum((x.total_amount for x in letters if x.grade == g.code), Decimal(0)),
         sum((x.fiscal_amount for x in letters if x.grade == g.code), Decimal(0))) for g in GRADES.values())
-    tops = sorted(s.execute(select(Unit.code, Unit.id).where(Unit.kind.in_(("department", "township")))).all())
+    tops = sorted(s.execute(select(Unit.code, Unit.id).where(Unit.kind.in_(DEPARTMENT_KINDS))).all())
     number = next((n for n, (_, uid) in enumerate(tops, start=1) if uid == dept.id), dept.id)
     return DepartmentLetters(dept.id, dept.name, year, letters, outcomes,
                              sum((x.total_amount for x in letters), Decimal(0)),

@@ -20,6 +20,7 @@ from core.common.labels import PROJECT_ATTRIBUTES
 from core.goals.rules.goal_table import status_label
 from core.goals.service import ConflictError
 from core.org.access import require, require_unit
+from core.org.lookups import departments
 from core.org.rules.roles import Actor, Permission
 from core.review.auto import review_base, review_scope, review_where
 from core.review.dto import Decision, Queue, QueueRow, ReviewBase, ReviewForm, ReviewView, TableReview
@@ -31,7 +32,7 @@ from core.review.rules.outcome import (
     check_decision,
     finding_key,
 )
-from db.models import GoalReview, GoalTable, Project, Unit, User, utcnow
+from db.models import GoalReview, GoalTable, Project, User, utcnow
 from db.uow import UnitOfWork
 
 REVIEWS = Changes(frozenset({"review"}))  # the goal tables' statuses change too; pages listen to both
@@ -41,19 +42,6 @@ STAGES = {"submitted": "待审", "returned": "退回", "approved": "已审", "re
 
 def _require_reviewer(actor: Actor) -> None:
     require(actor, Permission.REVIEW_GOALS)
-
-
-def departments(session: Session) -> dict[int, tuple[int, str]]:
-    """Unit id → (id, name) of the department or township it reports to (itself for those)."""
-    units = {u.id: u for u in session.scalars(select(Unit))}
-    out: dict[int, tuple[int, str]] = {}
-    for uid, unit in units.items():
-        top, seen = unit, {uid}
-        while top.kind == "budget_unit" and top.parent_id in units and top.parent_id not in seen:
-            seen.add(top.parent_id)
-            top = units[top.parent_id]
-        out[uid] = (top.id, top.name)
-    return out
 
 
 def _counts(findings: tuple[Finding, ...]) -> tuple[int, int, int]:

@@ -14,7 +14,6 @@ from core.org.rules.roles import Actor
 from core.statistics.dto import YearFigures
 from db.models import (
     ExecutionRecord,
-    FiscalYear,
     GoalTable,
     GoalTableVersion,
     Indicator,
@@ -25,15 +24,6 @@ from db.models import (
 from db.uow import UnitOfWork
 
 ZERO = Decimal(0)
-
-
-def years(uow: UnitOfWork) -> list[int]:
-    return list(uow.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
-
-
-def current_year(uow: UnitOfWork) -> int | None:
-    marked = uow.session.scalar(select(FiscalYear.year).where(FiscalYear.is_current))
-    return marked if marked is not None else uow.session.scalar(select(func.max(FiscalYear.year)))
 
 
 def _scoped(stmt: Select[Any], visible: set[int] | None) -> Select[Any]:

@@ -23,7 +23,7 @@ from core.common.printing.workbook import FORMATS, new_workbook, save, sheet_nam
 from core.monitoring.rules.lights import percent
 from core.statistics.charts import draw_bar_chart
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
     from core.statistics.dto import ChartData, FigureRow, StatisticsComparison
 
 Number = int | Decimal

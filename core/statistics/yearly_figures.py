@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from core.evaluation.department import SUBJECT_UNIT_KINDS
 from core.evaluation.dto import SUBJECT_KINDS
+from core.org.lookups import DEPARTMENT_KINDS
 from core.results.rectification import unit_records
 from core.review.rules.outcome import GRADES
 from core.statistics.dto import (
@@ -103,7 +103,7 @@ def evaluation_figures(s: Session, year: int, visible: set[int] | None) -> Evalu
         if kind == "key":
             key_subjects[SUBJECT_KINDS.get(subject_kind, subject_kind)] += 1
     units = _scoped(select(func.count()).select_from(Unit)
-                    .where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)), Unit.id, visible)
+                    .where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.active.is_(True)), Unit.id, visible)
     return EvaluationFigures(
         self_count=sum(1 for r in rows if r.kind == "self"),
         self_projects=len({r.project_id for r in rows if r.kind == "self" and r.project_id is not None}),

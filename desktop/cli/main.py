@@ -13,7 +13,7 @@ from pathlib import Path
 from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
-from core.org import admin, auth, maintenance
+from core.org import admin, auth, lookups, maintenance
 from core.org.dto import UserInput
 from core.org.rules.roles import Actor, Role
 from core.statistics import overview as stats
@@ -71,7 +71,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except ValueError:
         raise SystemExit(f"--as-of 应写成 YYYY-MM-DD（如 2025-03-31），收到“{args.as_of}”。") from None
     with _open(args) as db:
-        year = args.year or call(db, stats.current_year)
+        year = args.year or call(db, lookups.current_year)
         if year is None:
             raise SystemExit("数据库中还没有任何年度数据。可先运行 perfbudget demo 生成演示县。")
         figures = call(db, stats.year_figures, CLI_ACTOR, year)
