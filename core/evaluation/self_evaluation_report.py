@@ -4,7 +4,7 @@ the indicator table (一级 | 二级 | 三级 | 年度指标值 | 实际完成�
 with the grade, and the lines for the filler and the unit head to sign. Landscape A4, one grid the way units
 fill it in by hand; the indicator part splits across pages with its header repeated.
 
-Fed with core.evaluation.self_evaluation_data.SelfEvaluationDraft; text is escaped before it becomes markup.
+Fed with core.evaluation.dto.SelfEvaluationDraft; text is escaped before it becomes markup.
 """
 
 from __future__ import annotations

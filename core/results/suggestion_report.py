@@ -1,6 +1,6 @@
 """预算安排建议表 for the budget division: a workbook (项目建议 and 部门汇总 sheets, amounts as numbers in 元 with a
 合计 row, and a 说明 sheet with the totals and the policy) and an A4 landscape PDF of the same two tables (header rows repeated on every page, 第 X 页 共 Y 页).
-Fed with core.results.suggestions.SuggestionTable; all text is escaped before it becomes markup."""
+Fed with core.results.dto.SuggestionTable; all text is escaped before it becomes markup."""
 
 from __future__ import annotations
 
