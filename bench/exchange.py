@@ -33,9 +33,8 @@ from core.exchange import goals as exchange_goals
 from core.exchange import kinds as exchange_kinds
 from core.exchange import monitoring as exchange_monitoring
 from core.exchange import profile as exchange_profile
-from core.exchange.profile import HUB
 from core.exchange.rules.goal_sheets import GOAL_INSTRUCTIONS, GOAL_SHEETS, GOALS_KIND, INDICATORS, TABLES
-from core.exchange.rules.manifest import Manifest, sign
+from core.exchange.rules.manifest import HUB, Manifest, sign
 from core.exchange.rules.monitoring_sheets import MONITORING_INSTRUCTIONS, MONITORING_KIND, MONITORING_SHEETS
 from core.exchange.workbook import read_package, stamp, write_package
 from core.org.rules.roles import SYSTEM

@@ -21,6 +21,7 @@ from bench.common import emit
 from core.common.runner import call
 from core.demo import generate as demo
 from core.monitoring import execution_import as ei
+from core.monitoring.dto import Preview
 from core.org.rules.roles import SYSTEM
 from db.database import Database, open_database
 from db.models import ExecutionRecord, Project
@@ -66,7 +67,7 @@ def _read_floor(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def _insert_floor(db_path: Path, floor_path: Path, preview: ei.Preview) -> float:
+def _insert_floor(db_path: Path, floor_path: Path, preview: Preview) -> float:
     ddl = sqlite3.connect(db_path).execute(
         "SELECT sql FROM sqlite_master WHERE name = 'execution_record'").fetchone()[0]
     conn = sqlite3.connect(floor_path)

@@ -23,7 +23,7 @@ from core.common.runner import call
 from core.demo import generate as demo
 from core.monitoring import grid as monitoring
 from core.monitoring import rounds as monitoring_rounds
-from core.monitoring.grid import GridRow
+from core.monitoring.dto import GridRow
 from core.org.rules.roles import SYSTEM
 from db.database import open_database
 

@@ -14,6 +14,7 @@ from core.common.runner import call
 from core.demo import generate as demo
 from core.org.rules.roles import SYSTEM
 from core.review import workspace as review
+from core.review.dto import Queue, QueueRow
 from db.database import open_database
 
 QUEUE_FLOOR_SQL = """SELECT p.*, g.* FROM project p JOIN goal_table g ON g.project_id = p.id
@@ -30,7 +31,7 @@ def _floor(path: Path, sql: str, arg: int) -> float:
     return elapsed
 
 
-def _proxy_figures(queue: review.Queue) -> tuple[float, float]:
+def _proxy_figures(queue: Queue) -> tuple[float, float]:
     """Seconds to apply a department filter and to search a code, with every row of the queue in the model."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -39,7 +40,7 @@ def _proxy_figures(queue: review.Queue) -> tuple[float, float]:
     from desktop.widgets.table_model import Column, RowTableModel
 
     app = QApplication.instance() or QApplication([])
-    model: RowTableModel[review.QueueRow] = RowTableModel([Column("编码", lambda r: r.project_code),
+    model: RowTableModel[QueueRow] = RowTableModel([Column("编码", lambda r: r.project_code),
                                                             Column("名称", lambda r: r.project_name)])
     model.set_rows(queue.rows)
     proxy = QueueFilter(None)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ import pytest
 
 from core.common.runner import call
 from core.org import admin, auth
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 
@@ -37,8 +38,8 @@ def admin_actor(db: Database) -> Actor:
 @pytest.fixture
 def two_units(db: Database, admin_actor: Actor) -> tuple[int, int]:
     """Two departments; returns their ids."""
-    call(db, admin.save_unit, admin_actor, admin.UnitInput("D001", "县教育局", "department", sector="教育"))
-    call(db, admin.save_unit, admin_actor, admin.UnitInput("D002", "县卫生健康局", "department", sector="卫生健康"))
+    call(db, admin.save_unit, admin_actor, UnitInput("D001", "县教育局", "department", sector="教育"))
+    call(db, admin.save_unit, admin_actor, UnitInput("D002", "县卫生健康局", "department", sector="卫生健康"))
     rows = {r.code: r.id for r in call(db, admin.list_units, admin_actor)}
     return rows["D001"], rows["D002"]
 

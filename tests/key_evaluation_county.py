@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.common.runner import call
 from core.demo import generate as demo
 from core.evaluation import experts
+from core.evaluation.dto import AgencyInput, ExpertInput
 from core.org.rules.roles import Actor
 from db.database import Database
 from db.models import Evaluation, Project, Unit
@@ -51,12 +52,12 @@ def build(db: Database, actor: Actor) -> County:
     call(db, demo.generate_demo, actor, year=YEAR, scale=0.1)
     project_id, name, department, budget_unit, other = _ids(db)
     for n, expert in enumerate(PANEL):
-        call(db, experts.save_expert, actor, experts.ExpertInput(
+        call(db, experts.save_expert, actor, ExpertInput(
             expert, employer="市财经学院" if n % 2 else "县审计局", fields="财政、绩效管理" if n < 3 else "农业、工程造价",
             title="副教授", unit_id=other if n == 0 else None))
-    call(db, experts.save_expert, actor, experts.ExpertInput(INSIDER, employer="本部门下属单位", fields="财政",
+    call(db, experts.save_expert, actor, ExpertInput(INSIDER, employer="本部门下属单位", fields="财政",
                                                              unit_id=budget_unit))
-    call(db, experts.save_agency, actor, experts.AgencyInput("华信会计师事务所", "财政部门备案第三方机构"))
+    call(db, experts.save_agency, actor, AgencyInput("华信会计师事务所", "财政部门备案第三方机构"))
     rows = {r.name: r.id for r in call(db, experts.list_experts, actor)}
     agency = call(db, experts.list_agencies, actor)[0].id
     return County(project_id, name, department, budget_unit, other, tuple(rows[n] for n in PANEL), rows[INSIDER],

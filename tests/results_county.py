@@ -18,8 +18,10 @@ from sqlalchemy import select
 from core.common.runner import call
 from core.demo import generate as demo
 from core.org import admin, auth
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor
 from core.results import findings
+from core.results.dto import FindingInput
 from db.database import Database, open_database
 from db.models import (
     Evaluation,
@@ -76,7 +78,7 @@ EXPECTED = {"components": {"exante": D("92.00"), "goals": D("85.00"), "monitorin
 
 
 def _add_department(database: Database, actor: Actor) -> int:
-    call(database, admin.save_unit, actor, admin.UnitInput(CODE, "县结果测试局", "department", sector="其他"))
+    call(database, admin.save_unit, actor, UnitInput(CODE, "县结果测试局", "department", sector="其他"))
     unit_id = next(r.id for r in call(database, admin.list_units, actor) if r.code == CODE)
     with database.unit_of_work() as uow:
         uow.write()
@@ -108,7 +110,7 @@ def _add_department(database: Database, actor: Actor) -> int:
                                 deadline=date(2024, 6, 30), status="pending", created_by="test"))
         uow.commit()
     call(database, findings.add_finding, actor, YEAR,
-         findings.FindingInput(unit_id, "audit", "县审报〔2024〕99号", "测试发现", D("2.5")))
+         FindingInput(unit_id, "audit", "县审报〔2024〕99号", "测试发现", D("2.5")))
     return unit_id
 
 

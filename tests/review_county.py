@@ -13,8 +13,10 @@ from sqlalchemy import func, select, update
 from core.common.runner import call
 from core.demo import generate as demo
 from core.org import admin
+from core.org.dto import UnitInput, UserInput
 from core.org.rules.roles import Actor, Role
 from core.review import workspace as review
+from core.review.dto import ReviewForm
 from core.review.rules.outcome import finding_key, prefill_dimension_opinions, prefill_opinion
 from db.database import Database
 from db.models import GoalReview, GoalTable, Project, Unit
@@ -44,13 +46,13 @@ def decide(db: Database, project_id: int, grade: str, opinion: str | None = None
     text = opinion if opinion is not None else prefill_opinion(view.findings, marks)
     if grade != "excellent" and not text.strip():
         text = "指标设置不够细化，请补充可衡量的数量和质量指标。"
-    form = review.ReviewForm(grade, dims, text, marks)
+    form = ReviewForm(grade, dims, text, marks)
     call(db, review.save_review, REVIEWER, project_id, form, view.updated_at, True)
 
 
 def build_county(db: Database, admin_actor: Actor) -> County:
     call(db, demo.generate_demo, admin_actor, scale=0.1)
-    call(db, admin.create_user, admin_actor, admin.UserInput(REVIEWER.username, REVIEWER.display_name, "reviewer"),
+    call(db, admin.create_user, admin_actor, UserInput(REVIEWER.username, REVIEWER.display_name, "reviewer"),
          "Passw0rd!", "Passw0rd!")
     with db.unit_of_work() as uow:
         s = uow.session
@@ -65,7 +67,7 @@ def build_county(db: Database, admin_actor: Actor) -> County:
         other = s.scalar(select(Project.id).join(GoalTable, GoalTable.project_id == Project.id)
                          .where(Project.unit_id != dept_id, Project.year == YEAR, GoalTable.status == "submitted")
                          .order_by(Project.code))
-    call(db, admin.save_unit, admin_actor, admin.UnitInput("B9901", f"{dept_name}下属服务中心", "budget_unit",
+    call(db, admin.save_unit, admin_actor, UnitInput("B9901", f"{dept_name}下属服务中心", "budget_unit",
                                                            parent_id=dept_id))
     with db.unit_of_work() as uow:
         uow.write()

@@ -17,8 +17,8 @@ from sqlalchemy import delete, select
 from core.common.runner import call
 from core.demo import generate as demo
 from core.evaluation import self_evaluation
+from core.evaluation.dto import SelfEvaluationDraft, SelfEvaluationForm
 from core.evaluation.rules.self_evaluation import LineInput
-from core.evaluation.self_evaluation_data import SelfEvaluationDraft, SelfEvaluationForm
 from core.org.rules.roles import Actor
 from db.database import Database
 from db.models import Evaluation, EvaluationLine, GoalTable, GoalTableVersion, Indicator, Project

@@ -17,7 +17,8 @@ from core.common.runner import call
 from core.demo import generate as demo
 from core.org import auth
 from core.org.rules.roles import Actor, Role
-from core.statistics.yearly import StatisticsComparison, year_statistics
+from core.statistics.dto import StatisticsComparison
+from core.statistics.yearly import year_statistics
 from db.database import Database, open_database
 from db.models import (
     Evaluation,

@@ -27,6 +27,7 @@ from core.demo.build import (
     sort_tree,
     spec_indicator,
 )
+from core.demo.dto import PlantedDefect
 
 KINDS = (
     "amounts_mismatch", "unit_name_mismatch", "vague_wording", "qualitative_where_numeric", "missing_unit",
@@ -37,13 +38,6 @@ KINDS = (
 HEADER_KINDS = ("amounts_mismatch", "unit_name_mismatch", "dates_outside_year")
 DEFECT_RATE = 0.28
 SECOND_DEFECT_RATE = 0.2
-
-
-@dataclass(frozen=True)
-class PlantedDefect:
-    project_code: str
-    kind: str
-    detail: str
 
 
 @dataclass

@@ -7,7 +7,7 @@ import calendar
 import json
 import random
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +31,8 @@ from core.demo.build import (
     spend_curve,
     split_sources,
 )
-from core.demo.defects import DefectContext, Planner, PlantedDefect, plant
+from core.demo.defects import DefectContext, Planner, plant
+from core.demo.dto import DemoReport, PlantedDefect
 from core.demo.evaluation import evaluation_rows
 from core.demo.exante import exante_rows
 from core.demo.fiscal import add_fiscal
@@ -56,27 +57,11 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 
-__all__ = ["DemoReport", "PlantedDefect", "generate_demo", "write_truth"]
+__all__ = ["generate_demo", "write_truth"]
 
 PROJECTS_AT_SCALE_1 = 800
 CONTINUING_SHARE = 0.55
 BATCH_NAMES = "二三四五六七八九十"
-
-
-@dataclass(frozen=True)
-class DemoReport:
-    """What was generated; project, table, indicator and execution counts are for `year` itself (the
-    previous-year twins of continuing projects come on top)."""
-
-    year: int
-    departments: int
-    townships: int
-    budget_units: int
-    projects: int
-    goal_tables: int
-    indicators: int
-    execution_records: int
-    planted: tuple[PlantedDefect, ...]
 
 
 def generate_demo(uow: UnitOfWork, actor: Actor, year: int = 2024, scale: float = 1.0,

@@ -6,8 +6,7 @@ finalising it with the grade thresholds in force recorded, so the result never c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -26,6 +25,7 @@ from core.evaluation.common import (
     thresholds_json,
 )
 from core.evaluation.department_report import build_department_evaluation_report
+from core.evaluation.dto import DepartmentRow, DepartmentSheet
 from core.evaluation.rules.department_sheet import (
     Field,
     ItemEntry,
@@ -39,6 +39,7 @@ from core.evaluation.rules.department_sheet import (
 from core.evaluation.rules.scoring import grade
 from core.org import settings
 from core.org.access import require_unit, visible_unit_ids
+from core.org.lookups import DEPARTMENT_KINDS
 from core.org.rules.roles import Actor
 from db.models import (
     Evaluation,
@@ -54,7 +55,6 @@ from db.uow import UnitOfWork
 from resources import path as resource_path
 
 EVALUATION = Changes(frozenset({"evaluation"}))
-SUBJECT_UNIT_KINDS = ("department", "township")
 CENT = Decimal("0.01")
 STATUSES = {"none": "未评价", "draft": "草稿", "final": "已定稿"}
 
@@ -75,47 +75,11 @@ def sheet_items(framework: dict[str, Any] | None = None) -> tuple[SheetItem, ...
     return parse_items(raw["items"], _figures_reference()["formulas"])
 
 
-@dataclass(frozen=True)
-class DepartmentRow:
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    kind_label: str
-    evaluation_id: int | None
-    status: str  # none | draft | final
-    status_label: str
-    score: Decimal | None
-    grade: str | None
-
-
-@dataclass(frozen=True)
-class DepartmentSheet:
-    evaluation_id: int | None
-    year: int
-    unit_id: int
-    unit_name: str
-    status: str
-    fields: tuple[Field, ...]
-    items: tuple[SheetItem, ...]
-    figures: dict[str, Decimal | None]
-    prefilled: dict[str, Decimal]  # what the database suggests (shown next to the entered figures)
-    entries: dict[str, ItemEntry]
-    score: Decimal | None
-    grade: str | None
-    thresholds: tuple[tuple[str, Decimal], ...]  # recorded at finalising; the current ones before
-    finalised_at: datetime | None
-
-    def result(self, figures: dict[str, Decimal | None] | None = None,
-               entries: dict[str, ItemEntry] | None = None) -> SheetResult:
-        return score_sheet(self.fields, self.items, self.figures if figures is None else figures,
-                           self.entries if entries is None else entries)
-
-
 def _department(uow: UnitOfWork, actor: Actor, unit_id: int) -> Unit:
     unit = uow.session.get(Unit, unit_id)
     if unit is None:
         raise NotFound(f"单位（编号 {unit_id}）不存在。")
-    if unit.kind not in SUBJECT_UNIT_KINDS:
+    if unit.kind not in DEPARTMENT_KINDS:
         raise ValidationError(f"“{unit.name}”是{UNIT_KINDS.get(unit.kind, unit.kind)}，部门整体评价的对象应为部门或镇街。",
                               "unit_id")
     require_unit(uow.session, actor, unit_id)
@@ -129,7 +93,7 @@ def _evaluation(uow: UnitOfWork, year: int, unit_id: int) -> Evaluation | None:
 
 def list_departments(uow: UnitOfWork, actor: Actor, year: int) -> list[DepartmentRow]:
     """Every active department and township, with its overall evaluation of the year if there is one."""
-    stmt = select(Unit).where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)).order_by(Unit.code)
+    stmt = select(Unit).where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.active.is_(True)).order_by(Unit.code)
     allowed = visible_unit_ids(uow.session, actor)
     if allowed is not None:
         stmt = stmt.where(Unit.id.in_(allowed))

@@ -15,7 +15,7 @@ from core.common.printing.text import Cell
 from core.evaluation.rules.department_sheet import describe_rule
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
-    from core.evaluation.department import DepartmentSheet
+    from core.evaluation.dto import DepartmentSheet
 
 
 def _number(value: Decimal | None, places: int = 2) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
+from core.evaluation.dto import AgencyInput, AgencyRating, AgencyRow, ExpertInput, ExpertRow
 from core.evaluation.rules.scoring import q
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
@@ -24,74 +24,6 @@ from db.uow import UnitOfWork
 EXPERTS = Changes(frozenset({"experts"}))
 FIELD_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
-RATINGS = {1: "差", 2: "较差", 3: "一般", 4: "良好", 5: "优秀"}
-
-
-@dataclass(frozen=True)
-class ExpertRow:
-    id: int
-    name: str
-    employer: str
-    unit_id: int | None  # the unit the expert works for, for conflicts of interest
-    unit_name: str | None
-    fields: tuple[str, ...]
-    title: str
-    phone: str
-    active: bool
-    panels: int  # panels of the year asked for (workload)
-    leads: int  # of which as 组长
-
-    @property
-    def fields_text(self) -> str:
-        return "、".join(self.fields)
-
-
-@dataclass(frozen=True)
-class ExpertInput:
-    name: str
-    employer: str = ""
-    unit_id: int | None = None
-    fields: str = ""  # separated by 、 , ； or spaces
-    title: str = ""
-    phone: str = ""
-    id: int | None = None  # None: a new expert
-
-
-@dataclass(frozen=True)
-class AgencyRow:
-    id: int
-    name: str
-    qualification: str
-    contact: str
-    active: bool
-    evaluations: int  # evaluations the agency ran (all years)
-    rated: int
-    average_rating: Decimal | None  # of the rated ones, 1-5
-
-
-@dataclass(frozen=True)
-class AgencyInput:
-    name: str
-    qualification: str = ""
-    contact: str = ""
-    id: int | None = None
-
-
-@dataclass(frozen=True)
-class AgencyRating:
-    agency_id: int
-    agency_name: str
-    evaluation_id: int
-    year: int
-    title: str
-    status: str  # draft | final
-    score: Decimal | None
-    grade: str | None
-    rating: int | None  # None: not rated yet
-
-    @property
-    def rating_label(self) -> str:
-        return f"{self.rating} 分（{RATINGS[self.rating]}）" if self.rating else "未评价"
 
 
 def may_edit_library(actor: Actor) -> bool:

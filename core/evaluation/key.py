@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,18 +15,12 @@ from sqlalchemy import func, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
-from core.evaluation.common import (
-    SUBJECT_KINDS,
-    grade_thresholds,
-    require_evaluator,
-    thresholds_json,
-)
+from core.evaluation.common import grade_thresholds, require_evaluator, thresholds_json
+from core.evaluation.dto import SUBJECT_KINDS
 from core.evaluation.key_base import (
     EVALUATION,
     MAX_TEXT,
-    STATUSES,
     TEXT_PARTS,
-    KeyEvaluationDetail,
     build_detail,
     data_of,
     framework_snapshot,
@@ -38,78 +31,36 @@ from core.evaluation.key_base import (
     require_draft,
     scores_of,
 )
-from core.evaluation.key_panel import (
-    Candidate,
-    enter_panel_scores,
-    enter_scores,
-    panel_candidates,
-    set_panel,
+from core.evaluation.key_dto import (
+    KEY_EVALUATION_STATUSES,
+    Created,
+    KeyEvaluationDetail,
+    KeyEvaluationRow,
+    SubjectOption,
+    Subjects,
 )
+from core.evaluation.key_panel import enter_panel_scores, enter_scores, panel_candidates, set_panel
 from core.evaluation.key_report import build_key_evaluation_report
 from core.evaluation.key_templates import (
-    TemplateRow,
     check_items,
     copy_template,
     get_template,
     list_templates,
     save_template,
 )
-from core.evaluation.key_workbook import WorkbookImport, expert_workbook, read_expert_workbook
+from core.evaluation.key_workbook import expert_workbook, read_expert_workbook
 from core.evaluation.rules.scoring import FrameworkItem, ScoringError, grade, panel_score
 from core.org import settings
 from core.org.access import require
+from core.org.lookups import DEPARTMENT_KINDS, departments
 from core.org.rules.roles import Actor, Permission
-from core.review.workspace import departments
 from db.models import Agency, Evaluation, FiscalYear, PanelMember, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
 __all__ = [
-    "Candidate", "KeyEvaluationDetail", "TemplateRow", "WorkbookImport", "copy_template", "enter_panel_scores",
-    "enter_scores", "expert_workbook", "list_templates", "panel_candidates", "read_expert_workbook",
-    "save_template", "set_panel",
+    "copy_template", "enter_panel_scores", "enter_scores", "expert_workbook", "list_templates", "panel_candidates",
+    "read_expert_workbook", "save_template", "set_panel",
 ]
-SUBJECT_UNIT_KINDS = ("department", "township")  # what a department evaluation (or a policy's owner) can be
-
-
-@dataclass(frozen=True)
-class KeyEvaluationRow:
-    id: int
-    subject_kind_label: str
-    subject: str
-    project_code: str | None
-    unit_name: str
-    department: str
-    experts: int
-    agency: str | None
-    score: Decimal | None
-    grade: str | None
-    status: str
-    agency_rating: int | None
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES[self.status]
-
-
-@dataclass(frozen=True)
-class SubjectOption:
-    id: int  # project id, or the unit id of a department
-    code: str
-    name: str
-    unit_name: str
-
-
-@dataclass(frozen=True)
-class Subjects:
-    projects: list[SubjectOption]
-    departments: list[SubjectOption]  # for department evaluations, and as the owner of a policy
-
-
-@dataclass(frozen=True)
-class Created:
-    evaluation_id: int
-    warnings: tuple[str, ...]
-    changes: Changes = field(default=EVALUATION)
 
 
 def list_key_evaluations(uow: UnitOfWork, actor: Actor, year: int) -> list[KeyEvaluationRow]:
@@ -140,7 +91,7 @@ def subjects(uow: UnitOfWork, actor: Actor, year: int) -> Subjects:
         select(Project, Unit.name).join(Unit, Unit.id == Project.unit_id).where(Project.year == year)
         .order_by(Project.total_amount.desc(), Project.code))]
     units = [SubjectOption(u.id, u.code, u.name, u.name) for u in s.scalars(
-        select(Unit).where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)).order_by(Unit.code))]
+        select(Unit).where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.active.is_(True)).order_by(Unit.code))]
     return Subjects(projects, units)
 
 
@@ -157,7 +108,7 @@ def _subject(uow: UnitOfWork, year: int, subject_kind: str, subject_id: int, tit
         budget, executed = project_money(s, project)
         return f"{project.name}财政重点绩效评价", project.unit_id, project.id, budget, executed
     unit = s.get(Unit, subject_id)
-    if unit is None or unit.kind not in SUBJECT_UNIT_KINDS:
+    if unit is None or unit.kind not in DEPARTMENT_KINDS:
         raise ValidationError("请选择被评价的部门（或政策的主管部门）。", "subject")
     if subject_kind == "department":
         total: Decimal | None = s.scalar(select(func.sum(Project.total_amount)).join(Unit, Unit.id == Project.unit_id).where(
@@ -188,7 +139,7 @@ def create(uow: UnitOfWork, actor: Actor, year: int, subject_kind: str, subject_
     same = uow.session.scalar(select(Evaluation).where(
         Evaluation.year == year, Evaluation.kind == "key", Evaluation.subject_kind == subject_kind, same_subject))
     if same is not None:
-        raise ValidationError(f"“{same.title}”已是 {year} 年度的重点评价（编号 {same.id}，{STATUSES[same.status]}），"
+        raise ValidationError(f"“{same.title}”已是 {year} 年度的重点评价（编号 {same.id}，{KEY_EVALUATION_STATUSES[same.status]}），"
                               "请在列表中选择后继续，不要重复创建。", "subject")
     template = get_template(uow, template_id)
     chosen = list(items) if items is not None else list(template.items)
@@ -201,7 +152,7 @@ def create(uow: UnitOfWork, actor: Actor, year: int, subject_kind: str, subject_
     uow.audit(actor.username, "evaluation.create", "evaluation", ev.id, None,
               {"kind": "key", "subject_kind": subject_kind, "title": name, "template": template.name})
     uow.commit()
-    return Created(ev.id, tuple(warnings))
+    return Created(ev.id, tuple(warnings), EVALUATION)
 
 
 def update_framework(uow: UnitOfWork, actor: Actor, evaluation_id: int, template_name: str,
@@ -226,7 +177,7 @@ def update_framework(uow: UnitOfWork, actor: Actor, evaluation_id: int, template
     ev.updated_at = utcnow()
     uow.audit(actor.username, "evaluation.framework", "evaluation", ev.id, before, json.loads(ev.framework_json))
     uow.commit()
-    return Created(ev.id, tuple(warnings))
+    return Created(ev.id, tuple(warnings), EVALUATION)
 
 
 def get_evaluation(uow: UnitOfWork, actor: Actor, evaluation_id: int) -> KeyEvaluationDetail:

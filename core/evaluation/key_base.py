@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,101 +15,24 @@ from sqlalchemy.orm import Session
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.evaluation.common import (
-    SUBJECT_KINDS,
     framework_items,
     grade_thresholds,
     thresholds_from_json,
 )
+from core.evaluation.key_dto import AggregateRow, KeyEvaluationDetail, PanelEntry
 from core.evaluation.rules.scoring import FrameworkItem, aggregate_item, grade, q
 from core.org.access import require
+from core.org.lookups import departments
 from core.org.rules.roles import Actor, Permission
-from core.review.workspace import departments
 from db.models import Agency, Evaluation, ExecutionRecord, Expert, ExpertScore, PanelMember, Project, Unit
 from db.uow import UnitOfWork
 
 EVALUATION = Changes(frozenset({"evaluation"}))
-STATUSES = {"draft": "草稿", "final": "已定稿"}
-ROLES = {"lead": "组长", "member": "成员"}
 # The texts of the report's parts that are written, not computed (DOMAIN.md §4 outline, parts 一, 五, 六, 七).
 TEXT_PARTS = {"overview": "项目概况", "experience": "主要经验及做法", "findings": "存在的问题",
               "causes": "原因分析", "recommendations": "有关建议", "other": "其他需要说明的问题"}
 REQUIRED_TEXTS = ("findings", "recommendations")
 MAX_TEXT = 20_000
-
-
-@dataclass(frozen=True)
-class PanelEntry:
-    expert_id: int
-    name: str
-    employer: str
-    title: str
-    role: str  # lead | member
-    scored: int  # items this expert has scored
-
-    @property
-    def role_label(self) -> str:
-        return ROLES[self.role]
-
-
-@dataclass(frozen=True)
-class AggregateRow:
-    """One framework item across the panel: each expert's score (None: not yet), the mean of those used."""
-
-    item: FrameworkItem
-    scores: tuple[Decimal | None, ...]  # in panel order
-    dropped: tuple[int, ...]  # positions left out of the mean (highest and lowest with ≥ 5 experts)
-    outliers: tuple[int, ...]  # positions far from the median
-    mean: Decimal | None
-    spread: Decimal | None
-    complete: bool
-
-
-@dataclass(frozen=True)
-class KeyEvaluationDetail:
-    id: int
-    year: int
-    status: str
-    subject_kind: str
-    subject: str  # the project's, the policy's or the department's name
-    title: str  # the evaluation's own name (e.g. “某项目财政重点绩效评价”)
-    project_id: int | None
-    project_code: str | None
-    unit_id: int
-    unit_name: str
-    department_name: str
-    budget: Decimal | None  # 万元
-    executed: Decimal | None
-    template_name: str
-    items: tuple[FrameworkItem, ...]
-    warnings: tuple[str, ...]
-    panel: tuple[PanelEntry, ...]
-    agency_id: int | None
-    agency_name: str | None
-    agency_qualification: str | None
-    agency_rating: int | None
-    texts: dict[str, str]
-    rows: tuple[AggregateRow, ...]
-    score: Decimal | None  # final score, or the panel score so far when every expert scored every item
-    grade: str | None
-    grades: tuple[tuple[str, Decimal], ...]  # thresholds recorded at finalising, or those in force
-    missing: tuple[str, ...]  # what still keeps it from being finalised
-    created_by: str
-    updated_at: datetime
-    finalised_at: datetime | None
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES[self.status]
-
-    @property
-    def subject_kind_label(self) -> str:
-        return SUBJECT_KINDS[self.subject_kind]
-
-    @property
-    def execution_rate(self) -> Decimal | None:
-        if not self.budget or self.executed is None:
-            return None
-        return q(self.executed / self.budget * 100)
 
 
 def load(uow: UnitOfWork, actor: Actor, evaluation_id: int) -> Evaluation:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
@@ -17,7 +16,6 @@ from core.evaluation.common import require_evaluator
 from core.evaluation.experts import split_fields
 from core.evaluation.key_base import (
     EVALUATION,
-    ROLES,
     items_of,
     load,
     panel_of,
@@ -25,24 +23,13 @@ from core.evaluation.key_base import (
     require_draft,
     scores_of,
 )
+from core.evaluation.key_dto import ROLES, Candidate
+from core.org.lookups import departments
 from core.org.rules.roles import Actor
-from core.review.workspace import departments
 from db.models import Agency, Evaluation, Expert, ExpertScore, PanelMember, Unit, utcnow
 from db.uow import UnitOfWork
 
 CHANGES = Changes(EVALUATION.areas | {"experts"})  # the experts' workload changes with the panel
-
-
-@dataclass(frozen=True)
-class Candidate:
-    expert_id: int
-    name: str
-    employer: str
-    title: str
-    fields: str
-    panels: int  # panels in the evaluation's year, this one included when selected
-    conflict: str | None  # why the expert must stand aside, or None
-    role: str | None  # lead | member when on the panel
 
 
 def conflict_of(session_units: dict[int, tuple[int, str]], unit_names: dict[int, str], ev: Evaluation,

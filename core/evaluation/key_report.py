@@ -15,8 +15,8 @@ from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell, cell_text
 from core.evaluation.rules.scoring import DROP_EXTREMES_FROM, q
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.evaluation.key_base import AggregateRow, KeyEvaluationDetail
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
+    from core.evaluation.key_dto import AggregateRow, KeyEvaluationDetail
 
 LOW_RATE = Decimal(80)  # items scoring below this share of their points are named in the analysis
 NOT_WRITTEN = "（尚未填写。）"

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from core.common.errors import NotFound, ValidationError
 from core.evaluation.common import framework_items, frameworks, require_evaluator
 from core.evaluation.key_base import framework_snapshot
+from core.evaluation.key_dto import TemplateRow
 from core.evaluation.rules.scoring import FrameworkItem, ScoringError, check_framework
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
@@ -22,16 +22,6 @@ from db.uow import UnitOfWork
 
 KIND = "key"
 MAX_NAME = 100
-
-
-@dataclass(frozen=True)
-class TemplateRow:
-    id: int | None  # None: the shipped reference table (not stored, copy it to edit)
-    name: str
-    builtin: bool
-    items: tuple[FrameworkItem, ...]
-    warnings: tuple[str, ...]
-    created_by: str
 
 
 def check_items(items: Sequence[FrameworkItem]) -> list[str]:

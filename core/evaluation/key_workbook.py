@@ -7,7 +7,6 @@ A refused file is named by sheet, row and column."""
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,11 +16,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.common.dto import Changes
 from core.common.errors import ValidationError
 from core.common.printing.workbook import HEADER_ROW, Column, new_workbook, save, write_sheet
 from core.evaluation.common import require_evaluator
 from core.evaluation.key_base import EVALUATION, items_of, load, panel_of, parse_score, require_draft
+from core.evaluation.key_dto import WorkbookImport
 from core.evaluation.key_panel import apply_scores
 from core.evaluation.rules.scoring import FrameworkItem
 from core.org.rules.roles import Actor
@@ -36,14 +35,6 @@ SCORE_COL, REMARK_COL = 7, 8  # 1-based, as openpyxl counts
 MAX_BYTES, MAX_MEMBERS = 20 * 1024 * 1024, 200  # a scoring sheet of 20 items is about 10 KB
 MAX_PROBLEMS = 8
 INPUT_FILL = PatternFill("solid", fgColor="FFF4CE")
-
-
-@dataclass(frozen=True)
-class WorkbookImport:
-    expert_id: int
-    expert_name: str
-    scored: int
-    changes: Changes = EVALUATION
 
 
 def _panel_expert(uow: UnitOfWork, evaluation_id: int, expert_id: int) -> tuple[str, str] | None:
@@ -213,4 +204,4 @@ def read_expert_workbook(uow: UnitOfWork, actor: Actor, evaluation_id: int, path
         book.close()
     apply_scores(uow, actor, ev, expert_id, scores, remarks, replace)
     uow.commit()
-    return WorkbookImport(expert_id, found[0], len(scores))
+    return WorkbookImport(expert_id, found[0], len(scores), EVALUATION)

@@ -7,16 +7,23 @@ Reads the Evaluation table directly, so it does not depend on how each kind of e
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from core.common.errors import ValidationError
-from core.evaluation.common import KINDS, SUBJECT_KINDS
+from core.evaluation.dto import (
+    KINDS,
+    SUBJECT_KINDS,
+    CrossCheck,
+    CrossCheckRow,
+    DepartmentInflation,
+    EvaluationRow,
+)
 from core.evaluation.rules.scoring import q
 from core.org import settings
 from core.org.access import visible_unit_ids
+from core.org.lookups import departments
 from core.org.rules.roles import Actor
 from db.models import Evaluation, Project, Unit
 from db.uow import UnitOfWork
@@ -25,68 +32,10 @@ STATUSES = {"draft": "草稿", "final": "已定稿"}
 GRADES = ("优", "良", "中", "差")
 
 
-@dataclass(frozen=True)
-class EvaluationRow:
-    id: int
-    kind: str
-    kind_label: str
-    subject_kind_label: str
-    subject: str  # the project's name, the policy's title or the department's name
-    project_code: str | None
-    unit_name: str
-    department: str  # the department the unit belongs to (itself when it is one)
-    score: Decimal | None
-    grade: str | None
-    status: str
-    status_label: str
-
-
-@dataclass(frozen=True)
-class CrossCheckRow:
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    department: str
-    self_score: Decimal
-    key_score: Decimal
-    gap: Decimal  # self − key; positive means the unit scored itself higher than the key evaluation did
-    self_grade: str | None
-    key_grade: str | None
-    inflated: bool
-
-
-@dataclass(frozen=True)
-class DepartmentInflation:
-    department: str
-    projects: int
-    average_gap: Decimal
-    inflated: int  # projects flagged
-
-
-@dataclass(frozen=True)
-class CrossCheck:
-    threshold: Decimal  # evaluation.inflation_points in force
-    rows: list[CrossCheckRow]  # largest gap first
-    departments: list[DepartmentInflation]  # highest average inflation first
-
-    @property
-    def inflated_count(self) -> int:
-        return sum(1 for r in self.rows if r.inflated)
-
-
 def _departments(uow: UnitOfWork) -> dict[int, tuple[str, str]]:
     """unit id → (unit name, name of its department: the nearest ancestor that is not a budget unit)."""
-    units = {u.id: u for u in uow.session.scalars(select(Unit))}
-    found: dict[int, tuple[str, str]] = {}
-    for unit in units.values():
-        top = unit
-        seen = {top.id}
-        while top.kind == "budget_unit" and top.parent_id in units and top.parent_id not in seen:
-            top = units[top.parent_id]
-            seen.add(top.id)
-        found[unit.id] = (unit.name, top.name)
-    return found
+    names: dict[int, str] = {uid: name for uid, name in uow.session.execute(select(Unit.id, Unit.name))}
+    return {uid: (names[uid], department) for uid, (_top, department) in departments(uow.session).items()}
 
 
 def _visible(uow: UnitOfWork, actor: Actor, year: int, kind: str | None = None,

@@ -24,15 +24,17 @@ from core.evaluation.common import (
     thresholds_from_json,
     thresholds_json,
 )
-from core.evaluation.rules.scoring import ScoringError, grade
-from core.evaluation.rules.self_evaluation import check_texts, money_or_error, parse_money, score_sheet
-from core.evaluation.self_evaluation_data import (
-    FUND_PARTS,
-    STATUSES,
+from core.evaluation.dto import (
+    SELF_EVALUATION_STATUSES,
     CandidateRow,
     SelfEvaluationDraft,
     SelfEvaluationForm,
     SelfEvaluationRow,
+)
+from core.evaluation.rules.scoring import ScoringError, grade
+from core.evaluation.rules.self_evaluation import check_texts, money_or_error, parse_money, score_sheet
+from core.evaluation.self_evaluation_data import (
+    FUND_PARTS,
     approved_version,
     check_keys,
     default_figures,
@@ -53,9 +55,8 @@ from db.uow import UnitOfWork
 EVALUATION = Changes(frozenset({"evaluation"}))
 KIND = "self"
 
-__all__ = ["EVALUATION", "CandidateRow", "SelfEvaluationDraft", "SelfEvaluationForm", "SelfEvaluationRow",
-           "finalise", "get", "list_candidates", "list_self", "save_draft", "self_evaluation_pdf",
-           "start_or_resume"]
+__all__ = ["EVALUATION", "finalise", "get", "list_candidates", "list_self", "save_draft",
+           "self_evaluation_pdf", "start_or_resume"]
 
 
 def may_fill(actor: Actor) -> bool:
@@ -217,7 +218,7 @@ def list_self(uow: UnitOfWork, actor: Actor, year: int) -> list[SelfEvaluationRo
     visible = visible_unit_ids(uow.session, actor)
     if visible is not None:
         stmt = stmt.where(Evaluation.unit_id.in_(visible))
-    return [SelfEvaluationRow(ev.id, ev.project_id or 0, code, name, unit, ev.status, STATUSES[ev.status], ev.score,
+    return [SelfEvaluationRow(ev.id, ev.project_id or 0, code, name, unit, ev.status, SELF_EVALUATION_STATUSES[ev.status], ev.score,
                               ev.grade, ev.updated_at) for ev, code, name, unit in uow.session.execute(stmt)]
 
 
@@ -233,7 +234,7 @@ def list_candidates(uow: UnitOfWork, actor: Actor, year: int) -> list[CandidateR
         visible_unit_ids(uow.session, actor))
     if visible is not None:
         stmt = stmt.where(Project.unit_id.in_(visible))
-    return [CandidateRow(pid, code, name, unit, amount, status or "new", STATUSES[status or "new"])
+    return [CandidateRow(pid, code, name, unit, amount, status or "new", SELF_EVALUATION_STATUSES[status or "new"])
             for pid, code, name, unit, amount, status in uow.session.execute(stmt)]
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,14 +14,13 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import ValidationError
 from core.evaluation.common import self_weights
+from core.evaluation.dto import SelfEvaluationDraft, SelfEvaluationForm, figure_text
 from core.evaluation.rules.self_evaluation import (
     LineInput,
     SheetLine,
     SheetResult,
     distribute_points,
-    score_sheet,
 )
-from core.goals.rules.notation import format_decimal
 from db.models import (
     Evaluation,
     EvaluationLine,
@@ -35,99 +32,7 @@ from db.models import (
     Project,
 )
 
-STATUSES = {"new": "未自评", "draft": "草稿", "final": "已定稿"}
 FUND_PARTS = (("fiscal", "其中：当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
-
-
-@dataclass(frozen=True)
-class SelfEvaluationForm:
-    """What the wizard sends: amounts and numbers as typed (the service parses and checks them)."""
-
-    budget: str  # 全年预算数, 万元
-    executed: str  # 全年执行数, 万元
-    goal_expected: str  # 年度总体目标：预期目标
-    goal_actual: str  # 年度总体目标：实际完成情况
-    lines: tuple[LineInput, ...]
-
-
-@dataclass(frozen=True)
-class SelfEvaluationDraft:
-    """A project's self-evaluation: new (prefilled, not yet saved), draft or final."""
-
-    evaluation_id: int | None
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    implementing_unit: str | None
-    year: int
-    status: str  # new | draft | final
-    initial_budget: Decimal  # 年初预算数
-    initial_parts: tuple[tuple[str, Decimal], ...]  # 年初预算数 by source (label, amount)
-    budget: Decimal | None  # 全年预算数
-    executed: Decimal | None  # 全年执行数
-    goal_expected: str
-    goal_actual: str
-    lines: tuple[SheetLine, ...]
-    inputs: tuple[LineInput, ...]
-    weights: dict[str, Decimal]  # 产出/效益/满意度/预算执行率 points as used
-    thresholds: tuple[tuple[str, Decimal], ...]  # in force (draft) or recorded when finalised
-    score: Decimal | None
-    grade: str | None
-    created_by: str | None
-    updated_at: datetime | None
-    finalised_at: datetime | None
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES[self.status]
-
-    @property
-    def editable(self) -> bool:
-        return self.status != "final"
-
-    def input_for(self, key: str) -> LineInput:
-        return next((i for i in self.inputs if i.key == key), LineInput(key))
-
-    def result(self) -> SheetResult:
-        """The sheet scored from what is stored (a draft may still be incomplete)."""
-        return score_sheet(self.lines, {i.key: i for i in self.inputs}, self.weights, self.budget, self.executed)
-
-    def form(self) -> SelfEvaluationForm:
-        """The stored answers as a form, e.g. to save them again unchanged."""
-        return SelfEvaluationForm(_text(self.budget), _text(self.executed), self.goal_expected, self.goal_actual,
-                                  self.inputs)
-
-
-@dataclass(frozen=True)
-class SelfEvaluationRow:
-    evaluation_id: int
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    status: str
-    status_label: str
-    score: Decimal | None
-    grade: str | None
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class CandidateRow:
-    """A project whose approved goal table makes it ready for self-evaluation."""
-
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    amount: Decimal
-    status: str
-    status_label: str
-
-
-def _text(value: Decimal | None) -> str:
-    return "" if value is None else format_decimal(value)
 
 
 def approved_version(session: Session, project: Project) -> GoalTableVersion | None:
@@ -175,8 +80,8 @@ def sheet_line(row: EvaluationLine) -> SheetLine:
 
 def line_input(row: EvaluationLine, override: str | None) -> LineInput:
     qualitative = row.comparator == "qual"
-    return LineInput(row.item_key, (row.actual_text or "") if qualitative else _text(row.actual), row.level or "",
-                     _text(row.computed) if qualitative else "", row.applicable, override or "",
+    return LineInput(row.item_key, (row.actual_text or "") if qualitative else figure_text(row.actual), row.level or "",
+                     figure_text(row.computed) if qualitative else "", row.applicable, override or "",
                      row.override_reason or "", row.analysis or "")
 
 

@@ -4,7 +4,7 @@ the indicator table (一级 | 二级 | 三级 | 年度指标值 | 实际完成�
 with the grade, and the lines for the filler and the unit head to sign. Landscape A4, one grid the way units
 fill it in by hand; the indicator part splits across pages with its header repeated.
 
-Fed with core.evaluation.self_evaluation_data.SelfEvaluationDraft; text is escaped before it becomes markup.
+Fed with core.evaluation.dto.SelfEvaluationDraft; text is escaped before it becomes markup.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from core.goals.rules.notation import format_decimal, normalise_unit
 from core.version import APP_NAME, __version__
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
-    from core.evaluation.self_evaluation_data import SelfEvaluationDraft
+    from core.evaluation.dto import SelfEvaluationDraft
 
 PAGE = landscape(A4)
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 15 * mm, 10 * mm, 14 * mm

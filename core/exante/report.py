@@ -12,7 +12,7 @@ from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
-    from core.exante.service import AssessmentDetail
+    from core.exante.dto import AssessmentDetail
 
 def _wan(value: Decimal | None) -> str:
     return formatting.MISSING if value is None else f"{formatting.amount(value)}万元"

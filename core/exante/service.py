@@ -4,8 +4,6 @@ saving an assessment, finalising it, the year's totals (评估核减) and the as
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -16,18 +14,17 @@ from sqlalchemy import or_, select
 from core.common.dto import Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES
+from core.exante.dto import STATUSES, AssessmentDetail, AssessmentRow, ExAnteTotals
 from core.exante.report import build_exante_report
 from core.exante.rules import (
     CONCLUSIONS,
     KINDS,
     AmountError,
     GradeError,
-    ScoreLine,
     Sheet,
     conclude,
     needs_assessment,
     parse_sheet,
-    score_lines,
     total_score,
 )
 from core.org import settings
@@ -38,88 +35,12 @@ from db.uow import UnitOfWork
 from resources import path as resource_path
 
 EXANTE = Changes(frozenset({"exante"}))
-STATUSES = {"none": "未评估", "draft": "草稿", "final": "已定稿"}
 
 
 @cache
 def scoring_sheet() -> Sheet:
     """The scoring sheet shipped in resources/reference/exante_sheet.json."""
     return parse_sheet(json.loads(resource_path("reference", "exante_sheet.json").read_text(encoding="utf-8")))
-
-
-@dataclass(frozen=True)
-class AssessmentRow:
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    attribute: str
-    required: bool
-    status: str  # none | draft | final
-    status_label: str
-    kind_label: str
-    score: Decimal | None
-    conclusion_label: str
-    requested: Decimal
-    recommended: Decimal | None
-    cut: Decimal | None
-    enters_library: bool  # a final assessment that supports the project puts it in the project library
-
-
-@dataclass(frozen=True)
-class AssessmentDetail:
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    implementing_unit: str | None
-    year: int
-    attribute: str
-    fund_type: str
-    manager: str | None
-    start_date: date | None
-    end_date: date | None
-    requested: Decimal
-    status: str
-    kind: str
-    grades: dict[str, str]
-    score: Decimal | None
-    conclusion: str | None
-    recommended: Decimal | None
-    cut: Decimal | None
-    opinion: str
-    assessed_by: str | None
-    assessed_at: datetime | None
-    finalised_at: datetime | None
-    sheet: Sheet
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES[self.status]
-
-    @property
-    def conclusion_label(self) -> str:
-        return CONCLUSIONS.get(self.conclusion or "", "")
-
-    @property
-    def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
-
-    @property
-    def lines(self) -> list[ScoreLine]:
-        return score_lines(self.sheet, self.grades) if self.grades else []
-
-
-@dataclass(frozen=True)
-class ExAnteTotals:
-    """Finalised assessments of the year: how many, asked, recommended and cut (万元)."""
-
-    required: int
-    missing: int  # required projects without a final assessment
-    count: int
-    asked: Decimal
-    recommended: Decimal
-    cut: Decimal
 
 
 def _may_assess(actor: Actor) -> bool:

@@ -21,6 +21,7 @@ from core.common.errors import ValidationError
 from core.common.labels import UNIT_KINDS
 from core.exchange import package as xpk
 from core.exchange import profile as xp
+from core.exchange.dto import Enrolled
 from core.exchange.projects import ensure_year
 from core.exchange.reference import (
     library_rows,
@@ -44,29 +45,18 @@ from core.exchange.rules.enrolment_sheets import (
     UNIT_SHEET,
     UNITS,
 )
-from core.exchange.rules.manifest import Manifest, signature_ok
+from core.exchange.rules.manifest import HUB, Manifest, signature_ok
 from core.exchange.workbook import MANIFEST_TITLE, ReadPackage, read_package
-from core.library.input import CleanEntry
+from core.library.dto import CleanEntry
 from core.org import settings as st
 from core.org.access import require
+from core.org.lookups import current_year
 from core.org.rules.roles import Actor, Permission
-from core.statistics.overview import current_year
 from db.models import ExchangeLedgerEntry, Project, Setting, Unit, utcnow
 from db.uow import UnitOfWork
 
 LABEL = "登记包"
 MAX_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class Enrolled:
-    unit_code: str
-    unit_name: str
-    year: int
-    units: int
-    settings: int
-    library: int
-    duplicate: bool = False  # the same package again: nothing changed
 
 
 # --- export ------------------------------------------------------------------------------------------------
@@ -137,7 +127,7 @@ def _registration(read: ReadPackage) -> dict[str, Any]:
     if len(rows) != 1:
         raise ValidationError(f"登记包的“{REGISTRATION_SHEET.title}”工作表应只有一行，实有 {len(rows)} 行。", "package")
     reg = rows[0]
-    if m.sender != xp.HUB or m.receiver != reg["unit_code"]:
+    if m.sender != HUB or m.receiver != reg["unit_code"]:
         raise ValidationError(f"登记包清单的发送方“{m.sender}”或接收方“{m.receiver}”与登记的单位“{reg['unit_code']}”"
                               "不一致，已拒绝。", "package")
     try:

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from core.common import formatting
 from core.exchange import package as xpk
-from core.exchange import profile as xp
 from core.exchange import projects as xpj
 from core.exchange.package import PackageApplied, PackageKind, PackagePreview, RowChange
 from core.exchange.rules.goal_sheets import (
@@ -35,6 +34,7 @@ from core.exchange.rules.goal_sheets import (
     indicator_row_id,
     table_row_id,
 )
+from core.exchange.rules.manifest import HUB
 from core.exchange.rules.results_sheets import format_moment, parse_moment
 from core.exchange.rules.spec import SheetSpec
 from core.exchange.workbook import Problem, ReadPackage
@@ -187,7 +187,7 @@ def _compare(s: Session, read: ReadPackage, parsed: dict[str, _Parsed], problems
             problems.append(problem)
             continue
         assert found is not None  # project_problem reports an unknown code
-        if manifest.sender == xp.HUB and not _moment(item, problems):
+        if manifest.sender == HUB and not _moment(item, problems):
             continue
         table = tables.get(found.id)
         if table is None and content == _EMPTY:

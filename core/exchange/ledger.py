@@ -3,13 +3,12 @@ user) and the ledger of packages exported and imported, as plain rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import or_, select
 
 from core.exchange import profile as xp
+from core.exchange.dto import LedgerRow, Profile
 from core.exchange.kinds import KIND_LABELS
+from core.exchange.rules.manifest import HUB
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
 from db.models import ExchangeLedgerEntry, Unit
@@ -19,23 +18,8 @@ DIRECTION_LABELS = {"out": "导出", "in": "导入"}
 STATE_LABELS = {"exported": "已导出", "applied": "已导入", "unsigned": "未签名导入", "refused": "已拒绝"}
 
 
-@dataclass(frozen=True)
-class LedgerRow:
-    package_id: str
-    kind: str  # the kind's label (绩效目标表 ...)
-    direction: str  # 导出 | 导入
-    sender: str  # 财政局 or a unit code
-    receiver: str
-    year: int
-    sequence: int
-    signed: bool
-    state: str  # 已导出 | 已导入 | 未签名导入 | 已拒绝
-    note: str
-    recorded_at: datetime
-
-
 def _party(name: str) -> str:
-    return "财政局" if name == xp.HUB else name
+    return "财政局" if name == HUB else name
 
 
 def _require_viewer(actor: Actor) -> None:
@@ -43,7 +27,7 @@ def _require_viewer(actor: Actor) -> None:
         require(actor, Permission.EDIT_OWN_UNIT_DATA)
 
 
-def current_profile(uow: UnitOfWork, actor: Actor) -> xp.Profile:
+def current_profile(uow: UnitOfWork, actor: Actor) -> Profile:
     """This installation's role in the exchange (the GUI cannot read the installation row itself)."""
     _require_viewer(actor)
     return xp.profile(uow.session)

@@ -43,7 +43,8 @@ from core.exchange.rules.monitoring_sheets import (
 )
 from core.exchange.workbook import Problem, ReadPackage
 from core.goals.rules.notation import IndicatorValue, format_indicator_value
-from core.monitoring.rounds import EntryInput, LineInput, save_entry
+from core.monitoring.dto import EntryInput, LineInput
+from core.monitoring.rounds import save_entry
 from core.monitoring.rules.lights import LIKELIHOODS
 from core.org.rules.roles import Actor
 from db.models import (

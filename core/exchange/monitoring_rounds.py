@@ -20,7 +20,7 @@ from core.exchange import package as xpk
 from core.exchange import profile as xp
 from core.exchange import projects as xpj
 from core.exchange.package import RowChange
-from core.exchange.rules.manifest import Manifest
+from core.exchange.rules.manifest import HUB, Manifest
 from core.exchange.rules.monitoring_sheets import ENTRY_SHEET
 from core.exchange.workbook import Problem
 from core.org.rules.roles import Actor
@@ -71,7 +71,7 @@ def named_rounds(rows: Iterable[tuple[str, int, int]], problems: list[Problem]) 
 
 def _opens_here(s: Session, manifest: Manifest) -> bool:
     """Only a unit's spoke opens rounds, and only from the bureau's package."""
-    return xp.profile(s).role == "spoke" and manifest.sender == xp.HUB
+    return xp.profile(s).role == "spoke" and manifest.sender == HUB
 
 
 def analyse_rounds(s: Session, manifest: Manifest, rows: Iterable[tuple[str, int, int]],

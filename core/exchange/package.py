@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import DomainError, ValidationError
 from core.exchange import profile as xp
-from core.exchange.rules.manifest import LedgerView, Manifest, ManifestError, admit, sign
+from core.exchange.rules.manifest import HUB, LedgerView, Manifest, ManifestError, admit, sign
 from core.exchange.rules.spec import SheetSpec
 from core.exchange.workbook import Problem, ReadPackage, read_package, stamp, write_package
 from core.org.access import require, require_unit
@@ -123,7 +123,7 @@ def export_party(uow: UnitOfWork, actor: Actor, unit_code: str | None, label: st
     if me.role == "spoke":
         if unit_code not in (None, me.unit_code):
             raise ValidationError(f"本机登记为单位“{me.unit_code}”，只能导出本单位的数据。", "unit_code")
-        unit_code, receiver = str(me.unit_code), xp.HUB
+        unit_code, receiver = str(me.unit_code), HUB
     else:
         if not unit_code:
             raise ValidationError(f"请指定要导出哪个单位的{label}（--unit 单位编码）。", "unit_code")
@@ -193,7 +193,7 @@ def send_template(uow: UnitOfWork, actor: Actor, kind: str, unit_code: str, year
     s = uow.session
     if xp.profile(s).role != "hub":
         raise ValidationError("只有财政局（汇总端）可以发放空白模板。", "role")
-    manifest = stamp(Manifest(uuid.uuid4().hex, kind, unit_code, xp.HUB, year, 0), sheets)
+    manifest = stamp(Manifest(uuid.uuid4().hex, kind, unit_code, HUB, year, 0), sheets)
     path = write_package(target, sheets, manifest, instructions)
     # Audited, not in the ledger: the template comes back under its own package id as the unit's (unsigned)
     # package, and the ledger holds one entry per package id.
@@ -212,7 +212,7 @@ def intake_ledger(s: Session) -> LedgerView:
     view = xp.ledger_view(s)
     me = xp.profile(s)
     if me.role == "spoke" and me.me in view.keys:
-        view = replace(view, keys={**view.keys, xp.HUB: view.keys[me.me]})
+        view = replace(view, keys={**view.keys, HUB: view.keys[me.me]})
     return view
 
 
@@ -245,7 +245,7 @@ def baseline(s: Session, sender: str, kind: str) -> datetime | None:
 
 def owner(manifest: Manifest) -> str:
     """The unit whose data a package carries: the sender, or the receiver of a package from the bureau."""
-    return manifest.receiver if manifest.sender == xp.HUB else manifest.sender
+    return manifest.receiver if manifest.sender == HUB else manifest.sender
 
 
 def located(sheet: SheetSpec, line: int | None, key: str, message: str) -> Problem:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.common.printing.workbook import Cell, Column, new_workbook, save, write_sheet
 from core.exchange.package import PackagePreview
-from core.exchange.profile import HUB
+from core.exchange.rules.manifest import HUB
 from core.org.rules.roles import Actor
 from db.uow import UnitOfWork
 

@@ -7,32 +7,20 @@ A hub creates a unit's key on first use; a spoke holds only its own unit's key (
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
+from core.exchange.dto import Profile
 from core.exchange.rules.manifest import LedgerView
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
 from db.models import ExchangeLedgerEntry, Installation, Unit, UnitKey, utcnow
 from db.uow import UnitOfWork
 
-HUB = "BUREAU"  # the bureau's name as sender or receiver of a package
 KEY_BYTES = 32
-
-
-@dataclass(frozen=True)
-class Profile:
-    role: str  # hub | spoke
-    unit_code: str | None
-
-    @property
-    def me(self) -> str:
-        """This installation's name in manifests: BUREAU, or the spoke's unit code."""
-        return HUB if self.role == "hub" else str(self.unit_code)
 
 
 def profile(session: Session) -> Profile:

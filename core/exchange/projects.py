@@ -22,7 +22,7 @@ from core.exchange import package as xpk
 from core.exchange import profile as xp
 from core.exchange.package import RowChange
 from core.exchange.rules.goal_sheets import PROJECT_SHEET
-from core.exchange.rules.manifest import Manifest
+from core.exchange.rules.manifest import HUB, Manifest
 from core.exchange.rules.spec import SheetSpec
 from core.exchange.workbook import Problem, ReadPackage
 from core.org.access import require_unit
@@ -89,7 +89,7 @@ def project_problem(sheet: SheetSpec, line: int, key: str, code: str, found: Own
     """A located problem when the row's project code is unknown in the package's year or belongs to another
     unit than the package's (see `xpk.owner`); None when the project is the package's to carry."""
     if found is None:
-        hint = ("项目须先在财政局项目库登记。" if manifest.receiver == xp.HUB
+        hint = ("项目须先在财政局项目库登记。" if manifest.receiver == HUB
                 else "请先导入财政局发来的绩效目标表交换包（其中“项目信息”工作表带来本单位的项目）。")
         return xpk.located(sheet, line, key, f"{manifest.year} 年度没有项目编码“{code}”：{hint}")
     mine = xpk.owner(manifest)
@@ -206,7 +206,7 @@ def analyse_projects(uow: UnitOfWork, read: ReadPackage, problems: list[Problem]
     rows = _rows(read, problems)
     if xp.profile(s).role == "hub":
         return _on_hub(s, manifest, rows, problems), plan
-    if manifest.sender != xp.HUB:
+    if manifest.sender != HUB:
         return [], plan  # a unit's own package is not for this installation: the pipeline refuses it
     return _on_spoke(s, manifest, rows, problems, plan), plan
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import ValidationError
 from core.exchange.rules.enrolment_sheets import EXCLUDED_SETTING_PREFIX
-from core.library.input import CleanEntry, LibraryEntryInput, validated
+from core.library.dto import CleanEntry, LibraryEntryInput
+from core.library.input import validated
 from core.org import settings as st
 from core.org.rules.roles import Actor
 from db.models import LibraryEntry, utcnow

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common import formatting
-from core.evaluation.common import KINDS, SUBJECT_KINDS
+from core.evaluation.dto import KINDS, SUBJECT_KINDS
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import RowChange

@@ -21,7 +21,7 @@ from core.exchange.package import RowChange
 from core.exchange.reference import entry_state, read_entry, read_setting, store_entry
 from core.exchange.rules.enrolment_sheets import LIBRARY, LIBRARY_SHEET, SETTINGS, SETTINGS_SHEET
 from core.exchange.workbook import Problem, ReadPackage
-from core.library.input import CleanEntry
+from core.library.dto import CleanEntry
 from core.org import settings as st
 from core.org.rules.roles import Actor, Permission
 from db.models import LibraryEntry

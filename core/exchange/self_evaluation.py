@@ -22,8 +22,8 @@ from sqlalchemy import select
 from core.common import formatting
 from core.common.errors import DomainError
 from core.evaluation import self_evaluation as se
+from core.evaluation.dto import SelfEvaluationDraft, SelfEvaluationForm
 from core.evaluation.rules.self_evaluation import LineInput
-from core.evaluation.self_evaluation_data import SelfEvaluationDraft, SelfEvaluationForm
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import PackageApplied, PackageKind, PackagePreview, RowChange

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -17,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
+from core.fiscal.dto import FiscalInput, FiscalRow
 from core.fiscal.rules.figures import (
     FIELD_LABELS,
     FIELDS,
@@ -45,28 +44,6 @@ def method() -> Method:
         return parse_method(raw)
     except MethodError as exc:
         raise ValidationError(f"{exc}（请检查 resources/reference/fiscal_health.json）", "method") from exc
-
-
-@dataclass(frozen=True)
-class FiscalRow:
-    """A township and its figures of the year (None: not entered yet)."""
-
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    year: int
-    figures: FiscalFigures | None
-    entered_by: str | None
-    entered_at: datetime | None
-
-
-@dataclass(frozen=True)
-class FiscalInput:
-    """One township's figures of one year as typed (text, or numbers), in 万元, keyed by field."""
-
-    unit_id: int
-    year: int
-    amounts: Mapping[str, object]
 
 
 def can_edit(actor: Actor) -> bool:

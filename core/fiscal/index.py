@@ -4,11 +4,11 @@ A clerk of a township sees its own row, with its rank among all townships."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from core.fiscal.dto import HistoryPoint, Ranking, RankingRow
 from core.fiscal.figures import figures_history, method, township, townships
 from core.fiscal.report import build_fiscal_health_pdf, build_fiscal_health_workbook
 from core.fiscal.rules.figures import FiscalFigures
@@ -17,79 +17,6 @@ from core.org import settings
 from core.org.rules.roles import Actor
 from db.models import Unit
 from db.uow import UnitOfWork
-
-
-@dataclass(frozen=True)
-class HistoryPoint:
-    year: int
-    index: Decimal | None
-    level: str | None
-    tone: str | None
-
-
-@dataclass(frozen=True)
-class RankingRow:
-    """A township's index of the year; `result` is None without figures for the year."""
-
-    rank: int | None
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    year: int
-    all_figures: tuple[FiscalFigures, ...]  # every stored year, oldest first
-    result: HealthResult | None
-    history: tuple[HistoryPoint, ...]
-
-    @property
-    def figures(self) -> FiscalFigures | None:
-        return next((f for f in self.all_figures if f.year == self.year), None)
-
-    @property
-    def index(self) -> Decimal | None:
-        return self.result.index if self.result else None
-
-    @property
-    def level(self) -> str | None:
-        return self.result.level.label if self.result and self.result.level else None
-
-    @property
-    def tone(self) -> str | None:
-        return self.result.level.tone if self.result and self.result.level else None
-
-    @property
-    def note(self) -> str:
-        """Why there is no index, or which components were left out."""
-        if self.result is None:
-            return "未录入本年度财政数据"
-        if self.result.reason:
-            return self.result.reason
-        left = [c.label for c in self.result.components if not c.computed]
-        return f"{'、'.join(left)}无法计算，权重按比例分配给其他指标" if left else ""
-
-
-@dataclass(frozen=True)
-class Ranking:
-    year: int
-    method: Method
-    rows: tuple[RankingRow, ...]  # ranked first, then townships without an index, by code
-    county: tuple[HistoryPoint, ...]  # the average index of the townships with one, per year
-    townships_total: int  # all active townships (a clerk sees fewer rows)
-
-    @property
-    def ranked(self) -> tuple[RankingRow, ...]:
-        return tuple(r for r in self.rows if r.rank is not None)
-
-    def level_counts(self) -> dict[str, int]:
-        counts = {lv.label: 0 for lv in self.method.levels}
-        for r in self.rows:
-            if r.level:
-                counts[r.level] += 1
-        return counts
-
-    @property
-    def average(self) -> Decimal | None:
-        point = next((p for p in self.county if p.year == self.year), None)
-        return point.index if point else None
 
 
 def _history(m: Method, figures: list[FiscalFigures]) -> tuple[dict[int, HealthResult], tuple[HistoryPoint, ...]]:

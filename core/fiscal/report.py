@@ -18,8 +18,16 @@ from reportlab.platypus import Flowable
 from core.common import formatting
 from core.common.printing.document import FRAME_WIDTH, ReportDocument
 from core.common.printing.text import Cell
+from core.common.printing.workbook import (
+    LIGHT_TONES,
+    Column,
+    LegendEntry,
+    Marked,
+    new_workbook,
+    save,
+    write_sheet,
+)
 from core.common.printing.workbook import Cell as WorkbookCell
-from core.common.printing.workbook import Column, LegendEntry, Marked, new_workbook, save, write_sheet
 from core.fiscal.charts import (
     PER_ROW,
     Series,
@@ -30,13 +38,12 @@ from core.fiscal.charts import (
 )
 from core.fiscal.rules.figures import FIELDS
 from core.fiscal.rules.index import Method, number_text
-from core.monitoring.workbook import TONES
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
     from openpyxl import Workbook
     from reportlab.graphics.shapes import Drawing
 
-    from core.fiscal.index import HistoryPoint, Ranking, RankingRow
+    from core.fiscal.dto import HistoryPoint, Ranking, RankingRow
 
 FIXED_MM = (9, 17, 13, 15)  # 排名, 镇街, 指数, 等级; the component scores share the rest
 FULL_PAGE_MM = 300  # a gap no page has: the block always moves whole to the next page when it does not fit
@@ -142,7 +149,7 @@ def build_fiscal_health_pdf(ranking: Ranking, target: Path, org_name: str, on: d
     rows: list[list[Cell]] = [[r.rank or DASH, r.unit_name, r.index if r.index is not None else DASH,
                                r.level or (NO_DATA if r.result is None else DASH),
                                *(_score(r, c.key) for c in method.components)] for r in ranking.rows]
-    tints = {(3, n): TONES[r.tone] for n, r in enumerate(ranking.rows) if r.tone in TONES}
+    tints = {(3, n): LIGHT_TONES[r.tone] for n, r in enumerate(ranking.rows) if r.tone in LIGHT_TONES}
     share = (FRAME_WIDTH / mm - sum(FIXED_MM)) / len(labels)
     doc.paragraph(f"表 1　{ranking.year}年度镇街财政运行健康指数排名（各指标得分 0—100 分）", indent=False)
     doc.flowable(lambda font: compact_table(font, ["排名", "镇街", "指数", "等级", *labels], rows,
@@ -168,7 +175,7 @@ def _level_cell(row: RankingRow) -> Marked | str:
         return NO_DATA
     if row.level is None:
         return DASH
-    return Marked(row.level, TONES.get(row.tone or ""), bold=True)
+    return Marked(row.level, LIGHT_TONES.get(row.tone or ""), bold=True)
 
 
 def _ranking_sheet(wb: Workbook, ranking: Ranking, subtitle: str) -> None:
@@ -187,7 +194,7 @@ def _ranking_sheet(wb: Workbook, ranking: Ranking, subtitle: str) -> None:
         rows.append([*cells, r.note])
     write_sheet(wb, "健康指数排名", f"{ranking.year}年度镇街财政运行健康指数排名", columns, rows,
                 subtitle=subtitle, freeze_columns=3,
-                legend=[LegendEntry(lv.label, f"健康指数 ≥ {number_text(lv.low)}", TONES.get(lv.tone))
+                legend=[LegendEntry(lv.label, f"健康指数 ≥ {number_text(lv.low)}", LIGHT_TONES.get(lv.tone))
                         for lv in method.levels], legend_title="健康等级")
 
 

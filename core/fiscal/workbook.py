@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,10 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from core.common.dto import Changes
 from core.common.errors import ValidationError
 from core.common.printing.workbook import Column, new_workbook, save, write_sheet
 from core.common.workbook_guard import open_workbook
+from core.fiscal.dto import ImportResult
 from core.fiscal.figures import (
     FIRST_YEAR,
     FISCAL,
@@ -38,16 +37,6 @@ MAX_ROWS = 5_000  # 30 townships × decades is a few hundred rows
 MAX_SHOWN = 20
 HEADER_SCAN = 12
 _IGNORED = re.compile(r"[\s“”\"'‘’]|[（(]万元[)）]$")
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    years: tuple[int, ...]
-    changes: Changes = FISCAL
 
 
 class WorkbookRefused(ValidationError):
@@ -190,5 +179,5 @@ def import_workbook(uow: UnitOfWork, actor: Actor, path: Path) -> ImportResult:
               {"file": path.name, "rows": len(rows), "created": created, "updated": updated})
     uow.commit()
     return ImportResult(len(rows), created, updated, len(rows) - created - updated,
-                        tuple(sorted({year for _, year, _ in rows})))
+                        tuple(sorted({year for _, year, _ in rows})), FISCAL)
 

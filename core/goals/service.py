@@ -7,9 +7,7 @@ saving the same table cannot overwrite each other silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -17,6 +15,7 @@ from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import PROJECT_ATTRIBUTES
+from core.goals.dto import GoalTableDetail, GoalTableRow, VersionInfo
 from core.goals.rules.goal_table import (
     Change,
     ContentError,
@@ -37,31 +36,6 @@ GOALS = Changes(frozenset({"goals"}))
 
 class ConflictError(ValidationError):
     """Somebody else saved the table since this editor loaded it."""
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    version: int
-    reason: str
-    created_by: str
-    created_at: datetime
-    submitted_at: datetime | None
-
-
-@dataclass(frozen=True)
-class GoalTableDetail:
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    year: int
-    status: str
-    status_label: str
-    updated_at: datetime  # the token to hand back when saving
-    current_version: int
-    content: GoalContent
-    versions: tuple[VersionInfo, ...]
-    sector: str | None = None  # the project's sector: the 指标库 picker starts there
 
 
 def version_content(version: GoalTableVersion) -> GoalContent:
@@ -234,22 +208,6 @@ def adjust(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalContent,
 def compare_versions(uow: UnitOfWork, actor: Actor, project_id: int, old: int, new: int) -> list[Change]:
     _project, table = _load(uow, actor, project_id)
     return diff_contents(version_content(version_of(table, old)), version_content(version_of(table, new)))
-
-
-@dataclass(frozen=True)
-class GoalTableRow:
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_id: int
-    unit_name: str
-    attribute: str
-    total_amount: Decimal
-    status: str
-    status_label: str
-    current_version: int
-    indicators: int
-    updated_at: datetime
 
 
 def list_tables(uow: UnitOfWork, actor: Actor, year: int, status: str | None = None) -> list[GoalTableRow]:

@@ -3,12 +3,12 @@ name the field (the same consistency rules the shipped reference file is held to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.common.errors import ValidationError
 from core.common.labels import COMPARATORS, INDICATOR_TREE
 from core.goals.rules.notation import normalise_text, normalise_unit
+from core.library.dto import CleanEntry, LibraryEntryInput
 
 FIELD_LABELS = {
     "sector": "所属行业", "level1": "一级指标", "level2": "二级指标", "name": "三级指标名称",
@@ -18,43 +18,6 @@ FIELD_LABELS = {
 }
 MAX_LENGTHS = {"sector": 32, "name": 200, "unit": 16}  # the columns of library_entry
 _SYMBOLS = {label: code for code, label in COMPARATORS.items()}
-
-Number = str | Decimal | None
-
-
-@dataclass(frozen=True)
-class LibraryEntryInput:
-    """What the bureau typed; numbers may be text ("1,000", full-width digits) and the comparator a code or a
-    symbol (">=" or "≥", "qual" or "定性")."""
-
-    sector: str
-    level1: str
-    level2: str
-    name: str
-    comparator: str
-    unit: str | None = None
-    typical_min: Number = None
-    typical_max: Number = None
-    unit_cost_min_wan: Number = None
-    unit_cost_max_wan: Number = None
-    scoring: str = ""
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class CleanEntry:
-    sector: str
-    level1: str
-    level2: str
-    name: str
-    comparator: str
-    unit: str | None
-    typical_min: Decimal | None
-    typical_max: Decimal | None
-    unit_cost_min_wan: Decimal | None
-    unit_cost_max_wan: Decimal | None
-    scoring: str
-    note: str | None
 
 
 def _fail(field: str, problem: str) -> ValidationError:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, select
@@ -19,64 +18,21 @@ from sqlalchemy.orm import Session
 from core.common.dto import Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.goals.rules.notation import norm
-from core.library.input import LibraryEntryInput, validated
+from core.library.dto import BUREAU, SHIPPED, EntryAdded, HistoryRow, LibraryEntryInput, LibraryRow
+from core.library.input import validated
 from core.library.rules import LibraryIndicator, canonical_unit, load_default_library, search
 from core.org.access import PERMISSION_LABELS
 from core.org.rules.roles import Actor, Permission
 from db.models import GoalTable, GoalTableVersion, Indicator, LibraryEntry, Project, utcnow
 from db.uow import UnitOfWork
 
-__all__ = ["LIBRARY", "EntryAdded", "HistoryRow", "LibraryEntryInput", "LibraryRow", "add_entry", "browse", "can_manage",
-           "deactivate_entry", "entries", "history", "sectors"]
+__all__ = ["LIBRARY", "add_entry", "browse", "can_manage", "deactivate_entry", "entries", "history",
+           "sectors"]
 
 LIBRARY = Changes(frozenset({"library"}))
 BUREAU_PREFIX = "BUR-"
-SHIPPED, BUREAU = "内置", "本局新增"
 NO_SECTOR = "（未填行业）"
 MANAGERS = (Permission.MANAGE_SETTINGS, Permission.REVIEW_GOALS)
-
-
-@dataclass(frozen=True)
-class LibraryRow:
-    """One entry as the 指标库 page and the editor's picker show it; numbers are exact Decimals."""
-
-    code: str
-    sector: str
-    level1: str
-    level2: str
-    name: str
-    comparator: str
-    unit: str | None
-    typical_min: Decimal | None
-    typical_max: Decimal | None
-    unit_cost_min_wan: Decimal | None
-    unit_cost_max_wan: Decimal | None
-    scoring: str
-    note: str | None
-    source: str  # 内置 | 本局新增
-
-    @property
-    def bureau(self) -> bool:
-        return self.source == BUREAU
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """What approved goal tables of one sector and year set for an indicator: how many, and the range."""
-
-    sector: str
-    year: int
-    count: int  # matching indicators, numeric or not
-    minimum: Decimal | None  # over the numeric targets only; None when there were none
-    median: Decimal | None
-    maximum: Decimal | None
-
-
-@dataclass(frozen=True)
-class EntryAdded(Changes):
-    """The library changed; `row` is the entry just added (so the page can show it)."""
-
-    row: LibraryRow | None = None
 
 
 def can_manage(actor: Actor) -> bool:

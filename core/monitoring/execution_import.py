@@ -14,7 +14,6 @@ Policy, decided here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -27,9 +26,10 @@ from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import PermissionDenied, ValidationError
 from core.common.progress import NoProgress, ProgressReporter
+from core.monitoring.dto import ZERO, ApplyResult, FileInfo, PeriodTotal, Preview
 from core.monitoring.execution_files import SheetData, read_workbook
 from core.monitoring.rules import execution_import as rules
-from core.monitoring.rules.execution_import import Payment, Problem, ProjectBudget, Record
+from core.monitoring.rules.execution_import import Payment, Problem, ProjectBudget
 from core.monitoring.rules.payment_columns import Column, ColumnMapping, MappingError, resolve, suggest
 from core.org.rules.roles import Actor, Permission
 from db.models import (
@@ -43,90 +43,12 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 
-__all__ = ["DEFAULT_SOURCE", "ApplyResult", "ColumnMapping", "FileInfo", "PeriodTotal", "Preview", "apply",
-           "can_import", "inspect_file", "list_sources", "preview", "read_workbook", "saved_mapping",
-           "suggest_mapping"]
+__all__ = ["DEFAULT_SOURCE", "ColumnMapping", "apply", "can_import", "inspect_file", "list_sources",
+           "preview", "read_workbook", "saved_mapping", "suggest_mapping"]
 
 DEFAULT_SOURCE = "国库集中支付系统"
 EXECUTION = Changes(frozenset({"execution"}))
 IMPORTERS = (Permission.MANAGE_SETTINGS, Permission.REVIEW_GOALS, Permission.EVALUATE)
-ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """A file's columns and the mapping to start from: the one saved for the source, else a guess."""
-
-    path: str
-    file_name: str
-    sheet: str
-    sheets: tuple[str, ...]
-    header_row: int
-    headers: tuple[str, ...]
-    mapping: ColumnMapping
-    mapping_saved: bool
-
-
-@dataclass(frozen=True)
-class PeriodTotal:
-    project_code: str
-    project_name: str
-    year: int
-    month: int
-    rows: int
-    amount: Decimal  # 万元 in this file for the month
-    budget: Decimal
-    rate_after: Decimal | None  # the project's execution rate (percent) once the file is applied
-
-
-@dataclass(frozen=True)
-class Preview:
-    path: str
-    file_name: str
-    sheet: str
-    source: str
-    mapping: ColumnMapping
-    content_hash: str
-    today: date
-    rows_read: int
-    records: tuple[Record, ...]  # what apply writes
-    refused_rows: frozenset[int]
-    warned_rows: frozenset[int]
-    problems: tuple[Problem, ...]
-    totals: tuple[PeriodTotal, ...]
-    already: str | None  # set when this content was applied before
-    columns: dict[str, Column] = field(repr=False)
-    payments: tuple[Payment, ...] = field(repr=False)  # re-checked by apply against the database of then
-    read_problems: tuple[Problem, ...] = field(repr=False)
-
-    @property
-    def amount(self) -> Decimal:
-        return sum((r.amount for r in self.records), ZERO)
-
-    @property
-    def blocked(self) -> str | None:
-        """Why this preview cannot be applied, or None."""
-        if self.already:
-            return self.already
-        if not self.records:
-            return "没有可以导入的行，请按问题清单修正文件后重新预览。"
-        if self.refused_rows and "voucher" not in self.columns:
-            return (f"有 {len(self.refused_rows)} 行被拒绝。未指定凭证号列时，为免修正后再次导入造成重复，"
-                    "文件必须全部正确才能导入；请修正这些行后重新预览，或指定凭证号列。")
-        return None
-
-    def describe(self, problem: Problem) -> str:
-        return problem.describe(self.file_name, self.sheet)
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    applied: int
-    amount: Decimal  # 万元
-    refused: int
-    warned: int
-    message: str
-    changes: Changes
 
 
 def can_import(actor: Actor) -> bool:

@@ -10,7 +10,6 @@ the approved tables' indicators) so the grid can be filled for 80,000 projects o
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,11 +20,12 @@ from sqlalchemy.orm import Session
 from core.common import formatting
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import FUND_TYPES
+from core.monitoring.dto import Grid, GridRow, IndicatorStatus, ProjectMonitoring
 from core.monitoring.rules import lights as rules
 from core.org import settings
 from core.org.access import require_unit, visible_unit_ids
+from core.org.lookups import departments
 from core.org.rules.roles import Actor
-from core.review.workspace import departments
 from db.models import (
     ExecutionRecord,
     GoalTable,
@@ -51,76 +51,6 @@ THRESHOLD_KEYS = {
 
 def thresholds(session: Session) -> rules.Thresholds:
     return rules.Thresholds(**{field: settings.get(session, key) for field, key in THRESHOLD_KEYS.items()})
-
-
-@dataclass(frozen=True)
-class GridRow:
-    project_id: int
-    project_code: str
-    project_name: str
-    department_id: int
-    department_name: str
-    unit_name: str
-    fund_type: str
-    fund_type_label: str
-    budget: Decimal  # 年初预算数
-    adjustment: Decimal  # 年度预算调整
-    adjusted_budget: Decimal  # 调整后预算数
-    spent: Decimal  # 1-X月执行数
-    execution_rate: Decimal | None  # percent
-    time_progress: Decimal  # percent
-    budget_light: str
-    budget_ratio: Decimal | None
-    goal_light: str  # worst indicator light; "none" when budget-only
-    goal_basis: str  # approved (目标已批复) | budget_only (仅监控预算)
-    project_light: str
-    likelihood: str | None  # the worst likelihood reported for any indicator
-    reasons: str
-    forecast: Decimal
-    forecast_rate: Decimal | None
-    at_risk: bool
-    key_monitoring: bool
-    red_indicators: int
-
-
-@dataclass(frozen=True)
-class Grid:
-    year: int
-    month: int
-    round_id: int | None
-    round_name: str | None
-    rows: tuple[GridRow, ...]
-
-
-@dataclass(frozen=True)
-class IndicatorStatus:
-    position: int
-    level1: str
-    level2: str
-    name: str
-    comparator: str
-    target: Decimal | None
-    target_text: str | None
-    unit_of_measure: str | None
-    actual: Decimal | None
-    actual_text: str | None
-    forecast: Decimal | None
-    likelihood: str | None
-    light: str
-    ratio: Decimal | None
-    cause: str | None
-    analysis: str | None
-    measures: str | None
-
-
-@dataclass(frozen=True)
-class ProjectMonitoring:
-    row: GridRow
-    indicators: tuple[IndicatorStatus, ...]
-    monthly: tuple[Decimal, ...]  # spent per month 1..12 (zero after the as-of month)
-    cumulative_rate: tuple[Decimal | None, ...]  # cumulative execution rate per month 1..month, percent
-    time_line: tuple[Decimal, ...]  # time progress per month 1..12, percent
-    forecast_line: tuple[Decimal | None, ...]  # forecast cumulative rate per month month..12, percent
 
 
 def _round(session: Session, year: int, round_id: int | None, month: int | None) -> tuple[MonitoringRound | None, int]:

@@ -1,6 +1,6 @@
 """The 预算绩效运行监控情况报告 PDF of a round (or month): coverage (projects and funds monitored, 双监控 vs
 budget only), the lights by department, the red projects with their reasons, the key-monitoring list and the
-next steps. Fed with core.monitoring.summary.MonitoringSummary."""
+next steps. Fed with core.monitoring.dto.MonitoringSummary."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from core.common.printing.text import Cell
 from core.monitoring.rules.lights import LIGHT_SYMBOLS, LIGHTS, percent
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
-    from core.monitoring.summary import MonitoringSummary
+    from core.monitoring.dto import MonitoringSummary
 
 SHOWN_LIGHTS = ("red", "yellow", "green", "blue")
 CLOSING = "特此报告。"

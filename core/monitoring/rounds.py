@@ -6,8 +6,7 @@ action or rectification items are raised from a warning. Also the round's list o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, func, select
@@ -15,7 +14,15 @@ from sqlalchemy import and_, func, select
 from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
-from core.monitoring.grid import GridRow, ProjectMonitoring, check_period, grid, project_monitoring
+from core.monitoring.dto import (
+    ActionRow,
+    EntryInput,
+    EntryView,
+    GridRow,
+    LineInput,
+    RoundRow,
+)
+from core.monitoring.grid import check_period, grid, project_monitoring
 from core.monitoring.rules import lights as rules
 from core.org.access import require, require_unit
 from core.org.rules.roles import Actor, Permission
@@ -35,41 +42,6 @@ from db.uow import UnitOfWork
 MONITORING = Changes(frozenset({"monitoring"}))  # rounds opened or closed, tables filled: the grid reloads
 ROWS = Changes(frozenset({"monitoring_rows"}))  # only some projects' marks changed: the page refreshes those rows
 ACTION_KINDS = {"corrective": "纠偏", "rectification": "整改"}
-
-
-@dataclass(frozen=True)
-class RoundRow:
-    id: int
-    year: int
-    name: str
-    as_of_month: int
-    status: str
-    follows_round_id: int | None
-    entries: int
-    submitted: int
-
-
-@dataclass(frozen=True)
-class LineInput:
-    position: int
-    actual: Decimal | None = None
-    actual_text: str | None = None
-    forecast: Decimal | None = None
-    likelihood: str | None = None  # certain | possible | impossible
-    cause: str | None = None  # 经费 | 制度 | 人员 | 硬件 | 其他
-    analysis: str | None = None
-    measures: str | None = None
-    needs_rectification: bool = False
-
-
-@dataclass(frozen=True)
-class EntryInput:
-    budget_adjustment: Decimal = Decimal(0)
-    forecast_spent: Decimal | None = None
-    budget_cause: str | None = None
-    budget_analysis: str | None = None
-    corrective_measures: str | None = None
-    lines: tuple[LineInput, ...] = field(default_factory=tuple)
 
 
 def _require_bureau(actor: Actor) -> None:
@@ -264,20 +236,6 @@ def create_action(uow: UnitOfWork, actor: Actor, project_id: int, round_id: int 
     return Changes(frozenset({"monitoring_rows", "actions"}))
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    id: int
-    project_id: int
-    project_code: str
-    project_name: str
-    kind_label: str
-    description: str
-    due_date: date | None
-    status: str
-    created_by: str
-    created_at: datetime
-
-
 def list_actions(uow: UnitOfWork, actor: Actor, year: int) -> list[ActionRow]:
     rows = uow.session.execute(select(CorrectiveAction, Project.code, Project.name)
                                .join(Project, Project.id == CorrectiveAction.project_id)
@@ -298,18 +256,6 @@ def warnings(uow: UnitOfWork, actor: Actor, year: int, round_id: int | None = No
     rows = [r for r in found.rows if r.project_light in lights]
     rows.sort(key=lambda r: (rules.LIGHT_RANK[r.project_light], -r.adjusted_budget, r.project_code))
     return rows
-
-
-@dataclass(frozen=True)
-class EntryView:
-    """What the monitoring form shows: the project's figures and lights, and what was saved so far."""
-
-    round_id: int
-    round_name: str
-    round_open: bool
-    status: str | None  # None (not started) | draft | submitted
-    detail: ProjectMonitoring
-    form: EntryInput
 
 
 def get_entry(uow: UnitOfWork, actor: Actor, round_id: int, project_id: int) -> EntryView:

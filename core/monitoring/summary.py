@@ -6,7 +6,6 @@ write the monitoring report PDF, the grid workbook and the warnings workbook. Ev
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +13,8 @@ from pathlib import Path
 from core.common import formatting
 from core.common.errors import NotFound, ValidationError
 from core.common.progress import ProgressReporter
-from core.monitoring.grid import Grid, GridRow, check_period, grid, thresholds
+from core.monitoring.dto import DepartmentLights, Grid, GridRow, MonitoringSummary, WarningItem
+from core.monitoring.grid import check_period, grid, thresholds
 from core.monitoring.report import build_monitoring_report
 from core.monitoring.rules import lights as rules
 from core.monitoring.workbook import build_monitoring_workbook, build_warnings_workbook
@@ -25,47 +25,6 @@ from db.uow import UnitOfWork
 
 LIGHT_ORDER = ("red", "yellow", "green", "blue", "none")
 WARNING_LIGHTS = ("red", "yellow")
-
-
-@dataclass(frozen=True)
-class WarningItem:
-    """A red or yellow project and why: the triggers read from its figures, then what the unit reported."""
-
-    row: GridRow
-    reasons: str
-
-
-@dataclass(frozen=True)
-class DepartmentLights:
-    department_name: str
-    projects: int
-    lights: dict[str, int]  # project lights, keys of LIGHT_ORDER
-    funds: Decimal  # adjusted budget, 万元
-    spent: Decimal
-    execution_rate: Decimal | None  # percent
-
-
-@dataclass(frozen=True)
-class MonitoringSummary:
-    year: int
-    month: int
-    round_name: str | None
-    generated_on: date
-    projects: int
-    funds: Decimal  # adjusted budget of all projects monitored, 万元
-    spent: Decimal
-    execution_rate: Decimal | None
-    time_progress: Decimal
-    approved_projects: int  # approved goals: budget and goals monitored (双监控)
-    approved_funds: Decimal
-    budget_only_projects: int  # no approved goal table: only the budget is monitored
-    budget_only_funds: Decimal
-    lights: dict[str, int]
-    light_funds: dict[str, Decimal]
-    at_risk: int
-    departments: tuple[DepartmentLights, ...]
-    red: tuple[WarningItem, ...]  # by department (in grid order), then amount, largest first
-    key_monitoring: tuple[GridRow, ...]  # same order
 
 
 def light_legend(t: rules.Thresholds) -> tuple[tuple[str, str], ...]:

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from core.common import formatting
 from core.common.printing.workbook import (
+    LIGHT_TONES,
     Cell,
     Column,
     LegendEntry,
     Marked,
-    Tone,
     new_workbook,
     save,
     write_sheet,
@@ -24,19 +24,11 @@ from core.common.printing.workbook import (
 from core.common.progress import ProgressReporter
 from core.monitoring.rules.lights import LIGHT_SYMBOLS, LIGHTS, LIKELIHOODS, percent, time_progress
 
-if TYPE_CHECKING:  # the DTOs come from the services; only their types are needed here
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
     from openpyxl import Workbook
 
-    from core.monitoring.grid import GridRow
-    from core.monitoring.summary import WarningItem
+    from core.monitoring.dto import GridRow, WarningItem
 
-# Excel's own "good / neutral / bad" pastel fills with their dark text, plus a blue in the same family.
-TONES = {
-    "red": Tone("FFC7CE", "9C0006"),
-    "yellow": Tone("FFEB9C", "9C5700"),
-    "green": Tone("C6EFCE", "006100"),
-    "blue": Tone("BDD7EE", "1F4E78"),
-}
 BUDGET_ONLY = "仅预算"  # the goal light of a project without an approved goal table: only its budget is watched
 GRID_SHEET, WARNINGS_SHEET = "监控汇总", "预警清单"
 NOTES = ("执行率 = 1-X月执行数 ÷ 调整后预算数；序时进度 = X ÷ 12；预算执行进度 = 执行率 ÷ 序时进度。",
@@ -45,14 +37,14 @@ NOTES = ("执行率 = 1-X月执行数 ÷ 调整后预算数；序时进度 = X �
 
 def light_text(light: str) -> str:
     """A light's shape and name: "● 红灯"; no light is a dash."""
-    if light not in TONES:
+    if light not in LIGHT_TONES:
         return LIGHT_SYMBOLS["none"]
     return f"{LIGHT_SYMBOLS[light]} {LIGHTS[light]}"
 
 
 def light_cell(light: str) -> Marked:
     """A light as a coloured cell whose text also names it, so a black-and-white print still reads."""
-    return Marked(light_text(light), TONES.get(light))
+    return Marked(light_text(light), LIGHT_TONES.get(light))
 
 
 def _flag(value: bool) -> str:
@@ -64,7 +56,7 @@ def _total(values: Sequence[Decimal]) -> Decimal:
 
 
 def _legend(entries: Sequence[tuple[str, str]]) -> list[LegendEntry]:
-    lights = [LegendEntry(light_text(light), text, TONES.get(light)) for light, text in entries]
+    lights = [LegendEntry(light_text(light), text, LIGHT_TONES.get(light)) for light, text in entries]
     return [*lights, *(LegendEntry("说明", note) for note in NOTES)]
 
 

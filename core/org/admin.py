@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from core.common.dto import Changes, UnitRow, UserRow
+from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import UNIT_KINDS
 from core.org.access import require, visible_unit_ids
 from core.org.auth import check_new_password
+from core.org.dto import UnitInput, UnitRow, UserInput, UserRow
 from core.org.rules.passwords import hash_password
 from core.org.rules.roles import ROLE_LABELS, Actor, Permission, Role
 from db.models import Unit, User, utcnow
 from db.uow import UnitOfWork
-
-
-@dataclass(frozen=True)
-class UnitInput:
-    code: str
-    name: str
-    kind: str
-    parent_id: int | None = None
-    sector: str | None = None
-    active: bool = True
-    id: int | None = None
-
-
-@dataclass(frozen=True)
-class UserInput:
-    username: str
-    display_name: str
-    role: str
-    unit_id: int | None = None
-    active: bool = True
-    id: int | None = None
 
 
 def list_units(uow: UnitOfWork, actor: Actor) -> list[UnitRow]:

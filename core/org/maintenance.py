@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, or_, select, text
 
-from core.common.dto import AuditRow
 from core.common.errors import ValidationError
 from core.org.access import require
+from core.org.dto import AuditRow, AuditVerification
 from core.org.rules.roles import Actor, Permission
 from db import migrate
 from db.audit import verify_chain
@@ -74,28 +73,6 @@ def restore_database(database: Database, actor: Actor, backup: Path) -> Path:
         migrate.upgrade(database.engine)
     _record(database, actor, "database.restore", {"from": str(backup), "safety_backup": str(safety)})
     return safety
-
-
-@dataclass(frozen=True)
-class AuditVerification:
-    entries: int
-    broken_at: int | None
-    reason: str | None
-    missing_triggers: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return self.broken_at is None and not self.missing_triggers
-
-    def message(self) -> str:
-        if self.ok:
-            return f"审计日志完整：共 {self.entries} 条记录，哈希链校验通过。"
-        parts = []
-        if self.broken_at is not None:
-            parts.append(f"第 {self.broken_at} 号记录处哈希链断裂：{self.reason}")
-        if self.missing_triggers:
-            parts.append(f"保护审计表的触发器缺失：{', '.join(self.missing_triggers)}（审计表可能被改动过）")
-        return "审计日志校验失败：" + "；".join(parts) + "。"
 
 
 def verify_audit(uow: UnitOfWork, actor: Actor) -> AuditVerification:

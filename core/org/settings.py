@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes, SettingRow
+from core.common.dto import Changes
 from core.common.errors import ValidationError
 from core.org.access import require
+from core.org.dto import SettingRow
 from core.org.rules.roles import Actor, Permission
 from db.models import Setting, utcnow
 from db.uow import UnitOfWork

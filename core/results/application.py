@@ -9,8 +9,7 @@ may see (a clerk: its own unit)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -21,12 +20,13 @@ from sqlalchemy import select
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.org.access import require
+from core.org.lookups import departments
 from core.org.rules.roles import Actor, Permission
-from core.results.inputs import ResultInputs, load_inputs
+from core.results.dto import PolicyView, SuggestionTable, SuggestionTotals, Workspace
+from core.results.inputs import load_inputs
 from core.results.rules import policy as rules
 from core.results.suggestion_report import build_suggestion_pdf, build_suggestion_workbook
-from core.results.suggestions import SuggestionTable, SuggestionTotals, build_table
-from core.review.workspace import departments
+from core.results.suggestions import build_table
 from db.models import BudgetOverride, FiscalYear, Project, ResultPolicy, Unit, User, utcnow
 from db.uow import UnitOfWork
 from resources import path as resource_path
@@ -73,15 +73,6 @@ def get_policy(uow: UnitOfWork, actor: Actor, year: int) -> rules.Policy:
     return stored_policy(uow, year)[0]
 
 
-@dataclass(frozen=True)
-class PolicyView:
-    year: int
-    policy: rules.Policy
-    stored: bool  # False: the shipped defaults, not yet saved for the year
-    updated_by: str | None
-    updated_at: datetime | None
-
-
 def policy_view(uow: UnitOfWork, actor: Actor, year: int) -> PolicyView:
     """The year's policy with who saved it last (for the 政策设置 tab)."""
     _year(uow, year)
@@ -119,17 +110,6 @@ def suggestions(uow: UnitOfWork, actor: Actor, year: int, as_of: date | None = N
     """The 预算安排建议表 of `year`'s results under the stored policy."""
     _year(uow, year)
     return build_table(load_inputs(uow, actor, year, as_of), stored_policy(uow, year)[0])
-
-
-@dataclass(frozen=True)
-class Workspace:
-    """What the 预算安排建议 tab holds: the facts, the stored policy and the table under it; the what-if panel
-    rebuilds the table from the facts with an edited policy (result_suggestions.build_table), without a query."""
-
-    inputs: ResultInputs
-    policy: rules.Policy
-    stored: bool
-    table: SuggestionTable
 
 
 def workspace(uow: UnitOfWork, actor: Actor, year: int, as_of: date | None = None) -> Workspace:

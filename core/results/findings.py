@@ -5,7 +5,6 @@ is written while any problem remains."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,6 +19,7 @@ from core.common.workbook_guard import open_workbook
 from core.org.access import visible_unit_ids
 from core.org.rules.roles import Actor
 from core.results.application import RESULTS, require_bureau
+from core.results.dto import FindingInput, FindingRow
 from core.results.rules.policy import HUNDRED, SOURCES, ZERO
 from db.models import AuditFinding, FiscalYear, Unit
 from db.uow import UnitOfWork
@@ -31,32 +31,6 @@ MAX_PROBLEMS_SHOWN = 30
 SOURCE_WORDS = {**{v: k for k, v in SOURCES.items()}, **{k: k for k in SOURCES}, "巡视巡查": "inspection",
                 "巡察": "inspection", "审查": "audit"}
 POINTS_QUANTUM = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    id: int
-    year: int
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    source: str
-    source_label: str
-    reference: str
-    description: str
-    deduction: Decimal
-    found_on: date | None
-    entered_by: str
-
-
-@dataclass(frozen=True)
-class FindingInput:
-    unit_id: int
-    source: str  # audit | inspection
-    reference: str
-    description: str
-    deduction: Decimal
-    found_on: date | None = None
 
 
 class FindingsRefused(ValidationError):

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from core.monitoring import grid as monitoring
 from core.org.access import visible_unit_ids
+from core.org.lookups import DEPARTMENT_KINDS, departments
 from core.org.rules.roles import SYSTEM, Actor
 from core.results import rectification
+from core.results.dto import DepartmentFacts, Override, ProjectFacts, ResultInputs
 from core.results.rules.policy import REVIEW_GRADES
-from core.review.workspace import departments
 from db.models import (
     AuditFinding,
     BudgetOverride,
@@ -33,58 +34,8 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 
-SUBJECT_UNIT_KINDS = ("department", "township")  # the units a composite score and a department total are for
 EXANTE_CONCLUSIONS = {"support": "予以支持", "partial": "部分支持", "reject": "不予支持"}
 EVALUATION_SOURCES = {"key": "重点评价", "self": "单位自评"}
-
-
-@dataclass(frozen=True)
-class ProjectFacts:
-    project_id: int
-    code: str
-    name: str
-    department_id: int
-    unit_name: str
-    nature: str  # one_off | recurring
-    end_date: date | None
-    amount: Decimal  # 本年金额 (total_amount), 万元
-    grade: str | None  # 优良中差 of the final key evaluation, else of the final self-evaluation
-    grade_source: str | None  # key | self
-    review_grade: str | None  # excellent | good | fair | poor of the latest decided goal review
-    light: str | None  # the project light in the year's latest monitoring round
-    exante_conclusion: str | None  # support | partial | reject (final assessments only)
-    exante_cut: Decimal | None  # 本年金额 − the assessment's recommended amount, when positive
-
-
-@dataclass(frozen=True)
-class DepartmentFacts:
-    unit_id: int
-    code: str
-    name: str
-    exante_scores: tuple[Decimal, ...]  # final key (财政重点) ex-ante assessments of its projects
-    review_grades: tuple[str, ...]  # latest decided goal review grade of each of its goal tables
-    monitoring_lights: tuple[str, ...]  # project lights of its key-monitored projects
-    department_score: Decimal | None  # its final 部门整体评价
-    findings: tuple[Decimal, ...]  # deductions of its (and its budget units') audit and inspection findings
-    overdue: int  # rectification items overdue as of the date
-    failed: int  # rectification items that failed the re-check
-
-
-@dataclass(frozen=True)
-class Override:
-    amount: Decimal
-    reason: str
-    decided_by: str
-
-
-@dataclass(frozen=True)
-class ResultInputs:
-    year: int
-    as_of: date
-    projects: tuple[ProjectFacts, ...]
-    departments: tuple[DepartmentFacts, ...]
-    project_overrides: dict[int, Override]
-    department_overrides: dict[int, Override]
 
 
 @dataclass
@@ -186,7 +137,7 @@ def load_inputs(uow: UnitOfWork, actor: Actor, year: int, as_of: date | None = N
     scores = dict(s.execute(select(Evaluation.unit_id, Evaluation.score).where(
         Evaluation.year == year, Evaluation.kind == "department", Evaluation.status == "final",
         Evaluation.score.is_not(None))).all())
-    units = s.scalars(select(Unit).where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)).order_by(Unit.code))
+    units = s.scalars(select(Unit).where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.active.is_(True)).order_by(Unit.code))
     depts = tuple(
         DepartmentFacts(u.id, u.code, u.name, tuple(c.exante), tuple(c.reviews), tuple(c.lights), scores.get(u.id),
                         tuple(c.findings), c.overdue, c.failed)

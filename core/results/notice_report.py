@@ -14,8 +14,8 @@ from core.common import formatting
 from core.common.printing.document import ReportDocument, _BoldParagraph, _Styles
 from core.common.printing.text import Cell, markup
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.results.rectification_notices import NoticeDocument
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
+    from core.results.dto import NoticeDocument
 
 CLOSINGS = {"reminder": "特此函告。", "notice": "特此通知。", "interview": "特此函告。"}
 ITEM_HEADER = ["序号", "项目/事项", "整改要求", "整改期限", "当前状态"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, or_, select
@@ -18,6 +17,7 @@ from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.org import settings
 from core.org.access import require_unit, visible_unit_ids
 from core.org.rules.roles import Actor, Permission
+from core.results.dto import Choice, ItemInput, ItemRow
 from core.results.rules import rectification as rules
 from core.results.rules.rectification import RectificationRuleError, UnitRecord
 from db.models import Project, RectificationItem, Unit, utcnow
@@ -25,54 +25,6 @@ from db.uow import UnitOfWork
 
 RECTIFICATION = Changes(frozenset({"rectification"}))
 MIN_TEXT = 4  # a requirement, feedback or failed re-check opinion says at least this much
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    """One line of the register as the GUI, the command line, reports and exchange packages see it."""
-
-    id: int
-    uid: str
-    year: int
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    project_id: int | None
-    project_code: str | None
-    project_name: str | None
-    source: str
-    source_label: str
-    source_ref: str | None
-    requirement: str
-    issued_on: date
-    deadline: date
-    status: str  # stored: pending | in_progress | done | failed
-    display_status: str  # status, or `overdue` for a pending / in-progress item past its deadline
-    status_label: str
-    overdue: bool
-    feedback: str | None
-    feedback_at: datetime | None
-    feedback_package: str | None
-    recheck_opinion: str | None
-    rechecked_by: str | None
-    rechecked_at: datetime | None
-    version: int
-
-    @property
-    def subject(self) -> str:
-        """项目/事项: the project's name, or the source for an item without a project."""
-        return self.project_name or f"{self.source_label}事项"
-
-
-@dataclass(frozen=True)
-class ItemInput:
-    year: int
-    unit_id: int
-    requirement: str
-    issued_on: date
-    deadline: date | None = None  # None: issued_on + the setting rectification.deadline_days
-    project_id: int | None = None
-    source: str = "other"
 
 
 def is_bureau(actor: Actor) -> bool:
@@ -101,13 +53,6 @@ def find_unit(uow: UnitOfWork, actor: Actor, code: str) -> int:
         raise NotFound(f"单位编码“{code}”不存在。")
     require_unit(uow.session, actor, found)
     return found
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: int
-    code: str
-    name: str
 
 
 def unit_choices(uow: UnitOfWork, actor: Actor) -> list[Choice]:

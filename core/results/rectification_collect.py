@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import ValidationError
-from core.evaluation.common import KINDS as EVALUATION_KINDS
+from core.evaluation.dto import KINDS as EVALUATION_KINDS
 from core.org.rules.roles import Actor
+from core.results.dto import CollectResult, Found
 from core.results.rectification import deadline_days, new_uid, require_bureau
 from core.results.rules import rectification as rules
 from core.review.rules.outcome import GRADES as REVIEW_GRADES
@@ -39,29 +39,6 @@ COLLECTED_SOURCES = ("review", "monitoring", "evaluation", "audit")  # audit cov
 # Goal reviews whose 88号 outcome sends the table back (中) or keeps it out of the budget (差).
 REVIEW_OUTCOMES = ("returned", "rejected")
 NAMED_INDICATORS = 3  # a requirement names this many lagging indicators, then says how many there are
-
-
-@dataclass(frozen=True)
-class Found:
-    """A problem a source record shows, before it becomes an item."""
-
-    source: str
-    source_ref: str
-    year: int
-    unit_id: int
-    project_id: int | None
-    requirement: str
-    deadline: date | None = None  # a deadline the source already set (a monitoring request's due date)
-
-
-@dataclass(frozen=True)
-class CollectResult:
-    added: dict[str, int]  # source → items added
-    existing: int  # source records already in the register
-
-    @property
-    def total_added(self) -> int:
-        return sum(self.added.values())
 
 
 def _sentence(text: str | None) -> str:

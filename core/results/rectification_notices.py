@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -17,9 +16,10 @@ from core.common.errors import NotFound, ValidationError
 from core.org import settings
 from core.org.access import visible_unit_ids
 from core.org.rules.roles import Actor
-from core.results.rectification import ItemRow, list_items, require_bureau, unit_records
+from core.results.dto import ItemRow, LaggingUnit, NoticeDocument, NoticeRow
+from core.results.rectification import list_items, require_bureau, unit_records
 from core.results.rules import rectification as rules
-from core.results.rules.rectification import IssuedNotice, RectificationRuleError, UnitRecord
+from core.results.rules.rectification import IssuedNotice, RectificationRuleError
 from db.models import RectificationNotice, Unit
 from db.uow import UnitOfWork
 
@@ -37,50 +37,6 @@ BODIES = {
                  "请你单位主要负责人于{reply_by}前到我局，就整改不力的原因和下一步措施进行约谈说明，"
                  "并携带整改情况说明及佐证材料。",
 }
-
-
-@dataclass(frozen=True)
-class LaggingUnit:
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    record: UnitRecord
-    issued: tuple[str, ...]  # kinds already issued this year, in order
-    next_kind: str | None
-
-
-@dataclass(frozen=True)
-class NoticeRow:
-    id: int
-    year: int
-    kind: str
-    kind_label: str
-    sequence: int
-    number: str
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    issued_on: date
-    reply_by: date | None
-    items: int
-    created_by: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class NoticeDocument:
-    """What one printed notice shows (the PDF builder gets only these)."""
-
-    number: str
-    kind: str
-    kind_label: str
-    title: str
-    org_name: str
-    unit_name: str
-    issued_on: date
-    reply_by: date | None
-    body: str
-    items: tuple[ItemRow, ...]
 
 
 def _issued(uow: UnitOfWork, year: int) -> dict[int, list[IssuedNotice]]:

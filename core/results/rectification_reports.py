@@ -9,9 +9,9 @@ from pathlib import Path
 
 from core.org import settings
 from core.org.rules.roles import Actor
+from core.results.dto import ItemRow, NoticeDocument
 from core.results.notice_report import build_notices
-from core.results.rectification import ItemRow
-from core.results.rectification_notices import NoticeDocument, notice_documents, prepare_notices
+from core.results.rectification_notices import notice_documents, prepare_notices
 from core.results.register_report import build_register_pdf, build_register_workbook
 from db.uow import UnitOfWork
 

@@ -13,24 +13,24 @@ from core.common import formatting
 from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell as PdfCell
 from core.common.printing.workbook import (
+    LIGHT_TONES,
     Cell,
     Column,
     LegendEntry,
     Marked,
-    Tone,
     new_workbook,
     save,
     write_sheet,
 )
 from core.results.rules.rectification import DISPLAY_STATUSES
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.results.rectification import ItemRow
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
+    from core.results.dto import ItemRow
 
 TITLE = "{year}年度预算绩效整改台账"
-# Excel's pastel fills: red for 逾期 and 整改不合格, yellow for 整改中, green for 已整改.
-TONES = {"overdue": Tone("FFC7CE", "9C0006"), "failed": Tone("FFC7CE", "9C0006"),
-         "in_progress": Tone("FFEB9C", "9C5700"), "done": Tone("C6EFCE", "006100")}
+# Red for 逾期 and 整改不合格, yellow for 整改中, green for 已整改.
+TONES = {"overdue": LIGHT_TONES["red"], "failed": LIGHT_TONES["red"], "in_progress": LIGHT_TONES["yellow"],
+         "done": LIGHT_TONES["green"]}
 COLUMNS = [Column("序号", "count", 6), Column("单位编码", "code"), Column("单位", width=16),
            Column("项目编码", "code"), Column("项目/事项", width=22), Column("来源", "center"),
            Column("整改要求", "wrap", 40), Column("下达日期", "date"), Column("整改期限", "date"),

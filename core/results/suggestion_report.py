@@ -1,6 +1,6 @@
 """预算安排建议表 for the budget division: a workbook (项目建议 and 部门汇总 sheets, amounts as numbers in 元 with a
 合计 row, and a 说明 sheet with the totals and the policy) and an A4 landscape PDF of the same two tables (header rows repeated on every page, 第 X 页 共 Y 页).
-Fed with core.results.suggestions.SuggestionTable; all text is escaped before it becomes markup."""
+Fed with core.results.dto.SuggestionTable; all text is escaped before it becomes markup."""
 
 from __future__ import annotations
 
@@ -35,9 +35,8 @@ from core.common.printing.workbook import Column, Marked, new_workbook, save, wr
 from core.results.rules.policy import COMPONENTS
 from core.version import APP_NAME, __version__
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.results.inputs import Override
-    from core.results.suggestions import ProjectSuggestion, SuggestionTable
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
+    from core.results.dto import Override, ProjectSuggestion, SuggestionTable
 
 PAGE = landscape(A4)
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 12 * mm, 12 * mm, 16 * mm

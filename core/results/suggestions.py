@@ -16,115 +16,25 @@ Formulas (amounts Decimal 万元, rounded to whole 元 half up):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from core.monitoring.rules.lights import LIGHTS
-from core.results.inputs import (
-    EVALUATION_SOURCES,
-    EXANTE_CONCLUSIONS,
+from core.results.dto import (
+    ComponentScore,
     DepartmentFacts,
+    DepartmentScore,
+    DepartmentSuggestion,
     Override,
     ProjectFacts,
+    ProjectSuggestion,
     ResultInputs,
+    SuggestionTable,
+    SuggestionTotals,
 )
+from core.results.inputs import EVALUATION_SOURCES, EXANTE_CONCLUSIONS
 from core.results.rules import policy as rules
 
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class ProjectSuggestion:
-    project_id: int
-    code: str
-    name: str
-    department_id: int
-    department_name: str
-    unit_name: str
-    amount: Decimal  # 本年金额
-    grade: str | None
-    results: str  # 适用结果, e.g. "重点评价 中；目标审核 良；监控 红灯；事前评估 部分支持"
-    carries: bool  # continues into next year
-    suggested: Decimal
-    rule: str
-    override: Override | None
-
-    @property
-    def final(self) -> Decimal:
-        return self.override.amount if self.override is not None else self.suggested
-
-    @property
-    def change(self) -> Decimal:
-        return self.final - self.amount
-
-
-@dataclass(frozen=True)
-class ComponentScore:
-    key: str
-    label: str
-    score: Decimal | None  # None: no data, its weight goes to the others
-    weight: Decimal
-    basis: str  # what it was computed from, e.g. "3 项重点评估"
-
-
-@dataclass(frozen=True)
-class DepartmentScore:
-    unit_id: int
-    code: str
-    name: str
-    components: tuple[ComponentScore, ...]
-    findings: int
-    finding_points: Decimal
-    overdue: int
-    failed: int
-    rectification_points: Decimal
-    composite: Decimal | None
-    coefficient: Decimal
-    explanation: str
-
-
-@dataclass(frozen=True)
-class DepartmentSuggestion:
-    unit_id: int
-    code: str
-    name: str
-    projects: int
-    this_year: Decimal
-    suggested_sum: Decimal  # Σ final project amounts
-    score: DepartmentScore
-    suggested_total: Decimal  # suggested_sum × coefficient
-    override: Override | None
-
-    @property
-    def final(self) -> Decimal:
-        return self.override.amount if self.override is not None else self.suggested_total
-
-    @property
-    def change(self) -> Decimal:
-        return self.final - self.this_year
-
-
-@dataclass(frozen=True)
-class SuggestionTotals:
-    this_year: Decimal
-    suggested: Decimal
-    cut: Decimal
-    increased: Decimal
-    cancelled_projects: int
-    projects_cut: int
-
-    @property
-    def change(self) -> Decimal:
-        return self.suggested - self.this_year
-
-
-@dataclass(frozen=True)
-class SuggestionTable:
-    year: int
-    policy: rules.Policy
-    projects: tuple[ProjectSuggestion, ...]
-    departments: tuple[DepartmentSuggestion, ...]
-    totals: SuggestionTotals
 
 
 def results_text(f: ProjectFacts) -> str:

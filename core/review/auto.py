@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +19,9 @@ from core.library.service import entries
 from core.org import settings
 from core.org.access import visible_unit_ids
 from core.org.rules.roles import Actor, Permission
+from core.review.dto import ReviewBase, TableReview
 from core.review.rules.engine import ReviewConfig, load_default_config, parse_config, quality_score, run_rules
-from core.review.rules.model import Finding, IndicatorView, PeerCost, ReviewContext, TableView
+from core.review.rules.model import IndicatorView, PeerCost, ReviewContext, TableView
 from db.models import (
     Evaluation,
     EvaluationLine,
@@ -36,20 +37,6 @@ from db.uow import UnitOfWork
 
 OVERRIDE_KEY = "review.rules_override"
 TEXTS = ("overview", "basis", "schedule", "long_term_goal", "annual_goal")
-
-
-@dataclass(frozen=True)
-class TableReview:
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    status: str
-    total_amount: Decimal
-    findings: tuple[Finding, ...]
-    score: Decimal
-    table: TableView | None = None  # what was reviewed, for the workspace
-    previous: TableView | None = None  # last year's table of a continuing project
 
 
 def review_config(session: Session) -> ReviewConfig:
@@ -131,17 +118,6 @@ def review_scope(session: Session, actor: Actor, year: int, unit_id: int | None)
             raise PermissionDenied("填报员只能查看本单位的绩效目标预审结果。")
         where = and_(where, Project.unit_id == unit_id)
     return where
-
-
-@dataclass(frozen=True)
-class ReviewBase:
-    """What every table of a year is reviewed against: registry names, library, peer costs, settings."""
-
-    year: int
-    units: dict[int, str]
-    context: ReviewContext
-    config: ReviewConfig
-    exante_done: frozenset[int] | None  # project ids with a final ex-ante assessment; None: the year has none
 
 
 def review_base(session: Session, year: int) -> ReviewBase:

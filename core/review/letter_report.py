@@ -12,8 +12,8 @@ from core.common import formatting
 from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.review.letters import DepartmentLetters, ReviewLetter
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
+    from core.review.dto import DepartmentLetters, ReviewLetter
 
 TITLE = "绩效目标审核意见书"
 BASIS = "根据《中央部门预算绩效目标管理办法》（财预〔2015〕88号）等规定"

@@ -7,8 +7,6 @@ Read-only: nothing here writes. Only decided (final) reviews are letters; a draf
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Subquery, func, select
@@ -17,69 +15,15 @@ from sqlalchemy.orm import Session
 from core.common.errors import NotFound
 from core.common.labels import PROJECT_ATTRIBUTES
 from core.org.access import require_unit, visible_unit_ids
+from core.org.lookups import DEPARTMENT_KINDS, departments
 from core.org.rules.roles import Actor, Permission
+from core.review.dto import DepartmentLetters, OutcomeCount, ReviewLetter
 from core.review.rules.model import DIMENSIONS
 from core.review.rules.outcome import GRADES
-from core.review.workspace import departments
 from db.models import GoalReview, GoalTable, Project, Unit, User
 from db.uow import UnitOfWork
 
 DOC_PREFIX = "财绩审"  # 文号 of a project letter: 财绩审〔2024〕12号; of a department letter: 财绩审汇〔2024〕3号
-
-
-@dataclass(frozen=True)
-class ReviewLetter:
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_name: str
-    department_name: str
-    year: int
-    total_amount: Decimal  # 万元
-    fiscal_amount: Decimal  # 万元, of which 财政拨款
-    attribute_label: str
-    version: int
-    grade: str  # excellent | good | fair | poor
-    grade_label: str  # 优 良 中 差
-    outcome_label: str  # 审核通过 | 修改后通过 | 退回修改 | 不予通过
-    grade_meaning: str
-    dimension_opinions: tuple[tuple[str, str], ...]  # (完整性, text) … in the four dimensions' order
-    opinion: str
-    accepted_findings: tuple[tuple[str, str], ...]  # (dimension label, message)
-    reviewer: str
-    decided_at: datetime
-    doc_number: str
-
-    @property
-    def passed_as_is(self) -> bool:
-        """优: nothing to change, so the letter has no list of problems to fix."""
-        return self.grade == "excellent"
-
-
-@dataclass(frozen=True)
-class OutcomeCount:
-    grade_label: str
-    outcome_label: str
-    count: int
-    total_amount: Decimal
-    fiscal_amount: Decimal
-
-
-@dataclass(frozen=True)
-class DepartmentLetters:
-    department_id: int
-    department_name: str
-    year: int
-    letters: tuple[ReviewLetter, ...]
-    outcomes: tuple[OutcomeCount, ...]  # one per grade, 优 良 中 差, zero counts included
-    total_amount: Decimal
-    fiscal_amount: Decimal
-    doc_number: str
-
-    @property
-    def signed_at(self) -> datetime:
-        """The letter is dated by the last decision it reports."""
-        return max(letter.decided_at for letter in self.letters)
 
 
 def _check_unit(s: Session, actor: Actor, unit_id: int) -> None:
@@ -174,7 +118,7 @@ def department_letters(uow: UnitOfWork, actor: Actor, year: int, department_id: 
         g.label, g.outcome_label, sum(1 for x in letters if x.grade == g.code),
         sum((x.total_amount for x in letters if x.grade == g.code), Decimal(0)),
         sum((x.fiscal_amount for x in letters if x.grade == g.code), Decimal(0))) for g in GRADES.values())
-    tops = sorted(s.execute(select(Unit.code, Unit.id).where(Unit.kind.in_(("department", "township")))).all())
+    tops = sorted(s.execute(select(Unit.code, Unit.id).where(Unit.kind.in_(DEPARTMENT_KINDS))).all())
     number = next((n for n, (_, uid) in enumerate(tops, start=1) if uid == dept.id), dept.id)
     return DepartmentLetters(dept.id, dept.name, year, letters, outcomes,
                              sum((x.total_amount for x in letters), Decimal(0)),

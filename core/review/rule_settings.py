@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +19,7 @@ from core.common.errors import PermissionDenied, ValidationError
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
 from core.review.auto import OVERRIDE_KEY
+from core.review.dto import RuleChange, RuleChanges, RuleRow, RuleTable
 from core.review.rules.engine import ConfigError, ReviewConfig, load_default_config, parse_config, rule_table
 from core.review.rules.model import SEVERITIES, TableView
 from db.models import Setting, utcnow
@@ -29,53 +30,6 @@ MAX_DEDUCTION = Decimal(100)
 # Parameters that name TableView fields; a wrong name would make the rule fail on every table.
 FIELD_LISTS = {("C01", "required"): frozenset(f.name for f in fields(TableView))}
 RANGES = (("min", "max"), ("min_count", "max_count"))  # lower bound must not exceed the upper one
-
-
-@dataclass(frozen=True)
-class RuleRow:
-    """One registered rule: shipped defaults and what is in force now."""
-
-    id: str
-    dimension: str
-    title: str
-    default_enabled: bool
-    default_severity: str
-    default_params: Mapping[str, Any]
-    enabled: bool
-    severity: str
-    params: Mapping[str, Any]
-
-    @property
-    def overridden(self) -> bool:
-        return (self.enabled, self.severity, dict(self.params)) != (
-            self.default_enabled, self.default_severity, dict(self.default_params))
-
-
-@dataclass(frozen=True)
-class RuleTable:
-    """Every rule in id order, the deduction per finding by severity, and a problem with the stored override."""
-
-    rules: tuple[RuleRow, ...]
-    deductions: Mapping[str, Decimal]
-    default_deductions: Mapping[str, Decimal]
-    problem: str | None = None  # the stored override is unreadable; defaults are shown and saving replaces it
-
-
-@dataclass(frozen=True)
-class RuleChange:
-    """The wanted state of one rule; parameters left out of `params` go back to their defaults."""
-
-    enabled: bool
-    severity: str
-    params: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class RuleChanges:
-    """Rules not named keep their current settings; `deductions` None keeps the current deductions."""
-
-    rules: Mapping[str, RuleChange]
-    deductions: Mapping[str, Any] | None = None
 
 
 def _stored(uow: UnitOfWork) -> Any:

@@ -9,9 +9,7 @@ table cannot overwrite each other: the second gets a ConflictError and nothing i
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,9 +21,11 @@ from core.common.labels import PROJECT_ATTRIBUTES
 from core.goals.rules.goal_table import status_label
 from core.goals.service import ConflictError
 from core.org.access import require, require_unit
+from core.org.lookups import departments
 from core.org.rules.roles import Actor, Permission
-from core.review.auto import ReviewBase, TableReview, review_base, review_scope, review_where
-from core.review.rules.model import DIMENSIONS, Finding, TableView
+from core.review.auto import review_base, review_scope, review_where
+from core.review.dto import Decision, Queue, QueueRow, ReviewBase, ReviewForm, ReviewView, TableReview
+from core.review.rules.model import DIMENSIONS, Finding
 from core.review.rules.outcome import (
     DIMENSION_KEYS,
     GRADES,
@@ -33,7 +33,7 @@ from core.review.rules.outcome import (
     check_decision,
     finding_key,
 )
-from db.models import GoalReview, GoalTable, Project, Unit, User, utcnow
+from db.models import GoalReview, GoalTable, Project, User, utcnow
 from db.uow import UnitOfWork
 
 REVIEWS = Changes(frozenset({"review"}))  # the goal tables' statuses change too; pages listen to both
@@ -41,94 +41,8 @@ QUEUE_STATUSES = ("submitted", "returned", "approved", "rejected")
 STAGES = {"submitted": "待审", "returned": "退回", "approved": "已审", "rejected": "已审"}
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    project_id: int
-    project_code: str
-    project_name: str
-    unit_id: int
-    unit_name: str
-    department_id: int
-    department_name: str
-    attribute_label: str
-    total_amount: Decimal
-    status: str
-    status_label: str
-    stage: str  # 待审 | 退回 | 已审
-    version: int
-    updated_at: datetime
-    score: Decimal
-    errors: int
-    warnings: int
-    infos: int
-    grade_label: str | None  # of the decided review of the current version
-    reviewed_by: str | None
-
-    @property
-    def severity(self) -> str:
-        """The worst severity among the findings: error, warning, info or none."""
-        return "error" if self.errors else "warning" if self.warnings else "info" if self.infos else "none"
-
-
-@dataclass(frozen=True)
-class Queue:
-    year: int
-    rows: tuple[QueueRow, ...]
-    base: ReviewBase | None = field(default=None, compare=False, repr=False)
-
-    def counters(self) -> dict[str, int]:
-        out = {"待审": 0, "已审": 0, "退回": 0}
-        for row in self.rows:
-            out[row.stage] += 1
-        return out
-
-
-@dataclass(frozen=True)
-class ReviewForm:
-    """What the reviewer fills in: the 88号 grade, an opinion per dimension, the overall opinion, and each
-    finding marked accepted or dismissed (keyed by `finding_key`)."""
-
-    grade: str | None = None
-    dimension_opinions: dict[str, str] = field(default_factory=dict)
-    opinion: str = ""
-    marks: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ReviewView:
-    project_id: int
-    department_name: str
-    table: TableView
-    previous: TableView | None
-    findings: tuple[Finding, ...]
-    score: Decimal
-    version: int
-    updated_at: datetime  # the token to hand back when saving
-    form: ReviewForm
-    review_status: str | None  # None (not started) | draft | final
-    reviewed_by: str | None
-    decided_at: datetime | None
-
-    @property
-    def decided(self) -> bool:
-        return self.review_status == "final"
-
-
 def _require_reviewer(actor: Actor) -> None:
     require(actor, Permission.REVIEW_GOALS)
-
-
-def departments(session: Session) -> dict[int, tuple[int, str]]:
-    """Unit id → (id, name) of the department or township it reports to (itself for those)."""
-    units = {u.id: u for u in session.scalars(select(Unit))}
-    out: dict[int, tuple[int, str]] = {}
-    for uid, unit in units.items():
-        top, seen = unit, {uid}
-        while top.kind == "budget_unit" and top.parent_id in units and top.parent_id not in seen:
-            seen.add(top.parent_id)
-            top = units[top.parent_id]
-        out[uid] = (top.id, top.name)
-    return out
 
 
 def _counts(findings: tuple[Finding, ...]) -> tuple[int, int, int]:
@@ -314,19 +228,6 @@ def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], ba
               {"projects": sorted(tokens), "grade": "excellent"})
     uow.commit()
     return len(pairs)
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The newest decided review of a goal table, as the unit sees it when the table comes back."""
-
-    version: int
-    grade_label: str
-    outcome_label: str
-    dimension_opinions: tuple[tuple[str, str], ...]  # (dimension label, text), only those written
-    opinion: str
-    reviewed_by: str
-    decided_at: datetime
 
 
 def latest_decision(uow: UnitOfWork, actor: Actor, project_id: int) -> Decision | None:

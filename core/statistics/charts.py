@@ -16,7 +16,7 @@ PREVIOUS_COLOUR = colors.HexColor("#A9BCD6")
 TITLE_SIZE, LABEL_SIZE, VALUE_SIZE = 10.5, 8.5, 7
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
-    from core.statistics.yearly import ChartData
+    from core.statistics.dto import ChartData
 
 
 def draw_bar_chart(chart: ChartData, series: tuple[str, str], font: str, width_mm: float,

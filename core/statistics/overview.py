@@ -8,14 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.common import formatting
-from core.common.dto import YearFigures
 from core.common.labels import FUND_TYPES, GOAL_STATUSES
 from core.org import settings
 from core.org.access import scoped, visible_unit_ids
 from core.org.rules.roles import Actor
+from core.statistics.dto import YearFigures
 from db.models import (
     ExecutionRecord,
-    FiscalYear,
     GoalTable,
     GoalTableVersion,
     Indicator,
@@ -28,13 +27,6 @@ from db.uow import UnitOfWork
 ZERO = Decimal(0)
 
 
-def years(uow: UnitOfWork) -> list[int]:
-    return list(uow.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
-
-
-def current_year(uow: UnitOfWork) -> int | None:
-    marked = uow.session.scalar(select(FiscalYear.year).where(FiscalYear.is_current))
-    return marked if marked is not None else uow.session.scalar(select(func.max(FiscalYear.year)))
 
 
 def year_figures(uow: UnitOfWork, actor: Actor, year: int) -> YearFigures:

@@ -23,8 +23,8 @@ from core.common.printing.workbook import FORMATS, Value, new_workbook, save, sh
 from core.monitoring.rules.lights import percent
 from core.statistics.charts import draw_bar_chart
 
-if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
-    from core.statistics.yearly import ChartData, FigureRow, StatisticsComparison
+if TYPE_CHECKING:  # only the types of the DTOs are needed here
+    from core.statistics.dto import ChartData, FigureRow, StatisticsComparison
 
 Number = int | Decimal
 HEADLINE_KEYS = ("goal_reviewed", "monitored_projects", "monitored_funds", "monitoring_coverage", "key_evaluations",

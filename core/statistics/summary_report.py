@@ -11,10 +11,10 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from core.common import formatting
-from core.common.dto import YearFigures
 from core.common.labels import FUND_TYPES, GOAL_STATUSES, UNIT_KINDS
 from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell
+from core.statistics.dto import YearFigures
 
 SHARE_PLACES = 1
 AMOUNT_PLACES = formatting.AMOUNT_PLACES

@@ -4,7 +4,6 @@ as stage records, as the rows of the 本年/上年/增减 table the page, the PD
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,15 +15,17 @@ from core.org import settings
 from core.org.access import visible_unit_ids
 from core.org.rules.roles import Actor
 from core.results.application import suggestion_totals
-from core.results.suggestions import SuggestionTotals
+from core.results.dto import SuggestionTotals
+from core.statistics.dto import (
+    GRADE_LABELS,
+    ChartData,
+    FigureRow,
+    Number,
+    StatisticsComparison,
+    YearStatistics,
+)
 from core.statistics.report import build_statistics_pdf, build_statistics_workbook
 from core.statistics.yearly_figures import (
-    GRADE_LABELS,
-    EvaluationFigures,
-    ExAnteFigures,
-    GoalFigures,
-    MonitoringFigures,
-    RectificationFigures,
     evaluation_figures,
     exante_figures,
     goal_figures,
@@ -34,50 +35,8 @@ from core.statistics.yearly_figures import (
 from db.models import FiscalYear
 from db.uow import UnitOfWork
 
-Number = int | Decimal
-
-
 # Result application's effect on the next year's budget is the suggestion table's totals (万元); none: all zero.
 NO_RESULTS = SuggestionTotals(Decimal(0), Decimal(0), Decimal(0), Decimal(0), 0, 0)
-
-
-@dataclass(frozen=True)
-class YearStatistics:
-    year: int
-    goals: GoalFigures
-    monitoring: MonitoringFigures
-    evaluation: EvaluationFigures
-    exante: ExAnteFigures
-    results: SuggestionTotals
-    rectification: RectificationFigures
-
-
-@dataclass(frozen=True)
-class StatisticsComparison:
-    """A year and the year before; `scope` names the clerk's unit (None: the whole county)."""
-
-    current: YearStatistics
-    previous: YearStatistics
-    as_of: date
-    scope: str | None
-
-
-@dataclass(frozen=True)
-class FigureRow:
-    """One line of the 本年/上年/增减 table; `kind` is count, money (万元) or percent (change in points)."""
-
-    section: str
-    key: str
-    label: str
-    kind: str
-    current: Number | None
-    previous: Number | None
-
-    @property
-    def change(self) -> Number | None:
-        if self.current is None or self.previous is None:
-            return None
-        return self.current - self.previous
 
 
 def _year(uow: UnitOfWork, actor: Actor, year: int, as_of: date, visible: set[int] | None) -> YearStatistics:
@@ -150,23 +109,6 @@ def figure_rows(comparison: StatisticsComparison) -> list[FigureRow]:
     before = {key: value for _s, key, _l, _k, value in _rows(comparison.previous)}
     return [FigureRow(section, key, label, kind, value, before[key])
             for section, key, label, kind, value in _rows(comparison.current)]
-
-
-@dataclass(frozen=True)
-class ChartData:
-    """A bar chart of both years: per category this year's value beside the previous year's."""
-
-    key: str
-    section: str
-    title: str
-    categories: tuple[str, ...]
-    current: tuple[Number, ...]
-    previous: tuple[Number, ...]
-    money: bool  # amounts in 万元 (else counts)
-
-    @property
-    def empty(self) -> bool:
-        return not any(self.current) and not any(self.previous)
 
 
 def chart_data(comparison: StatisticsComparison) -> list[ChartData]:

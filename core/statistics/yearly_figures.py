@@ -5,19 +5,25 @@ side by side. Money is Decimal 万元, percentages Decimal to one place (None wh
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.evaluation.common import SUBJECT_KINDS
-from core.evaluation.department import SUBJECT_UNIT_KINDS
-from core.monitoring.rules.lights import percent
+from core.evaluation.dto import SUBJECT_KINDS
 from core.org.access import scoped
+from core.org.lookups import DEPARTMENT_KINDS
 from core.results.rectification import unit_records
 from core.review.rules.outcome import GRADES
+from core.statistics.dto import (
+    GRADE_LABELS,
+    EvaluationFigures,
+    ExAnteFigures,
+    GoalFigures,
+    MonitoringFigures,
+    RectificationFigures,
+)
 from db.models import (
     Evaluation,
     ExAnteAssessment,
@@ -30,101 +36,6 @@ from db.models import (
 )
 
 ZERO = Decimal(0)
-GRADE_LABELS = ("优", "良", "中", "差")
-
-
-@dataclass(frozen=True)
-class GoalFigures:
-    """Goal tables of the year's projects and their review: grades counted on each table's newest decided review
-    (财预〔2015〕88号); `returned` counts tables sent back for revision at least once."""
-
-    tables: int
-    submitted: int  # reached review (every status but 草稿)
-    reviewed: int  # with a decided review
-    by_grade: dict[str, int]  # 优/良/中/差 → tables
-    returned: int
-    approved: int  # status 已通过 now
-
-
-@dataclass(frozen=True)
-class MonitoringFigures:
-    """The year's projects and funds, those in a monitoring round of the year and those under key monitoring."""
-
-    projects: int
-    funds: Decimal
-    rounds: int
-    monitored_projects: int
-    monitored_funds: Decimal
-    key_projects: int
-    key_funds: Decimal
-
-    @property
-    def funds_coverage(self) -> Decimal | None:
-        return percent(self.monitored_funds, self.funds)
-
-    @property
-    def projects_coverage(self) -> Decimal | None:
-        return percent(Decimal(self.monitored_projects), Decimal(self.projects))
-
-
-@dataclass(frozen=True)
-class EvaluationFigures:
-    """Finalised evaluations of the year: self-evaluations and their coverage of the year's projects, key
-    evaluations by subject with the funds they cover (全年预算数), department overall evaluations and grades."""
-
-    self_count: int
-    self_projects: int  # distinct projects self-evaluated
-    projects: int  # the year's projects, the base of the coverage
-    key_count: int
-    key_by_subject: dict[str, int]  # 项目/政策/部门 → count
-    key_funds: Decimal
-    departments_evaluated: int  # departments and townships with a department overall evaluation
-    departments: int  # active departments and townships, the base of the coverage
-    grades: dict[str, dict[str, int]]  # kind (self/key/department) → 优/良/中/差 → count
-
-    @property
-    def self_coverage(self) -> Decimal | None:
-        return percent(Decimal(self.self_projects), Decimal(self.projects))
-
-    @property
-    def department_coverage(self) -> Decimal | None:
-        return percent(Decimal(self.departments_evaluated), Decimal(self.departments))
-
-    def grade_totals(self) -> dict[str, int]:
-        """优/良/中/差 over every kind."""
-        return {g: sum(by.get(g, 0) for by in self.grades.values()) for g in GRADE_LABELS}
-
-
-@dataclass(frozen=True)
-class ExAnteFigures:
-    """Final ex-ante assessments of the year's projects: amounts asked, supported (recommended) and cut."""
-
-    count: int
-    key_count: int  # 财政重点评估
-    by_conclusion: dict[str, int]  # support / partial / reject → count
-    requested: Decimal
-    supported: Decimal
-
-    @property
-    def cut(self) -> Decimal:
-        return self.requested - self.supported
-
-
-@dataclass(frozen=True)
-class RectificationFigures:
-    """The year's rectification items added over the units' records as of a date."""
-
-    total: int
-    done: int
-    failed: int
-    overdue: int
-    open: int
-    units: int  # units with items
-    lagging_units: int  # units with an overdue item
-
-    @property
-    def completion_rate(self) -> Decimal | None:
-        return percent(Decimal(self.done), Decimal(self.total))
 
 
 def _projects(s: Session, year: int, visible: set[int] | None) -> dict[int, Decimal]:
@@ -189,7 +100,7 @@ def evaluation_figures(s: Session, year: int, visible: set[int] | None) -> Evalu
         if kind == "key":
             key_subjects[SUBJECT_KINDS.get(subject_kind, subject_kind)] += 1
     units = scoped(select(func.count()).select_from(Unit)
-                    .where(Unit.kind.in_(SUBJECT_UNIT_KINDS), Unit.active.is_(True)), Unit.id, visible)
+                   .where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.active.is_(True)), Unit.id, visible)
     return EvaluationFigures(
         self_count=sum(1 for r in rows if r.kind == "self"),
         self_projects=len({r.project_id for r in rows if r.kind == "self" and r.project_id is not None}),

@@ -11,11 +11,11 @@ from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.common.runner import call
 from core.evaluation import overview
-from core.evaluation.common import KINDS
+from core.evaluation.dto import KINDS, EvaluationRow
 from desktop.cli import options
 
 
-def as_json(row: overview.EvaluationRow) -> dict[str, Any]:
+def as_json(row: EvaluationRow) -> dict[str, Any]:
     return {"id": row.id, "kind": row.kind, "kind_label": row.kind_label, "subject_kind": row.subject_kind_label,
             "subject": row.subject, "project_code": row.project_code, "unit": row.unit_name,
             "department": row.department, "score": formatting.plain(row.score, formatting.SCORE_PLACES),

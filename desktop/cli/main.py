@@ -14,7 +14,8 @@ from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
 from core.common.runner import call
-from core.org import admin, auth, maintenance
+from core.org import admin, auth, lookups, maintenance
+from core.org.dto import UserInput
 from core.org.rules.roles import Role
 from core.statistics import overview as stats
 from core.statistics import yearly as year_statistics
@@ -53,7 +54,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except ValueError:
         raise SystemExit(f"--as-of 应写成 YYYY-MM-DD（如 2025-03-31），收到“{args.as_of}”。") from None
     with options.open_database(args) as db:
-        year = args.year or call(db, stats.current_year)
+        year = args.year or call(db, lookups.current_year)
         if year is None:
             raise SystemExit("数据库中还没有任何年度数据。可先运行 perfbudget demo 生成演示县。")
         figures = call(db, stats.year_figures, options.ACTOR, year)
@@ -94,7 +95,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         if args.action == "add":
             password = options.new_password(args)
             unit_id = _unit_id(db, args.unit) if args.unit else None
-            data = admin.UserInput(args.username, args.name or args.username, args.role, unit_id)
+            data = UserInput(args.username, args.name or args.username, args.role, unit_id)
             call(db, admin.create_user, options.ACTOR, data, password, password)
             print(f"已创建用户 {args.username}。")
             return 0

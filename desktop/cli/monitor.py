@@ -12,7 +12,7 @@ from core.common.errors import USER_ERRORS
 from core.common.formatting import PERCENT_PLACES, percent, plain
 from core.common.runner import call
 from core.monitoring import rounds as monitoring_rounds
-from core.monitoring.grid import GridRow
+from core.monitoring.dto import GridRow
 from core.monitoring.rules.lights import LIGHTS
 from desktop.cli import options
 

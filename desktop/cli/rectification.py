@@ -13,7 +13,7 @@ from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.common.runner import call
 from core.results import rectification, rectification_collect, rectification_reports
-from core.results.rectification import ItemRow
+from core.results.dto import ItemRow
 from core.results.rules.rectification import NOTICE_KINDS, SOURCES
 from desktop.cli import options
 

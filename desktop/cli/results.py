@@ -13,8 +13,8 @@ from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.common.runner import call
 from core.results import application as results
+from core.results.dto import SuggestionTable
 from core.results.rules import policy as rules
-from core.results.suggestions import SuggestionTable
 from desktop.cli import options
 
 

@@ -9,12 +9,13 @@ from typing import Any
 
 from core.common.runner import call
 from core.review import auto as review_auto
+from core.review.dto import TableReview
 from desktop.cli import options
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def as_json(reviews: list[review_auto.TableReview]) -> dict[str, Any]:
+def as_json(reviews: list[TableReview]) -> dict[str, Any]:
     return {"summary": review_auto.summary(reviews),
             "tables": [{"project_id": r.project_id, "project_code": r.project_code, "project_name": r.project_name,
                         "unit_name": r.unit_name, "status": r.status, "total_amount": str(r.total_amount),

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from core.common.errors import USER_ERRORS
 from core.common.paths import default_database
-from core.org import auth
+from core.org import auth, lookups
 from core.org.rules.roles import SYSTEM
-from core.statistics import overview as stats
 from core.version import APP_NAME
 from db.database import Database, open_database
 from desktop.shell.context import AppContext
@@ -91,7 +90,7 @@ def _fill_demo_on_first_start(runner: TaskRunner, ask: bool) -> None:
     screenshot run does not ask."""
     from core.demo import generate as demo
 
-    if wait_for(runner, stats.years):
+    if wait_for(runner, lookups.years):
         return
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     if ask and QMessageBox.question(None, "首次启动", FIRST_START_QUESTION, buttons,
@@ -167,7 +166,7 @@ def run_gui(args: argparse.Namespace) -> int:
             return 0
         if actor is None:
             return 1
-        ctx = AppContext(runner, hub, actor, wait_for(runner, stats.current_year))
+        ctx = AppContext(runner, hub, actor, wait_for(runner, lookups.current_year))
         window = MainWindow(ctx, str(db.path or db.url))
         if args.page and not window.open_area(args.page):
             print(f"错误：没有名为 {args.page} 的页面（或当前用户无权查看）。")

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.dto import Changes
+from core.org import lookups
 from core.org.rules.roles import Permission
-from core.statistics import overview as stats
 from core.version import APP_NAME, __version__
 from desktop.pages.evaluation.area import EvaluationPage
 from desktop.pages.exante.area import ExAntePage
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
             self._reload_years()
 
     def _reload_years(self) -> None:
-        self.ctx.runner.submit(stats.years, on_done=self._fill_years)
+        self.ctx.runner.submit(lookups.years, on_done=self._fill_years)
 
     def _fill_years(self, years: list[int]) -> None:
         self.year_box.blockSignals(True)

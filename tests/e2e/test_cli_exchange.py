@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.common.runner import call
 from core.demo import generate as demo
 from core.exchange import profile as xp
+from core.exchange.dto import Profile
 from core.org import auth
 from db.database import open_database
 from db.models import ExchangeLedgerEntry
@@ -104,7 +105,7 @@ def test_enrol_export_then_enrol_a_fresh_installation(tmp_path: Path) -> None:
     done = perfbudget("exchange", "enrol", "--db", str(unit), str(package))
     assert done.returncode == 0 and f"本机已登记为单位“{UNIT}" in done.stdout, done.stdout + done.stderr
     with open_database(unit) as db, db.unit_of_work() as uow:
-        assert xp.profile(uow.session) == xp.Profile("spoke", UNIT)
+        assert xp.profile(uow.session) == Profile("spoke", UNIT)
     refused = perfbudget("exchange", "enrol", "--db", str(hub), str(package))
     assert refused.returncode == 2 and "其他单位" in refused.stdout
 

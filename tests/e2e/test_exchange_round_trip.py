@@ -24,6 +24,7 @@ from core.org import auth
 from core.org.rules.roles import Actor
 from core.results import rectification
 from core.review import workspace as review
+from core.review.dto import ReviewForm
 from db.database import Database, open_database
 from db.models import GoalTable, MonitoringEntry, MonitoringRound, Project, RectificationItem, Unit, utcnow
 from tests.conftest import PASSWORD
@@ -97,7 +98,7 @@ def test_bureau_to_a_fresh_unit_and_back(tmp_path: Path) -> None:
         unit, returned, monitored, uid = _choose(hub)
         pid = _ids(hub, returned)[0]
         token = call(hub, goals.get_table, admin, pid).updated_at
-        call(hub, review.save_review, admin, pid, review.ReviewForm("fair", {}, "退回：请量化产出指标。"), token,
+        call(hub, review.save_review, admin, pid, ReviewForm("fair", {}, "退回：请量化产出指标。"), token,
              decide=True)
 
         # bureau → unit: enrolment, then the goals package brings the projects and their goal tables

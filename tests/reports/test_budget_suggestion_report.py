@@ -16,6 +16,7 @@ import pytest
 from core.common.runner import call
 from core.org.rules.roles import Role
 from core.results import application as results
+from core.results.dto import SuggestionTable
 from core.results.suggestion_report import build_suggestion_pdf, build_suggestion_workbook
 from tests import results_county as county
 from tests.conftest import actor_of
@@ -25,7 +26,7 @@ POPPLER = all(shutil.which(t) for t in ("pdftotext", "pdfinfo"))
 
 
 @pytest.fixture(scope="module")
-def table(tmp_path_factory: pytest.TempPathFactory) -> results.SuggestionTable:
+def table(tmp_path_factory: pytest.TempPathFactory) -> SuggestionTable:
     folder = tmp_path_factory.mktemp("suggestion-report")
     county.build(folder / "county.sqlite")
     for database in county.copy_of(folder / "county.sqlite", folder / "copy.sqlite"):
@@ -50,7 +51,7 @@ def _d(value: object) -> D:
     return D(str(value)).quantize(D("0.01"))
 
 
-def test_workbook_reads_back_in_yuan(table: results.SuggestionTable, tmp_path: Path) -> None:
+def test_workbook_reads_back_in_yuan(table: SuggestionTable, tmp_path: Path) -> None:
     path = build_suggestion_workbook(table, tmp_path / "预算安排建议表.xlsx")
     assert openpyxl.load_workbook(path, read_only=True).sheetnames == ["项目建议", "部门汇总", "说明"]
     rows = _rows(path, "项目建议")
@@ -80,7 +81,7 @@ def test_workbook_reads_back_in_yuan(table: results.SuggestionTable, tmp_path: P
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_the_workbook(table: results.SuggestionTable, tmp_path: Path) -> None:
+def test_libreoffice_opens_the_workbook(table: SuggestionTable, tmp_path: Path) -> None:
     path = build_suggestion_workbook(table, tmp_path / "建议表.xlsx")
     profile = tmp_path / "lo-profile"
     subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
@@ -99,7 +100,7 @@ def _pdf_text(pdf: Path) -> str:
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are needed")
-def test_pdf_is_landscape_with_repeated_headers(table: results.SuggestionTable, tmp_path: Path) -> None:
+def test_pdf_is_landscape_with_repeated_headers(table: SuggestionTable, tmp_path: Path) -> None:
     pdf = build_suggestion_pdf(table, tmp_path / "建议表.pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert "841.89 x 595.276 pts (A4)" in info  # landscape: wider than high

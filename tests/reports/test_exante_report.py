@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from core.exante.dto import AssessmentDetail
 from core.exante.report import build_exante_report
 from core.exante.rules import total_score
-from core.exante.service import AssessmentDetail, scoring_sheet
+from core.exante.service import scoring_sheet
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils' pdftotext is needed")
 

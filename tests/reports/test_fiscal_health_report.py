@@ -14,11 +14,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from core.common.printing.workbook import LIGHT_TONES
 from core.common.runner import call
 from core.demo import generate as demo
 from core.fiscal import index as fhi
-from core.monitoring.workbook import TONES
 from core.org import admin
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor
 from db.database import Database
 from tests.reports.test_review_letter import assert_pages_have_ink
@@ -41,7 +42,7 @@ def page_texts(pdf: Path, layout: bool = True) -> list[str]:
 @pytest.fixture
 def county(db: Database, admin_actor: Actor) -> tuple[Database, Actor]:
     call(db, demo.generate_demo, admin_actor, scale=0.05)
-    call(db, admin.save_unit, admin_actor, admin.UnitInput("T13", "新设街道", "township"))
+    call(db, admin.save_unit, admin_actor, UnitInput("T13", "新设街道", "township"))
     return db, admin_actor
 
 
@@ -87,7 +88,7 @@ def test_workbook_reads_back(county: tuple[Database, Actor], tmp_path: Path) -> 
     assert [Decimal(str(r[3].value)) if r[3].value is not None else None for r in body] == [
         r.index for r in ranking.rows]
     warning = next(r for r in body if r[1].value == "T02")
-    assert warning[4].fill.fgColor.rgb.endswith(TONES["red"].fill)
+    assert warning[4].fill.fgColor.rgb.endswith(LIGHT_TONES["red"].fill)
     assert Decimal(str(warning[5].value)) == Decimal("-6.17") and warning[6].value == 40
     figures = wb["财政数据"]
     rows = list(figures.iter_rows(min_row=4, values_only=True))

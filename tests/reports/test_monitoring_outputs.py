@@ -16,13 +16,14 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.common.formatting import amount, rounded
-from core.common.printing.workbook import Column, Marked, Tone, new_workbook, save, write_sheet
+from core.common.printing.workbook import LIGHT_TONES, Column, Marked, Tone, new_workbook, save, write_sheet
 from core.common.runner import call
 from core.demo import generate as demo
 from core.monitoring import grid as monitoring
 from core.monitoring import summary as mr
+from core.monitoring.dto import Grid
 from core.monitoring.rules.lights import LIGHT_SYMBOLS, LIGHTS
-from core.monitoring.workbook import TONES, grid_columns, light_text
+from core.monitoring.workbook import grid_columns, light_text
 from core.org.rules.roles import Actor
 from db.database import Database
 from db.models import MonitoringEntry, MonitoringRound
@@ -42,7 +43,7 @@ def county(db: Database, admin_actor: Actor) -> tuple[Database, Actor]:
     return db, admin_actor
 
 
-def grid_of(county: tuple[Database, Actor], **kw: object) -> monitoring.Grid:
+def grid_of(county: tuple[Database, Actor], **kw: object) -> Grid:
     db, actor = county
     return call(db, monitoring.grid, actor, YEAR, **({**AS_OF, **kw}))  # type: ignore[arg-type]
 
@@ -106,8 +107,8 @@ def test_summary_workbook_holds_the_grid_with_lights_totals_and_legend(county: t
     seen = set()
     for cell in ws[col(ws, "项目灯")][FIRST_ROW - 1: FIRST_ROW - 1 + len(rows)]:
         light = by_code[ws[f"C{cell.row}"].value].project_light
-        assert cell.fill.fgColor.rgb == "00" + TONES[light].fill
-        assert cell.font.color.rgb == "00" + TONES[light].font
+        assert cell.fill.fgColor.rgb == "00" + LIGHT_TONES[light].fill
+        assert cell.font.color.rgb == "00" + LIGHT_TONES[light].font
         seen.add(light)
     assert {"red", "yellow", "green"} <= seen
     assert ws[f"H{FIRST_ROW}"].number_format == "#,##0.00"
@@ -128,7 +129,7 @@ def test_summary_workbook_holds_the_grid_with_lights_totals_and_legend(county: t
     labels = {ws[f"A{r}"].value: r for r in range(legend + 1, legend + 8)}
     for light in ("red", "yellow", "green", "blue"):
         row = labels[light_label(light)]
-        assert ws[f"A{row}"].fill.fgColor.rgb == "00" + TONES[light].fill
+        assert ws[f"A{row}"].fill.fgColor.rgb == "00" + LIGHT_TONES[light].fill
     assert "低于60%" in ws[f"B{labels[light_label('red')]}"].value  # the threshold in force, from settings
 
     assert ws.freeze_panes == "C4"
@@ -305,7 +306,7 @@ def test_another_spreadsheet_program_reads_the_workbook(county: tuple[Database, 
     assert exact(ws[f"H{totals}"].value) == rounded(sum((g.adjusted_budget for g in found.rows), Decimal(0)))
     red = row_of(ws, next(g.project_code for g in found.rows if g.project_light == "red"), "C")
     assert ws[f"N{red}"].value == light_label("red")
-    assert ws[f"N{red}"].fill.fgColor.rgb.endswith(TONES["red"].fill)
+    assert ws[f"N{red}"].fill.fgColor.rgb.endswith(LIGHT_TONES["red"].fill)
     assert ws.print_title_rows == "$3:$3" and ws.auto_filter.ref == f"A3:U{totals - 1}"
     assert row_of(ws, "图例") > totals
     # Not the frozen panes: a headless conversion has no view, so LibreOffice writes none back for any file.

@@ -20,7 +20,7 @@ from core.demo import generate as demo
 from core.org.rules.roles import Actor
 from core.results import rectification as register
 from core.results import rectification_notices, rectification_reports
-from core.results.rectification import ItemInput
+from core.results.dto import ItemInput, LaggingUnit
 from core.results.register_report import TONES, build_register_pdf, build_register_workbook
 from db.database import Database
 from tests.reports.test_review_letter import assert_pages_have_ink, flat, flat_text
@@ -38,7 +38,7 @@ def county(db: Database, admin_actor: Actor) -> Actor:
     return admin_actor
 
 
-def _lagging(db: Database, actor: Actor) -> list[rectification_notices.LaggingUnit]:
+def _lagging(db: Database, actor: Actor) -> list[LaggingUnit]:
     return call(db, rectification_notices.lagging_units, actor, YEAR, ISSUED)
 
 

@@ -20,8 +20,8 @@ from core.org import settings
 from core.org.rules.roles import Actor
 from core.review import letter_pdfs as reports
 from core.review import letters as review_letters
+from core.review.dto import DepartmentLetters, OutcomeCount, ReviewLetter
 from core.review.letter_report import build_department_letter
-from core.review.letters import DepartmentLetters, OutcomeCount, ReviewLetter
 from db.database import Database
 from tests.review_county import REVIEWER, TRICKY_OPINION, YEAR, County, build_county
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
+from core.evaluation.dto import SelfEvaluationDraft
 from core.evaluation.rules.scoring import DEFAULT_GRADES, grade
 from core.evaluation.rules.self_evaluation import LineInput, SheetLine, distribute_points
-from core.evaluation.self_evaluation_data import SelfEvaluationDraft
 from core.evaluation.self_evaluation_report import build_self_evaluation_report
 
 pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftotext", "pdftoppm")),

@@ -16,14 +16,8 @@ from core.common.formatting import amount
 from core.common.printing.workbook import sheet_number
 from core.common.runner import call
 from core.org.rules.roles import Actor, Role
-from core.statistics.yearly import (
-    FigureRow,
-    StatisticsComparison,
-    figure_rows,
-    statistics_pdf,
-    statistics_workbook,
-    year_statistics,
-)
+from core.statistics.dto import FigureRow, StatisticsComparison
+from core.statistics.yearly import figure_rows, statistics_pdf, statistics_workbook, year_statistics
 from db.database import Database
 from db.models import Project, Unit
 from tests import statistics_county

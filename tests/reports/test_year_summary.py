@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from core.common.dto import YearFigures
+from core.statistics.dto import YearFigures
 from core.statistics.summary_report import build_year_summary, share, shares_of_whole
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils' pdftotext is needed")

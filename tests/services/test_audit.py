@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.common.runner import call
 from core.org import admin, maintenance
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor
 from db.database import Database
 from db.models import AuditEntry
@@ -24,7 +25,7 @@ def _sqlite3(db_path: Path, sql: str) -> subprocess.CompletedProcess[str]:
 def test_write_records_who_what_before_after(db: Database, admin_actor: Actor,
                                              two_units: tuple[int, int]) -> None:
     call(db, admin.save_unit, admin_actor,
-         admin.UnitInput("D001", "县教育体育局", "department", sector="教育", id=two_units[0]))
+         UnitInput("D001", "县教育体育局", "department", sector="教育", id=two_units[0]))
     with db.unit_of_work() as uow:
         entry = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert entry is not None and entry.actor == "admin" and entry.action == "unit.update"

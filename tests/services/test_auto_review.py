@@ -29,8 +29,10 @@ from sqlalchemy import select
 
 from core.common.runner import call
 from core.demo import generate as demo
+from core.demo.dto import PlantedDefect
 from core.org.rules.roles import SYSTEM, Actor, Role
 from core.review import auto as review_auto
+from core.review.dto import TableReview
 from db.database import Database, open_database
 from db.models import Project, Unit
 
@@ -45,11 +47,11 @@ DEMO_BLIND = {"A11", "R07", "R08"}
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _flags(review: review_auto.TableReview) -> set[str]:
+def _flags(review: TableReview) -> set[str]:
     return {f.rule_id for f in review.findings if f.severity in ("error", "warning") and f.rule_id not in DEMO_BLIND}
 
 
-def measure(reviews: list[review_auto.TableReview], planted: list[demo.PlantedDefect]) -> tuple[float, float]:
+def measure(reviews: list[TableReview], planted: list[PlantedDefect]) -> tuple[float, float]:
     fired = {r.project_code: {f.rule_id for f in r.findings} for r in reviews}
     flagged = {r.project_code for r in reviews if _flags(r)}
     defective = {p.project_code for p in planted}

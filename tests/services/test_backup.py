@@ -13,6 +13,7 @@ import pytest
 
 from core.common.runner import call
 from core.org import admin, maintenance
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor
 from db.database import Database, open_database
 from db.errors import DatabaseTooNewError, NotADatabaseError
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_backup_then_restore_brings_back_the_old_state(tmp_path: Path, db: Database, admin_actor: Actor,
                                                        two_units: tuple[int, int]) -> None:
     saved = maintenance.backup_database(db, admin_actor, tmp_path / "b" / "backup.sqlite")
-    call(db, admin.save_unit, admin_actor, admin.UnitInput("D777", "备份后新建的单位", "department"))
+    call(db, admin.save_unit, admin_actor, UnitInput("D777", "备份后新建的单位", "department"))
     safety = maintenance.restore_database(db, admin_actor, saved)
     codes = {u.code for u in call(db, admin.list_units, admin_actor)}
     assert codes == {"D001", "D002"}
@@ -64,7 +65,7 @@ def test_full_disk_during_backup(tmp_path: Path, db_path: Path) -> None:
         actor = call(db, __import__("core.org.auth", fromlist=["auth"]).create_first_admin,
                      "admin", "管理员", "Passw0rd!", "Passw0rd!")
         for i in range(400):  # make the database larger than the 64 KiB the child may write
-            call(db, admin.save_unit, actor, admin.UnitInput(f"U{i:04d}", f"测试单位{i:04d}号" * 3, "department"))
+            call(db, admin.save_unit, actor, UnitInput(f"U{i:04d}", f"测试单位{i:04d}号" * 3, "department"))
     original = db_path.read_bytes()
     assert len(original) > 64 * 1024 or (db_path.with_name(db_path.name + "-wal")).exists()
     target = tmp_path / "usb" / "backup.sqlite"

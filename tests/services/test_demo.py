@@ -17,6 +17,7 @@ from core.common.errors import PermissionDenied, ValidationError
 from core.common.runner import call
 from core.demo import generate as demo
 from core.demo.defects import KINDS
+from core.demo.dto import DemoReport
 from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import (
@@ -75,7 +76,7 @@ def _counts(db: Database) -> tuple[int, ...]:
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, demo.DemoReport]]:
+def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, DemoReport]]:
     database = open_database(tmp_path_factory.mktemp("demo") / "d.sqlite")
     report = call(database, demo.generate_demo, ADMIN)
     yield database, report
@@ -83,12 +84,12 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database,
 
 
 @pytest.fixture(scope="module")
-def tables(county: tuple[Database, demo.DemoReport]) -> dict[int, Table]:
+def tables(county: tuple[Database, DemoReport]) -> dict[int, Table]:
     return _load(county[0])
 
 
 @pytest.fixture(scope="module")
-def unit_names(county: tuple[Database, demo.DemoReport]) -> set[str]:
+def unit_names(county: tuple[Database, DemoReport]) -> set[str]:
     with county[0].unit_of_work() as uow:
         return set(uow.session.scalars(select(Unit.name)))
 
@@ -143,7 +144,7 @@ def detect(t: Table, previous: Table | None, names: set[str]) -> set[str]:
     return found
 
 
-def test_counts_units_years_and_every_table(county: tuple[Database, demo.DemoReport],
+def test_counts_units_years_and_every_table(county: tuple[Database, DemoReport],
                                             tables: dict[int, Table]) -> None:
     db, report = county
     with db.unit_of_work() as uow:
@@ -187,7 +188,7 @@ def test_same_seed_same_content(tmp_path: Path, tables: dict[int, Table]) -> Non
     assert content(again) == content(tables)
 
 
-def test_planted_defects_are_exactly_what_a_checker_finds(county: tuple[Database, demo.DemoReport],
+def test_planted_defects_are_exactly_what_a_checker_finds(county: tuple[Database, DemoReport],
                                                           tables: dict[int, Table], unit_names: set[str]) -> None:
     _, report = county
     planted: dict[str, set[str]] = {}
@@ -209,7 +210,7 @@ def test_previous_year_tables_are_clean(tables: dict[int, Table], unit_names: se
             assert detect(t, None, unit_names) == set(), t.project["code"]
 
 
-def test_clean_continuing_tables_move_on_from_last_year(county: tuple[Database, demo.DemoReport],
+def test_clean_continuing_tables_move_on_from_last_year(county: tuple[Database, DemoReport],
                                                         tables: dict[int, Table]) -> None:
     planted = {p.project_code for p in county[1].planted}
     clean = [t for t in tables.values() if t.project["year"] == 2024 and t.project["previous_project_id"]
@@ -221,7 +222,7 @@ def test_clean_continuing_tables_move_on_from_last_year(county: tuple[Database, 
         assert prev.project["name"] == t.project["name"].replace("2024年", "2023年", 1)
 
 
-def test_execution_stays_within_budget_with_realistic_curves(county: tuple[Database, demo.DemoReport],
+def test_execution_stays_within_budget_with_realistic_curves(county: tuple[Database, DemoReport],
                                                              tables: dict[int, Table]) -> None:
     db, report = county
     with db.unit_of_work() as uow:
@@ -283,7 +284,7 @@ def test_scale_out_of_range_is_refused(tmp_path: Path, scale: float) -> None:
         db.close()
 
 
-def test_truth_file_lists_every_planted_defect(county: tuple[Database, demo.DemoReport], tmp_path: Path) -> None:
+def test_truth_file_lists_every_planted_defect(county: tuple[Database, DemoReport], tmp_path: Path) -> None:
     report = county[1]
     target = tmp_path / "truth" / "demo-2024.json"
     demo.write_truth(report, target)

@@ -17,6 +17,7 @@ from core.evaluation import department as dept
 from core.evaluation import overview as evaluation_overview
 from core.evaluation.rules.department_sheet import ItemEntry
 from core.org import admin, settings
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import (
@@ -194,7 +195,7 @@ def test_only_evaluators_write_and_a_clerk_sees_only_its_own(db: Database, admin
     assert call(db, dept.get_sheet, clerk, YEAR, two_units[0]).score == D(100)
     with pytest.raises(PermissionDenied):
         call(db, dept.get_sheet, clerk, YEAR, two_units[1])
-    call(db, admin.save_unit, admin_actor, admin.UnitInput("B001", "县第一中学", "budget_unit", two_units[0]))
+    call(db, admin.save_unit, admin_actor, UnitInput("B001", "县第一中学", "budget_unit", two_units[0]))
     unit_id = next(r.id for r in call(db, admin.list_units, admin_actor) if r.code == "B001")
     with pytest.raises(ValidationError, match="部门整体评价的对象应为部门或镇街"):
         call(db, dept.get_sheet, admin_actor, YEAR, unit_id)

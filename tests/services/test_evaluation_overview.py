@@ -20,6 +20,7 @@ from core.evaluation import overview
 from core.evaluation.common import framework_items, thresholds_json
 from core.evaluation.rules.scoring import DEFAULT_GRADES, panel_score
 from core.org import admin, settings
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import Evaluation, EvaluationLine, ExpertScore, FiscalYear, Project
@@ -35,7 +36,7 @@ def county(db: Database, admin_actor: Actor, two_units: tuple[int, int]) -> dict
     P1 self 95 / key 80 (gap 15), P2 self 90 / key 80 (gap exactly 10), P3 self 70 / key 75 (gap −5, budget unit),
     P4 self 88 / key draft 60 (not final), P5 self only; the second department: P6 self 99 / key 85.99 (13.01)."""
     first, second = two_units
-    call(db, admin.save_unit, admin_actor, admin.UnitInput("B001", "县第一中学", "budget_unit", first))
+    call(db, admin.save_unit, admin_actor, UnitInput("B001", "县第一中学", "budget_unit", first))
     school = next(r.id for r in call(db, admin.list_units, admin_actor) if r.code == "B001")
     owners = {"P1": first, "P2": first, "P3": school, "P4": first, "P5": first, "P6": second}
     evaluations = [("P1", "self", "final", "95"), ("P1", "key", "final", "80"), ("P2", "self", "final", "90"),

@@ -11,6 +11,7 @@ from core.common.errors import PermissionDenied, ValidationError
 from core.common.runner import call
 from core.demo import generate as demo
 from core.exante import service as exante
+from core.exante.dto import AssessmentRow
 from core.org import settings
 from core.org.rules.roles import Actor, Role
 from db.database import Database
@@ -34,7 +35,7 @@ def _required_projects(db: Database, threshold: Decimal = Decimal(100)) -> set[i
                                                               Project.total_amount >= threshold)))
 
 
-def _first(db: Database, actor: Actor) -> exante.AssessmentRow:
+def _first(db: Database, actor: Actor) -> AssessmentRow:
     return call(db, exante.list_assessments, actor, 2024)[0]
 
 

@@ -21,8 +21,9 @@ from core.demo import generate as demo
 from core.exchange import enrolment as xe
 from core.exchange import goals as xg
 from core.exchange import profile as xp
+from core.exchange.dto import Profile
 from core.library import service as library
-from core.library.input import LibraryEntryInput
+from core.library.dto import LibraryEntryInput
 from core.org import auth, settings
 from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
@@ -98,7 +99,7 @@ def test_a_fresh_installation_enrols_and_its_first_goals_package_is_admitted(hub
     assert done.unit_code == hub.unit and not done.duplicate and done.library == 1
     with db.unit_of_work() as uow:
         s = uow.session
-        assert xp.profile(s) == xp.Profile("spoke", hub.unit)
+        assert xp.profile(s) == Profile("spoke", hub.unit)
         spoke_keys = xp.ledger_view(s).keys
         entry = s.scalar(select(ExchangeLedgerEntry).where(ExchangeLedgerEntry.direction == "in"))
         culvert = s.scalar(select(LibraryEntry).where(LibraryEntry.name == CULVERT.name))
@@ -145,7 +146,7 @@ def test_a_hand_edited_package_is_refused_and_nothing_written(hub: Hub, fresh: t
     before = _snapshot(db)
     with pytest.raises(ValidationError, match=message):
         call(db, xe.enrol_from_package, admin, edited)
-    assert _snapshot(db) == before and before["profile"] == xp.Profile("hub", None)
+    assert _snapshot(db) == before and before["profile"] == Profile("hub", None)
 
 
 def test_other_packages_other_units_and_other_installations_are_refused(hub: Hub, fresh: tuple,

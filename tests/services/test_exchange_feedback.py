@@ -20,6 +20,7 @@ from core.exchange import feedback as xf
 from core.exchange import kinds as xk
 from core.exchange import results as xr
 from core.results import rectification
+from core.results.dto import ItemInput
 from db.models import ExchangeLedgerEntry, RectificationItem, utcnow
 from tests.services import test_exchange_results as shared
 from tests.services.exchange_helpers import fingerprint, set_cell
@@ -35,7 +36,7 @@ MOMENT = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2025, 1
 
 def _new_item(p: Pair, tmp_path: Path, requirement: str = "补充完善绩效指标，量化产出目标") -> str:
     """An item the bureau raises for the unit, delivered to the unit's spoke by a results package."""
-    uid = call(p.hub, rectification.add_item, p.admin, rectification.ItemInput(
+    uid = call(p.hub, rectification.add_item, p.admin, ItemInput(
         YEAR, unit_id(p.hub, p.unit), requirement, date(2024, 12, 1), date(2024, 12, 31), None, "review"))
     call(p.spoke, xr.apply_results, p.admin, export(p, tmp_path / f"results-{uid}.xlsx"))
     return uid

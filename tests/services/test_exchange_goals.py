@@ -21,6 +21,7 @@ from core.demo import generate as demo
 from core.exchange import goals as xg
 from core.exchange import profile as xp
 from core.goals import service as goals
+from core.goals.dto import GoalTableDetail
 from core.goals.rules.goal_table import IndicatorRow
 from core.org import auth
 from db.database import Database, open_database
@@ -67,11 +68,11 @@ def _project_id(db: Database, code: str) -> int:
         return uow.session.scalar(select(Project.id).where(Project.code == code, Project.year == 2024))
 
 
-def _table(db: Database, actor: object, code: str) -> goals.GoalTableDetail:
+def _table(db: Database, actor: object, code: str) -> GoalTableDetail:
     return call(db, goals.get_table, actor, _project_id(db, code))
 
 
-def _edit_on_spoke(p: Pair, suffix: str = "") -> goals.GoalTableDetail:
+def _edit_on_spoke(p: Pair, suffix: str = "") -> GoalTableDetail:
     before = _table(p.spoke, p.spoke_admin, p.draft_code)
     extra = IndicatorRow("产出指标", "数量指标", f"培训人次{suffix}", ">=", Decimal("50"), None, "个", Decimal("10.5"),
                          "完成得满分，每少 1 个扣 0.1 分", "全年累计")

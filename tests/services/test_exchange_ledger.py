@@ -14,6 +14,7 @@ from core.demo import generate as demo
 from core.exchange import goals as xg
 from core.exchange import ledger as xl
 from core.exchange import profile as xp
+from core.exchange.dto import Profile
 from core.org import auth
 from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
@@ -47,9 +48,9 @@ def counties(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databas
 
 def test_profile_and_label_tell_hub_from_spoke(counties) -> None:  # type: ignore[no-untyped-def]
     hub, hub_admin, spoke, spoke_admin, unit = counties
-    assert call(hub, xl.current_profile, hub_admin) == xp.Profile("hub", None)
+    assert call(hub, xl.current_profile, hub_admin) == Profile("hub", None)
     assert call(hub, xl.installation_label, hub_admin) == "财政局（汇总端）"
-    assert call(spoke, xl.current_profile, spoke_admin) == xp.Profile("spoke", unit)
+    assert call(spoke, xl.current_profile, spoke_admin) == Profile("spoke", unit)
     with spoke.unit_of_work() as uow:
         name = uow.session.scalar(select(Unit.name).where(Unit.code == unit))
     assert call(spoke, xl.installation_label, spoke_admin) == f"单位（填报端：{name}）"

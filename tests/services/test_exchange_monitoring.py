@@ -22,7 +22,7 @@ from core.exchange import enrolment as xe
 from core.exchange import kinds as xk
 from core.exchange import monitoring as xm
 from core.monitoring import rounds as mr
-from core.monitoring.rounds import EntryInput
+from core.monitoring.dto import EntryInput, EntryView
 from core.org import auth
 from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
@@ -52,7 +52,7 @@ def pair(tmp_path: Path) -> Iterator[Pair]:
         yield made
 
 
-def _view(db: Database, actor: object, code: str) -> mr.EntryView:
+def _view(db: Database, actor: object, code: str) -> EntryView:
     return call(db, mr.get_entry, actor, round_id(db), project_id(db, code))
 
 

@@ -21,7 +21,7 @@ from core.exchange.rules.monitoring_sheets import (
     line_row_id,
 )
 from core.exchange.workbook import read_package, stamp, write_package
-from core.monitoring.rounds import EntryInput, LineInput
+from core.monitoring.dto import EntryInput, LineInput
 from core.monitoring.rules.lights import CAUSES, LIKELIHOODS, QUALITATIVE
 
 ALPHABET = st.sampled_from(list("资金拨付滞后审批流程加快支付abcXYZ0123456789=+-@，。、（）%≥≤ \n"))

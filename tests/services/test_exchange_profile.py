@@ -8,6 +8,7 @@ import pytest
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.common.runner import call
 from core.exchange import profile as xp
+from core.exchange.dto import Profile
 from core.exchange.rules import manifest as em
 from core.org.rules.roles import Actor, Role
 from db.database import Database
@@ -18,7 +19,7 @@ from tests.conftest import actor_of
 def test_a_fresh_database_is_the_hub_and_issues_stable_keys(db: Database, admin_actor: Actor,
                                                              two_units: tuple[int, int]) -> None:
     with db.unit_of_work() as uow:
-        assert xp.profile(uow.session) == xp.Profile("hub", None) and xp.profile(uow.session).me == "BUREAU"
+        assert xp.profile(uow.session) == Profile("hub", None) and xp.profile(uow.session).me == "BUREAU"
     key = call(db, xp.issue_key, admin_actor, "D001")
     assert len(key) == 64 and call(db, xp.issue_key, admin_actor, "D001") == key
     assert call(db, xp.issue_key, admin_actor, "D002") != key

@@ -33,12 +33,14 @@ from core.exchange.results_register import register_rows
 from core.goals import service as goals
 from core.goals.rules.goal_table import can_edit
 from core.library import service as library
-from core.library.input import LibraryEntryInput
+from core.library.dto import LibraryEntryInput
 from core.org import auth, settings
 from core.org.rules.roles import Actor, Role
 from core.results import rectification
+from core.results.dto import ItemInput
 from core.results.rectification_notices import issue_notices
 from core.review import workspace as review
+from core.review.dto import ReviewForm
 from db.database import Database, open_database
 from db.models import (
     Evaluation,
@@ -129,7 +131,7 @@ def unit_id(db: Database, code: str) -> int:
 def decide(p: Pair, code: str, grade: str, opinion: str = "", dimensions: dict[str, str] | None = None) -> None:
     pid = project_id(p.hub, code)
     token = call(p.hub, goals.get_table, p.admin, pid).updated_at
-    call(p.hub, review.save_review, p.admin, pid, review.ReviewForm(grade, dimensions or {}, opinion), token,
+    call(p.hub, review.save_review, p.admin, pid, ReviewForm(grade, dimensions or {}, opinion), token,
          decide=True)
 
 
@@ -173,12 +175,12 @@ def _bureau_work(p: Pair) -> dict[str, str]:
                          title="-农村公路养护补助政策评价", status="final", score=Decimal("91.2"), grade="优",
                          created_by="admin", finalised_at=utcnow(), updated_at=utcnow()))
         uow.commit()
-    added = call(p.hub, rectification.add_item, p.admin, rectification.ItemInput(
+    added = call(p.hub, rectification.add_item, p.admin, ItemInput(
         YEAR, unit_id(p.hub, p.unit), "补充完善绩效指标，量化产出目标；  全角：ＡＢＣ１２３％", date(2024, 12, 1),
         date(2024, 12, 20), project_id(p.hub, p.submitted), "review"))
     call(p.hub, rectification.record_feedback, p.admin, added, "已修订并报送 =1+1", utcnow())
     call(p.hub, rectification.recheck, p.admin, added, True, "经复核，整改到位。")
-    fresh = call(p.hub, rectification.add_item, p.admin, rectification.ItemInput(
+    fresh = call(p.hub, rectification.add_item, p.admin, ItemInput(
         YEAR, unit_id(p.hub, p.unit), "@加快资金支付进度", date(2024, 12, 2), date(2024, 12, 30), None, "monitoring"))
     call(p.hub, issue_notices, p.admin, YEAR, "reminder", [unit_id(p.hub, p.unit)], date(2024, 12, 28))
     call(p.hub, settings.update_settings, p.admin, {"monitoring.budget_red_below": "55.5"})

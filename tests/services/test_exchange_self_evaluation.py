@@ -14,8 +14,8 @@ import pytest
 from core.common.errors import ValidationError
 from core.common.runner import call
 from core.evaluation import self_evaluation as se
+from core.evaluation.dto import SelfEvaluationDraft, SelfEvaluationForm
 from core.evaluation.rules.self_evaluation import LineInput
-from core.evaluation.self_evaluation_data import SelfEvaluationDraft, SelfEvaluationForm
 from core.exchange import kinds as xk
 from core.exchange import self_evaluation as xs
 from core.goals.rules.notation import format_decimal

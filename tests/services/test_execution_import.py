@@ -21,6 +21,7 @@ from core.common.errors import PermissionDenied, ValidationError
 from core.common.runner import call
 from core.demo import generate as demo
 from core.monitoring import execution_import as ei
+from core.monitoring.dto import Preview
 from core.monitoring.rules.payment_columns import ColumnMapping
 from core.org.rules.roles import Actor, Role
 from db.database import Database
@@ -80,7 +81,7 @@ def records(db: Database) -> list[tuple[str, int, int, Decimal, str | None, str 
 
 
 def preview(db: Database, actor: Actor, path: Path, mapping: ColumnMapping = MAPPING,
-            source: str = ei.DEFAULT_SOURCE) -> ei.Preview:
+            source: str = ei.DEFAULT_SOURCE) -> Preview:
     return call(db, ei.preview, actor, path, source, mapping, today=TODAY)
 
 

@@ -12,7 +12,7 @@ from core.common.errors import PermissionDenied, ValidationError
 from core.common.runner import call
 from core.evaluation import experts
 from core.evaluation import key as key_evaluation
-from core.evaluation.experts import AgencyInput, ExpertInput
+from core.evaluation.dto import AgencyInput, ExpertInput
 from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import AuditEntry

@@ -21,6 +21,7 @@ from core.demo import generate as demo
 from core.fiscal import figures as fh
 from core.fiscal import index as fhi
 from core.fiscal import workbook as fhw
+from core.fiscal.dto import FiscalInput
 from core.fiscal.rules.figures import FIELDS
 from core.org.rules.roles import Actor, Role
 from db.database import Database
@@ -121,11 +122,11 @@ def test_enter_and_correct_figures_audited(county: tuple[Database, Actor]) -> No
     db, actor = county
     uid = unit_id(db, "T05")
     audits = count(db, AuditEntry)
-    call(db, fh.save_figures, actor, fh.FiscalInput(uid, 2025, good_amounts()))
+    call(db, fh.save_figures, actor, FiscalInput(uid, 2025, good_amounts()))
     row = next(r for r in call(db, fh.list_figures, actor, 2025) if r.unit_id == uid)
     assert row.figures is not None and row.figures.general_revenue == D("1000.50") and row.entered_by == "admin"
-    call(db, fh.save_figures, actor, fh.FiscalInput(uid, 2025, good_amounts() | {"executed": "2100"}))
-    call(db, fh.save_figures, actor, fh.FiscalInput(uid, 2025, good_amounts() | {"executed": "2100"}))  # no change
+    call(db, fh.save_figures, actor, FiscalInput(uid, 2025, good_amounts() | {"executed": "2100"}))
+    call(db, fh.save_figures, actor, FiscalInput(uid, 2025, good_amounts() | {"executed": "2100"}))  # no change
     assert count(db, AuditEntry) == audits + 2
     with db.unit_of_work() as uow:
         last = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
@@ -147,7 +148,7 @@ def test_wrong_figures_are_refused_by_field(county: tuple[Database, Actor], chan
     db, actor = county
     before = count(db, TownshipFiscal)
     with pytest.raises(ValidationError) as refused:
-        call(db, fh.save_figures, actor, fh.FiscalInput(unit_id(db, "T05"), 2025, good_amounts() | changes))
+        call(db, fh.save_figures, actor, FiscalInput(unit_id(db, "T05"), 2025, good_amounts() | changes))
     assert refused.value.field == field and message in str(refused.value)
     assert str(refused.value).startswith("柳林镇2025 年：")
     assert count(db, TownshipFiscal) == before
@@ -158,12 +159,12 @@ def test_only_bureau_roles_enter_and_only_townships(county: tuple[Database, Acto
     for role, unit in ((Role.CLERK, "T05"), (Role.LEADER, None)):
         someone = actor_of(role, unit_id(db, unit) if unit else None)
         with pytest.raises(PermissionDenied, match="只有财政局用户"):
-            call(db, fh.save_figures, someone, fh.FiscalInput(unit_id(db, "T05"), 2025, good_amounts()))
-    call(db, fh.save_figures, actor_of(Role.EVALUATOR), fh.FiscalInput(unit_id(db, "T05"), 2025, good_amounts()))
+            call(db, fh.save_figures, someone, FiscalInput(unit_id(db, "T05"), 2025, good_amounts()))
+    call(db, fh.save_figures, actor_of(Role.EVALUATOR), FiscalInput(unit_id(db, "T05"), 2025, good_amounts()))
     with pytest.raises(ValidationError, match="不是镇街"):
-        call(db, fh.save_figures, actor, fh.FiscalInput(unit_id(db, "D001"), 2025, good_amounts()))
+        call(db, fh.save_figures, actor, FiscalInput(unit_id(db, "D001"), 2025, good_amounts()))
     with pytest.raises(ValidationError, match="年度应为 2001 至 2099"):
-        call(db, fh.save_figures, actor, fh.FiscalInput(unit_id(db, "T05"), 1999, good_amounts()))
+        call(db, fh.save_figures, actor, FiscalInput(unit_id(db, "T05"), 1999, good_amounts()))
 
 
 def fill(path: Path, rows: dict[int, dict[int, object]]) -> Path:

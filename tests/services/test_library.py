@@ -12,8 +12,8 @@ from sqlalchemy import select
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.common.runner import call
 from core.library import service as library
+from core.library.dto import LibraryEntryInput
 from core.library.rules import load_default_library
-from core.library.service import LibraryEntryInput
 from core.org.rules.roles import Actor, Role
 from db.database import Database
 from db.models import AuditEntry, FiscalYear, GoalTable, GoalTableVersion, Indicator, Project

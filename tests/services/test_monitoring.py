@@ -14,7 +14,7 @@ from core.common.runner import call
 from core.demo import generate as demo
 from core.monitoring import grid as monitoring
 from core.monitoring import rounds as monitoring_rounds
-from core.monitoring.rounds import EntryInput, LineInput
+from core.monitoring.dto import EntryInput, LineInput
 from core.org import settings
 from core.org.rules.roles import Actor, Role
 from db.database import Database

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from core.common.errors import PermissionDenied
 from core.common.runner import call
 from core.org import access, admin, maintenance, settings
+from core.org.dto import UnitInput, UserInput
 from core.org.rules.roles import Actor, Role
 from core.statistics import overview as stats
 from db.database import Database
@@ -18,9 +19,9 @@ from db.models import AuditEntry, Unit
 from tests.conftest import PASSWORD, actor_of
 
 WRITES: dict[str, Callable[[Database, Actor], Any]] = {
-    "save_unit": lambda db, a: call(db, admin.save_unit, a, admin.UnitInput("D099", "新部门", "department")),
+    "save_unit": lambda db, a: call(db, admin.save_unit, a, UnitInput("D099", "新部门", "department")),
     "create_user": lambda db, a: call(db, admin.create_user, a,
-                                      admin.UserInput("u9", "某人", "reviewer"), PASSWORD, PASSWORD),
+                                      UserInput("u9", "某人", "reviewer"), PASSWORD, PASSWORD),
     "update_settings": lambda db, a: call(db, settings.update_settings, a, {"auth.lock_minutes": 30}),
     "backup": lambda db, a: maintenance.backup_database(db, a),
 }

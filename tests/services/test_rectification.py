@@ -23,7 +23,7 @@ from core.results import rectification as register
 from core.results import rectification_collect as collect
 from core.results import rectification_notices as notices
 from core.results import rectification_reports as reports
-from core.results.rectification import ItemInput
+from core.results.dto import ItemInput
 from core.results.rules.rectification import UnitRecord
 from db.database import Database
 from db.models import (

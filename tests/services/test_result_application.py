@@ -20,6 +20,7 @@ from core.common.runner import call
 from core.org.rules.roles import Role
 from core.results import application as results
 from core.results import findings
+from core.results.dto import FindingInput, SuggestionTable
 from core.results.rules import policy as rp
 from db.database import Database
 from db.models import AuditEntry, AuditFinding, BudgetOverride, ResultPolicy
@@ -33,7 +34,7 @@ YUAN = D("0.0001")
 county_file, db = county.county_file, county.db  # the planted county's fixtures, registered in this module
 
 
-def _table(db: Database, **kw: object) -> results.SuggestionTable:
+def _table(db: Database, **kw: object) -> SuggestionTable:
     return call(db, results.suggestions, ADMIN, county.YEAR, county.AS_OF, **kw)
 
 
@@ -256,7 +257,7 @@ def test_findings_without_header_or_rows(db: Database, tmp_path: Path) -> None:
 
 def test_finding_crud(db: Database) -> None:
     unit = county.unit_id(db)
-    form = findings.FindingInput(unit, "inspection", "", "巡查发现", D("1.25"))
+    form = FindingInput(unit, "inspection", "", "巡查发现", D("1.25"))
     with pytest.raises(ValidationError, match="来源应为"):
         call(db, findings.add_finding, ADMIN, county.YEAR, replace(form, source="x"))
     with pytest.raises(ValidationError, match="最多保留两位小数"):

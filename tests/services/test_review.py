@@ -15,8 +15,10 @@ from core.demo import generate as demo
 from core.goals import service as goals
 from core.goals.service import ConflictError
 from core.org import admin
+from core.org.dto import UserInput
 from core.org.rules.roles import Actor, Role
 from core.review import workspace as review
+from core.review.dto import QueueRow, ReviewForm
 from core.review.rules.outcome import finding_key, prefill_opinion
 from db.database import Database
 from db.models import AuditEntry, GoalReview, GoalTable
@@ -29,7 +31,7 @@ YEAR = 2024
 def county(db: Database, admin_actor: Actor) -> Database:
     call(db, demo.generate_demo, admin_actor, scale=0.1)
     for user in (REVIEWER, REVIEWER2):
-        call(db, admin.create_user, admin_actor, admin.UserInput(user.username, user.display_name, "reviewer"),
+        call(db, admin.create_user, admin_actor, UserInput(user.username, user.display_name, "reviewer"),
              PASSWORD, PASSWORD)
     return db
 
@@ -38,7 +40,7 @@ REVIEWER = Actor("rev1", "审核员甲", Role.REVIEWER)
 REVIEWER2 = Actor("rev2", "审核员乙", Role.REVIEWER)
 
 
-def _waiting(db: Database, severity: str | None = None) -> review.QueueRow:
+def _waiting(db: Database, severity: str | None = None) -> QueueRow:
     rows = call(db, review.load_queue, REVIEWER, YEAR).rows
     return next(r for r in rows if r.stage == "待审" and (severity is None or r.severity == severity))
 
@@ -62,7 +64,7 @@ def test_open_shows_findings_and_last_years_table(county: Database) -> None:
     view = call(county, review.open_review, REVIEWER, continuing.project_id)
     assert view.previous is not None and view.previous.year == YEAR - 1
     assert view.table.project_code == continuing.project_code
-    assert view.review_status is None and view.form == review.ReviewForm()
+    assert view.review_status is None and view.form == ReviewForm()
     assert len(view.findings) == continuing.errors + continuing.warnings + continuing.infos
 
 
@@ -71,7 +73,7 @@ def test_draft_then_decision_returns_the_table_and_records_the_opinion(county: D
     view = call(county, review.open_review, REVIEWER, row.project_id)
     marks = {finding_key(f): "accepted" for f in view.findings}
     marks[finding_key(view.findings[-1])] = "dismissed"
-    form = review.ReviewForm("fair", {"completeness": "补充成本指标"}, prefill_opinion(view.findings, marks), marks)
+    form = ReviewForm("fair", {"completeness": "补充成本指标"}, prefill_opinion(view.findings, marks), marks)
     call(county, review.save_review, REVIEWER, row.project_id, form, view.updated_at)
     draft = call(county, review.open_review, REVIEWER, row.project_id)
     assert draft.review_status == "draft" and draft.form.grade == "fair"
@@ -96,7 +98,7 @@ def test_draft_then_decision_returns_the_table_and_records_the_opinion(county: D
 def test_each_grade_sets_the_88_outcome(county: Database, grade: str, status: str) -> None:
     row = _waiting(county)
     view = call(county, review.open_review, REVIEWER, row.project_id)
-    form = review.ReviewForm(grade, {}, "请按意见修改。")
+    form = ReviewForm(grade, {}, "请按意见修改。")
     call(county, review.save_review, REVIEWER, row.project_id, form, view.updated_at, True)
     assert call(county, review.open_review, REVIEWER, row.project_id).table.status == status
 
@@ -105,10 +107,10 @@ def test_decision_needs_a_grade_and_an_opinion_unless_excellent(county: Database
     row = _waiting(county)
     view = call(county, review.open_review, REVIEWER, row.project_id)
     with pytest.raises(ValidationError, match="请选择审核结论") as no_grade:
-        call(county, review.save_review, REVIEWER, row.project_id, review.ReviewForm(), view.updated_at, True)
+        call(county, review.save_review, REVIEWER, row.project_id, ReviewForm(), view.updated_at, True)
     assert no_grade.value.field == "grade"
     with pytest.raises(ValidationError, match="须写明审核意见"):
-        call(county, review.save_review, REVIEWER, row.project_id, review.ReviewForm("poor"), view.updated_at, True)
+        call(county, review.save_review, REVIEWER, row.project_id, ReviewForm("poor"), view.updated_at, True)
     assert call(county, review.open_review, REVIEWER, row.project_id).review_status is None  # nothing written
 
 
@@ -116,9 +118,9 @@ def test_two_reviewers_on_one_table_the_second_is_refused(county: Database) -> N
     row = _waiting(county)
     first = call(county, review.open_review, REVIEWER, row.project_id)
     second = call(county, review.open_review, REVIEWER2, row.project_id)
-    call(county, review.save_review, REVIEWER, row.project_id, review.ReviewForm("excellent"), first.updated_at, True)
+    call(county, review.save_review, REVIEWER, row.project_id, ReviewForm("excellent"), first.updated_at, True)
     with pytest.raises(ConflictError, match="已由审核员甲审核完毕"):
-        call(county, review.save_review, REVIEWER2, row.project_id, review.ReviewForm("poor", {}, "不行"),
+        call(county, review.save_review, REVIEWER2, row.project_id, ReviewForm("poor", {}, "不行"),
              second.updated_at, True)
     assert call(county, review.open_review, REVIEWER, row.project_id).table.status == "approved"
 
@@ -127,9 +129,9 @@ def test_a_draft_by_another_reviewer_in_between_is_a_conflict(county: Database) 
     row = _waiting(county)
     first = call(county, review.open_review, REVIEWER, row.project_id)
     second = call(county, review.open_review, REVIEWER2, row.project_id)
-    call(county, review.save_review, REVIEWER2, row.project_id, review.ReviewForm(None, {}, "草稿"), second.updated_at)
+    call(county, review.save_review, REVIEWER2, row.project_id, ReviewForm(None, {}, "草稿"), second.updated_at)
     with pytest.raises(ConflictError, match="已被他人修改或审核"):
-        call(county, review.save_review, REVIEWER, row.project_id, review.ReviewForm("excellent"), first.updated_at,
+        call(county, review.save_review, REVIEWER, row.project_id, ReviewForm("excellent"), first.updated_at,
              True)
 
 
@@ -152,7 +154,7 @@ def test_only_reviewers_decide(county: Database, admin_actor: Actor) -> None:
     view = call(county, review.open_review, REVIEWER, row.project_id)
     for role in (Role.LEADER, Role.EVALUATOR):
         with pytest.raises(PermissionDenied):
-            call(county, review.save_review, Actor("x", "某人", role), row.project_id, review.ReviewForm("excellent"),
+            call(county, review.save_review, Actor("x", "某人", role), row.project_id, ReviewForm("excellent"),
                  view.updated_at, True)
     leader_queue = call(county, review.load_queue, Actor("l", "领导", Role.LEADER), YEAR)
     assert len(leader_queue.rows) == len(call(county, review.load_queue, REVIEWER, YEAR).rows)
@@ -162,7 +164,7 @@ def test_returned_table_goes_back_to_the_unit_which_resubmits_a_new_version(coun
                                                                           admin_actor: Actor) -> None:
     row = _waiting(county, "error")
     view = call(county, review.open_review, REVIEWER, row.project_id)
-    call(county, review.save_review, REVIEWER, row.project_id, review.ReviewForm("fair", {}, "请修改指标值。"),
+    call(county, review.save_review, REVIEWER, row.project_id, ReviewForm("fair", {}, "请修改指标值。"),
          view.updated_at, True)
     clerk = Actor("clerk", "填报员", Role.CLERK, row.unit_id, row.unit_name)
     detail = call(county, goals.get_table, clerk, row.project_id)
@@ -179,7 +181,7 @@ def test_the_unit_reads_the_decision_on_its_returned_table(county: Database) -> 
     clerk = Actor("clerk", "填报员", Role.CLERK, row.unit_id, row.unit_name)
     assert call(county, review.latest_decision, clerk, row.project_id) is None
     view = call(county, review.open_review, REVIEWER, row.project_id)
-    form = review.ReviewForm("fair", {"feasibility": "实施计划过于笼统。"}, "请细化实施计划后重新报送。")
+    form = ReviewForm("fair", {"feasibility": "实施计划过于笼统。"}, "请细化实施计划后重新报送。")
     call(county, review.save_review, REVIEWER, row.project_id, form, view.updated_at, True)
     decision = call(county, review.latest_decision, clerk, row.project_id)
     assert decision is not None and (decision.grade_label, decision.outcome_label) == ("中", "退回修改")

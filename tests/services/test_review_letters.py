@@ -16,6 +16,7 @@ from core.goals import service as goals
 from core.org.rules.roles import Actor, Role
 from core.review import letters as review_letters
 from core.review import workspace as review
+from core.review.dto import ReviewForm
 from db.database import Database
 from db.models import AuditEntry, GoalReview, GoalTable, Project, Unit
 from tests.review_county import REVIEWER, TRICKY_OPINION, YEAR, County, build_county, decide
@@ -73,7 +74,7 @@ def test_letter_follows_the_newest_decided_version(db: Database, county: County)
 def test_without_a_decision_there_is_no_letter(db: Database, county: County) -> None:
     pid = county.undecided_project_id
     view = call(db, review.open_review, REVIEWER, pid)
-    call(db, review.save_review, REVIEWER, pid, review.ReviewForm("fair", {}, "草稿意见"), view.updated_at)
+    call(db, review.save_review, REVIEWER, pid, ReviewForm("fair", {}, "草稿意见"), view.updated_at)
     with db.unit_of_work() as uow:
         name = uow.session.scalar(select(Project.name).where(Project.id == pid))
         other_dept = uow.session.scalar(select(Project.unit_id).where(Project.id == pid))

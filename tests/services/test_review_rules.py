@@ -13,7 +13,7 @@ from core.demo import generate as demo
 from core.org.rules.roles import Actor, Role
 from core.review import auto as review_auto
 from core.review import rule_settings as review_rules
-from core.review.rule_settings import RuleChange, RuleChanges
+from core.review.dto import RuleChange, RuleChanges, RuleRow
 from db.database import Database
 from db.models import AuditEntry, Setting
 from tests.conftest import actor_of
@@ -33,7 +33,7 @@ def stored(db: Database) -> str | None:
         return None if row is None else row.value_json
 
 
-def rule(db: Database, actor: Actor, rule_id: str) -> review_rules.RuleRow:
+def rule(db: Database, actor: Actor, rule_id: str) -> RuleRow:
     return next(r for r in call(db, review_rules.list_rules, actor).rules if r.id == rule_id)
 
 

@@ -12,14 +12,8 @@ from core.common import formatting
 from core.common.runner import call
 from core.org.rules.roles import Actor, Role
 from core.results import application as result_application
-from core.statistics.yearly import (
-    StatisticsComparison,
-    YearStatistics,
-    chart_data,
-    figure_rows,
-    statistics_as_json,
-    year_statistics,
-)
+from core.statistics.dto import StatisticsComparison, YearStatistics
+from core.statistics.yearly import chart_data, figure_rows, statistics_as_json, year_statistics
 from db.database import Database
 from db.models import Evaluation, Unit
 from db.types import fen_to_wan

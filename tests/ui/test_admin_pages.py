@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from core.common.runner import call
 from core.org import admin, settings
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor, Role
 from db.database import Database
 from desktop.pages.org.area import AdminPage
@@ -65,7 +66,7 @@ def test_new_unit_dialog_saves_and_lists_the_unit(qtbot: QtBot, ctx: AppContext,
 
 
 def test_budget_unit_gets_its_department_as_parent(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
-    call(db, admin.save_unit, ctx.actor, admin.UnitInput("101", "县教育局", "department"))
+    call(db, admin.save_unit, ctx.actor, UnitInput("101", "县教育局", "department"))
     page = make_page(qtbot, ctx)
     units = page.pages["units"]
     units.new_unit()  # type: ignore[attr-defined]
@@ -82,7 +83,7 @@ def test_budget_unit_gets_its_department_as_parent(qtbot: QtBot, ctx: AppContext
 
 def test_duplicate_unit_code_keeps_dialog_open_and_writes_nothing(
         qtbot: QtBot, ctx: AppContext, db: Database) -> None:
-    call(db, admin.save_unit, ctx.actor, admin.UnitInput("101", "县教育局", "department"))
+    call(db, admin.save_unit, ctx.actor, UnitInput("101", "县教育局", "department"))
     page = make_page(qtbot, ctx)
     units = page.pages["units"]
     units.show()
@@ -99,7 +100,7 @@ def test_duplicate_unit_code_keeps_dialog_open_and_writes_nothing(
 
 
 def test_enter_on_a_row_opens_it_for_editing(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
-    call(db, admin.save_unit, ctx.actor, admin.UnitInput("101", "县教育局", "department"))
+    call(db, admin.save_unit, ctx.actor, UnitInput("101", "县教育局", "department"))
     page = make_page(qtbot, ctx)
     units = page.pages["units"]
     qtbot.waitUntil(lambda: units.model.rowCount() == 1)  # type: ignore[attr-defined]
@@ -210,13 +211,13 @@ def test_backup_then_restore_brings_back_the_earlier_state(
         qtbot: QtBot, ctx: AppContext, db: Database, tmp_path: Path) -> None:
     messages: list[Message] = []
     page = make_page(qtbot, ctx, messages)
-    call(db, admin.save_unit, ctx.actor, admin.UnitInput("101", "县教育局", "department"))
+    call(db, admin.save_unit, ctx.actor, UnitInput("101", "县教育局", "department"))
     target = tmp_path / "out" / "workbench-备份.sqlite"
     page.pages["backup"].backup_to(target)  # type: ignore[attr-defined]
     qtbot.waitUntil(ctx.runner.idle)
     assert target.read_bytes()[:16] == b"SQLite format 3\x00"
     assert messages[-1][:2] == ("info", "备份完成") and str(target) in messages[-1][2]
-    call(db, admin.save_unit, ctx.actor, admin.UnitInput("999", "后来新增的单位", "department"))
+    call(db, admin.save_unit, ctx.actor, UnitInput("999", "后来新增的单位", "department"))
     page.pages["backup"].restore_from(target)  # type: ignore[attr-defined]
     qtbot.waitUntil(ctx.runner.idle)
     assert messages[-1][:2] == ("info", "恢复完成"), messages
@@ -238,7 +239,7 @@ def test_restore_from_a_file_that_is_no_database_is_refused(
 
 def test_audit_tab_lists_entries_shows_details_and_verifies(
         qtbot: QtBot, ctx: AppContext, db: Database) -> None:
-    call(db, admin.save_unit, ctx.actor, admin.UnitInput("101", "县教育局", "department"))
+    call(db, admin.save_unit, ctx.actor, UnitInput("101", "县教育局", "department"))
     messages: list[Message] = []
     page = make_page(qtbot, ctx, messages)
     page.show()

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from core.common.runner import call
 from core.review import rule_settings as review_rules
-from core.review.rule_settings import RuleChange, RuleChanges
+from core.review.dto import RuleChange, RuleChanges, RuleRow
 from db.database import Database
 from desktop.pages.org.area import AdminPage
 from desktop.pages.org.rules import RulesTab
@@ -26,7 +26,7 @@ def rules_tab(qtbot: QtBot, ctx: AppContext) -> tuple[AdminPage, RulesTab]:
     return page, tab
 
 
-def effective(db: Database, ctx: AppContext, rule_id: str) -> review_rules.RuleRow:
+def effective(db: Database, ctx: AppContext, rule_id: str) -> RuleRow:
     return next(r for r in call(db, review_rules.list_rules, ctx.actor).rules if r.id == rule_id)
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from core.common.runner import call
 from core.demo import generate as demo
-from core.evaluation.department import DepartmentRow
+from core.evaluation.dto import DepartmentRow
 from core.org.rules.roles import Actor
 from db.database import Database
 from desktop.pages.evaluation import area as evaluation

@@ -17,7 +17,7 @@ from core.common.runner import call
 from core.demo import generate as demo
 from core.exchange import kinds as exchange_kinds
 from core.exchange import ledger as exchange_ledger
-from core.exchange.profile import Profile
+from core.exchange.dto import Profile
 from core.org import admin, auth
 from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from core.common.runner import call
 from core.demo import generate as demo
 from core.goals import service as goals
+from core.goals.dto import GoalTableDetail
 from core.org.rules.roles import Actor, Role
 from db.database import Database
 from desktop.pages.goals.area import GoalsPage
@@ -26,7 +27,7 @@ def county_ctx(db: Database, runner: TaskRunner, admin_actor: Actor) -> AppConte
     return AppContext(runner, runner.hub, admin_actor, 2024)
 
 
-def _detail(db: Database, actor: Actor, status: str) -> goals.GoalTableDetail:
+def _detail(db: Database, actor: Actor, status: str) -> GoalTableDetail:
     row = next(r for r in call(db, goals.list_tables, actor, 2024, status))
     return call(db, goals.get_table, actor, row.project_id)
 

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from core.common.runner import call
 from core.demo import generate as demo
 from core.goals import service as goals
+from core.goals.dto import GoalTableDetail
 from core.library import service as library
 from core.library.rules import load_default_library
 from core.org.rules.roles import Actor, Role
@@ -131,7 +132,7 @@ def county_ctx(db: Database, runner: TaskRunner, admin_actor: Actor) -> AppConte
     return AppContext(runner, runner.hub, admin_actor, 2024)
 
 
-def _detail(db: Database, actor: Actor, status: str) -> goals.GoalTableDetail:
+def _detail(db: Database, actor: Actor, status: str) -> GoalTableDetail:
     row = next(r for r in call(db, goals.list_tables, actor, 2024, status))
     return call(db, goals.get_table, actor, row.project_id)
 

@@ -13,6 +13,7 @@ from core.common.runner import call
 from core.demo import generate as demo
 from core.monitoring import grid as monitoring
 from core.monitoring import rounds as monitoring_rounds
+from core.monitoring.dto import EntryView
 from core.org.rules.roles import Actor
 from db.database import Database
 from desktop.pages.monitoring.entry import (
@@ -31,7 +32,7 @@ TODAY = date(2024, 12, 31)
 
 
 @pytest.fixture
-def setup(db: Database, runner: TaskRunner, admin_actor: Actor) -> tuple[AppContext, monitoring_rounds.EntryView]:
+def setup(db: Database, runner: TaskRunner, admin_actor: Actor) -> tuple[AppContext, EntryView]:
     call(db, demo.generate_demo, admin_actor, scale=0.3)
     first = call(db, monitoring_rounds.list_rounds, admin_actor, 2024)[0].id
     call(db, monitoring_rounds.open_round, admin_actor, 2024, 9, "1-9月（第二轮）", first, TODAY)

@@ -13,6 +13,7 @@ from core.demo import generate as demo
 from core.goals import service as goals
 from core.org.rules.roles import Actor, Role
 from core.review import workspace as review
+from core.review.dto import Queue, ReviewForm
 from db.database import Database
 from desktop.pages.goals.editor import GoalEditorDialog
 from desktop.pages.review.area import ReviewPage
@@ -52,7 +53,7 @@ def _department_with_waiting(page: ReviewPage, severity: str | None = None, leas
 
 def test_queue_filters_and_counters(page: ReviewPage) -> None:
     rows = page.model.rows()
-    assert page.counters.text() == "　".join(f"{k} {v}" for k, v in review.Queue(2024, tuple(rows)).counters().items())
+    assert page.counters.text() == "　".join(f"{k} {v}" for k, v in Queue(2024, tuple(rows)).counters().items())
     assert page.filter.rowCount() == sum(1 for r in rows if r.stage == "待审")  # 待审 is the default
     page.severity.setCurrentIndex(page.severity.findData("error"))
     assert page.filter.rowCount() == sum(1 for r in rows if r.stage == "待审" and r.errors)
@@ -137,7 +138,7 @@ def test_the_returned_table_shows_the_opinion_in_the_units_editor(qtbot, db: Dat
     row = next(r for r in call(db, review.load_queue, county_ctx.actor, 2024).rows if r.stage == "待审")
     view = call(db, review.open_review, county_ctx.actor, row.project_id)
     call(db, review.save_review, county_ctx.actor, row.project_id,
-         review.ReviewForm("fair", {"relevance": "指标与项目内容关联不紧密。"}, "请修改后重新报送。"), view.updated_at, True)
+         ReviewForm("fair", {"relevance": "指标与项目内容关联不紧密。"}, "请修改后重新报送。"), view.updated_at, True)
     clerk = Actor("clerk", "填报员", Role.CLERK, row.unit_id, row.unit_name)
     ctx = AppContext(county_ctx.runner, county_ctx.hub, clerk, 2024)
     editor = GoalEditorDialog(ctx, call(db, goals.get_table, clerk, row.project_id))
@@ -150,7 +151,7 @@ def test_the_returned_table_shows_the_opinion_in_the_units_editor(qtbot, db: Dat
 def test_opinion_letters_open_in_the_preview(qtbot, db: Database, page: ReviewPage) -> None:  # type: ignore[no-untyped-def]
     row = next(r for r in page.model.rows() if r.stage == "待审")
     view = call(db, review.open_review, page.ctx.actor, row.project_id)
-    call(db, review.save_review, page.ctx.actor, row.project_id, review.ReviewForm("good", {}, "请按意见完善。"),
+    call(db, review.save_review, page.ctx.actor, row.project_id, ReviewForm("good", {}, "请按意见完善。"),
          view.updated_at, True)
     page.reload()
     qtbot.waitUntil(lambda: any(r.project_id == row.project_id and r.stage == "已审" for r in page.model.rows()))

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from core.common.dto import Changes
 from core.common.runner import call
 from core.org import admin
+from core.org.dto import UnitInput
 from core.org.rules.roles import Actor, Role
 from db.database import Database, open_database
 from db.models import FiscalYear, Project, Unit
@@ -111,7 +112,7 @@ def test_home_reloads_when_units_change(qtbot, shell) -> None:  # type: ignore[n
     qtbot.addWidget(window)
     home = window.pages["home"]
     qtbot.waitUntil(lambda: home.cards["departments"].value_text() == "1")
-    runner.submit(admin.save_unit, ctx.actor, admin.UnitInput("D002", "县水利局", "department"))
+    runner.submit(admin.save_unit, ctx.actor, UnitInput("D002", "县水利局", "department"))
     qtbot.waitUntil(lambda: home.cards["departments"].value_text() == "2")
 
 

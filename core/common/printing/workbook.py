@@ -75,6 +75,16 @@ class Tone:
     font: str = "000000"
 
 
+# Excel's own "good / neutral / bad" pastel fills with their dark text, plus a blue in the same family: the
+# traffic-light tones of the monitoring grid, the fiscal health ranking and the rectification register.
+LIGHT_TONES = {
+    "red": Tone("FFC7CE", "9C0006"),
+    "yellow": Tone("FFEB9C", "9C5700"),
+    "green": Tone("C6EFCE", "006100"),
+    "blue": Tone("BDD7EE", "1F4E78"),
+}
+
+
 @dataclass(frozen=True)
 class Marked:
     """A value printed in a tone (a light, a status). Let the text carry the meaning too (e.g. "● 红灯"),

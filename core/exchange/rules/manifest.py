@@ -23,6 +23,7 @@ from core.goals.rules.notation import IndicatorValue
 
 MANIFEST_FIELDS = ("format_version", "package_id", "kind", "sender", "receiver", "year", "sequence",
                    "row_counts", "content_hash", "signature")
+HUB = "BUREAU"  # the bureau's name as sender or receiver of a package
 
 
 class ManifestError(ValueError):

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 
 from core.common.dto import Changes
 from core.evaluation import overview
+from core.evaluation.dto import CrossCheck, CrossCheckRow, DepartmentInflation
 from desktop.shell.context import AppContext
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
@@ -15,7 +16,7 @@ from desktop.widgets.table_model import Column, RowTableModel
 INFLATED = "#b00020"
 
 
-def _flag(row: overview.CrossCheckRow) -> str | None:
+def _flag(row: CrossCheckRow) -> str | None:
     return INFLATED if row.inflated else None
 
 
@@ -23,8 +24,8 @@ class CrossCheckTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.result: overview.CrossCheck | None = None
-        self.model: RowTableModel[overview.CrossCheckRow] = RowTableModel([
+        self.result: CrossCheck | None = None
+        self.model: RowTableModel[CrossCheckRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
             Column("主管部门", lambda r: r.department),
             Column("自评得分", lambda r: r.self_score, align_right=True),
@@ -33,7 +34,7 @@ class CrossCheckTab(QWidget):
             Column("虚高", lambda r: "虚高" if r.inflated else "", colour=_flag),
             Column("自评等级", lambda r: r.self_grade), Column("重点评价等级", lambda r: r.key_grade)])
         self.table = SearchableTable(self.model, "搜索项目、单位…", self)
-        self.departments: RowTableModel[overview.DepartmentInflation] = RowTableModel([
+        self.departments: RowTableModel[DepartmentInflation] = RowTableModel([
             Column("主管部门", lambda d: d.department), Column("核查项目数", lambda d: d.projects, align_right=True),
             Column("平均差值", lambda d: d.average_gap, align_right=True, colour=self._average_colour),
             Column("虚高项目数", lambda d: d.inflated, align_right=True)])
@@ -63,7 +64,7 @@ class CrossCheckTab(QWidget):
         ctx.hub.year_changed.connect(lambda _year: self.reload())
         self.reload()
 
-    def _average_colour(self, row: overview.DepartmentInflation) -> str | None:
+    def _average_colour(self, row: DepartmentInflation) -> str | None:
         return INFLATED if self.result is not None and row.average_gap > self.result.threshold else None
 
     def _on_changes(self, changes: Changes) -> None:
@@ -74,7 +75,7 @@ class CrossCheckTab(QWidget):
         if self.ctx.year is not None:
             self.ctx.runner.submit(overview.cross_check, self.ctx.actor, self.ctx.year, on_done=self._show)
 
-    def _show(self, result: overview.CrossCheck) -> None:
+    def _show(self, result: CrossCheck) -> None:
         self.result = result
         self._fill()
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 
 from core.common.dto import Changes
 from core.evaluation import department as dept
+from core.evaluation.dto import DepartmentRow
 from desktop.pages.evaluation.department_sheet import DepartmentSheetEditor
 from desktop.pages.evaluation.overview import GRADE_COLOURS
 from desktop.shell.context import AppContext
@@ -21,7 +22,7 @@ class DepartmentEvaluationTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model: RowTableModel[dept.DepartmentRow] = RowTableModel([
+        self.model: RowTableModel[DepartmentRow] = RowTableModel([
             Column("部门（镇街）", lambda r: r.unit_name),
             Column("状态", lambda r: r.status_label), Column("得分", lambda r: r.score, align_right=True),
             Column("等级", lambda r: r.grade, colour=lambda r: GRADE_COLOURS.get(r.grade or ""))])
@@ -62,7 +63,7 @@ class DepartmentEvaluationTab(QWidget):
         if self.ctx.year is not None:
             self.ctx.runner.submit(dept.list_departments, self.ctx.actor, self.ctx.year, on_done=self._show)
 
-    def _show(self, rows: list[dept.DepartmentRow]) -> None:
+    def _show(self, rows: list[DepartmentRow]) -> None:
         if self._same_units(rows):
             self.model.replace_rows(rows, key=lambda r: r.unit_id)
         else:
@@ -75,7 +76,7 @@ class DepartmentEvaluationTab(QWidget):
         drafts = sum(1 for r in rows if r.status == "draft")
         self.counts.setText(f"共 {len(rows)} 个部门（镇街），已定稿 {done} 个，草稿 {drafts} 个")
 
-    def _same_units(self, rows: list[dept.DepartmentRow]) -> bool:
+    def _same_units(self, rows: list[DepartmentRow]) -> bool:
         """Keep the selection when only scores changed (after a save), instead of resetting the view."""
         return [r.unit_id for r in self.model.rows()] == [r.unit_id for r in rows]
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.common.errors import USER_ERRORS
 from core.evaluation import department as dept
+from core.evaluation.dto import DepartmentSheet
 from core.evaluation.rules.department_sheet import (
     ItemEntry,
     SheetItem,
@@ -46,7 +47,7 @@ class DepartmentSheetEditor(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.sheet: dept.DepartmentSheet | None = None
+        self.sheet: DepartmentSheet | None = None
         self.heading = QLabel("", self)
         self.heading.setObjectName("sectionHeading")
         self.heading.setWordWrap(True)
@@ -171,7 +172,7 @@ class DepartmentSheetEditor(QWidget):
         grid.setColumnStretch(4, 2)
         grid.setColumnStretch(8, 2)
 
-    def show_sheet(self, sheet: dept.DepartmentSheet) -> None:
+    def show_sheet(self, sheet: DepartmentSheet) -> None:
         self.sheet = sheet
         if [i.key for i in sheet.items] != self.items_keys:
             self._build_items(sheet.items)
@@ -281,7 +282,7 @@ class DepartmentSheetEditor(QWidget):
         self.ctx.runner.submit(dept.get_sheet, self.ctx.actor, self.sheet.year, self.sheet.unit_id,
                                on_done=lambda s: self._show_saved(s, note), on_error=self._failed)
 
-    def _show_saved(self, sheet: dept.DepartmentSheet, note: str) -> None:
+    def _show_saved(self, sheet: DepartmentSheet, note: str) -> None:
         self.show_sheet(sheet)
         self.message.setText(note)
 

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes, UnitRow
+from core.common.dto import Changes
 from core.evaluation import experts
-from core.evaluation.experts import AgencyInput, AgencyRating, AgencyRow, ExpertInput, ExpertRow
+from core.evaluation.dto import AgencyInput, AgencyRating, AgencyRow, ExpertInput, ExpertRow
 from core.org import admin
+from core.org.dto import UnitRow
 from core.org.rules.roles import Permission
 from desktop.pages.org.units import edit_on_activate
 from desktop.shell.context import AppContext

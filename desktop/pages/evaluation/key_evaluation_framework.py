@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.evaluation import key as key_evaluation
-from core.evaluation.key_templates import TemplateRow
+from core.evaluation.key_dto import TemplateRow
 from core.evaluation.rules.scoring import FrameworkItem, ScoringError, check_framework
 from desktop.pages.evaluation.key_evaluation_step import StepPage
 from desktop.widgets.entry_grid import EntryGrid

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from core.common.errors import ValidationError
 from core.evaluation import experts
 from core.evaluation import key as key_evaluation
-from core.evaluation.key_panel import Candidate
+from core.evaluation.dto import AgencyRow
+from core.evaluation.key_dto import Candidate
 from desktop.pages.evaluation.key_evaluation_step import StepPage
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ class PanelPage(StepPage):
         if self.proxy.rowCount():
             self.view.setCurrentIndex(self.proxy.index(0, 1))
 
-    def _show_agencies(self, rows: list[experts.AgencyRow]) -> None:
+    def _show_agencies(self, rows: list[AgencyRow]) -> None:
         detail = self.wiz.detail
         self.agency.clear()
         self.agency.addItem("无（财政局自行组织）", None)

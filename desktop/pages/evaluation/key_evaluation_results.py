@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.evaluation import key as key_evaluation
-from core.evaluation.key_base import TEXT_PARTS, AggregateRow, KeyEvaluationDetail
+from core.evaluation.key_base import TEXT_PARTS
+from core.evaluation.key_dto import AggregateRow, KeyEvaluationDetail
 from desktop.pages.evaluation.key_evaluation_step import StepPage
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from core.common.errors import USER_ERRORS, ValidationError
 from core.evaluation import key as key_evaluation
-from core.evaluation.key_base import KeyEvaluationDetail, parse_score
-from core.evaluation.key_workbook import WorkbookImport
+from core.evaluation.key_base import parse_score
+from core.evaluation.key_dto import KeyEvaluationDetail, WorkbookImport
 from desktop.pages.evaluation.key_evaluation_step import StepPage
 from desktop.shell.errors import show_error
 from desktop.widgets.entry_grid import EntryGrid

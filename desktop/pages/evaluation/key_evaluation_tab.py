@@ -9,9 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QV
 from core.common.dto import Changes
 from core.common.errors import ValidationError
 from core.evaluation import key as key_evaluation
-from core.evaluation.experts import RATINGS
-from core.evaluation.key import KeyEvaluationRow
-from core.evaluation.key_base import KeyEvaluationDetail
+from core.evaluation.dto import RATINGS
+from core.evaluation.key_dto import KeyEvaluationDetail, KeyEvaluationRow
 from core.org.rules.roles import Permission
 from desktop.pages.evaluation.key_evaluation_wizard import KeyEvaluationWizard
 from desktop.pages.evaluation.overview import GRADE_COLOURS

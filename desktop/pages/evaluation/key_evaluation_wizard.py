@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
 
 from core.common import formatting
 from core.evaluation import key as key_evaluation
-from core.evaluation.common import SUBJECT_KINDS
-from core.evaluation.experts import RATINGS
-from core.evaluation.key import Created, SubjectOption, Subjects
-from core.evaluation.key_base import KeyEvaluationDetail
+from core.evaluation.dto import RATINGS, SUBJECT_KINDS
+from core.evaluation.key_dto import Created, KeyEvaluationDetail, SubjectOption, Subjects
 from desktop.pages.evaluation.key_evaluation_framework import FrameworkPage
 from desktop.pages.evaluation.key_evaluation_panel import PanelPage
 from desktop.pages.evaluation.key_evaluation_results import AggregationPage, TextsPage

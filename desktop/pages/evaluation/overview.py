@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from core.common.dto import Changes
 from core.evaluation import overview
-from core.evaluation.common import KINDS
+from core.evaluation.dto import KINDS, EvaluationRow
 from desktop.shell.context import AppContext
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
@@ -20,8 +20,8 @@ class EvaluationOverviewTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.all_rows: list[overview.EvaluationRow] = []
-        self.model: RowTableModel[overview.EvaluationRow] = RowTableModel([
+        self.all_rows: list[EvaluationRow] = []
+        self.model: RowTableModel[EvaluationRow] = RowTableModel([
             Column("评价类型", lambda r: r.kind_label), Column("对象类型", lambda r: r.subject_kind_label),
             Column("项目编码", lambda r: r.project_code), Column("评价对象", lambda r: r.subject),
             Column("单位", lambda r: r.unit_name), Column("主管部门", lambda r: r.department),
@@ -65,7 +65,7 @@ class EvaluationOverviewTab(QWidget):
         if self.ctx.year is not None:
             self.ctx.runner.submit(overview.list_evaluations, self.ctx.actor, self.ctx.year, on_done=self._show)
 
-    def _show(self, rows: list[overview.EvaluationRow]) -> None:
+    def _show(self, rows: list[EvaluationRow]) -> None:
         self.all_rows = rows
         self._apply_filters()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common import formatting
+from core.evaluation.dto import SelfEvaluationDraft
 from core.evaluation.rules.scoring import QUAL_BANDS, ScoringError
 from core.evaluation.rules.self_evaluation import (
     LEVEL_KEYS,
@@ -30,7 +31,6 @@ from core.evaluation.rules.self_evaluation import (
     check_line,
     score_sheet,
 )
-from core.evaluation.self_evaluation_data import SelfEvaluationDraft
 
 COLUMNS = ("二级指标", "三级指标", "年度指标值", "分值", "实际完成值", "达成程度", "定性得分", "不适用", "得分",
            "调整得分", "调整理由")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common import formatting
-from core.evaluation import self_evaluation as se
+from core.evaluation.dto import CandidateRow, SelfEvaluationDraft
 from core.evaluation.rules.scoring import ScoringError, execution_points, grade
 from core.evaluation.rules.self_evaluation import LEVEL_KEYS, check_texts, money_or_error
 from desktop.widgets.common import SearchableTable
@@ -59,7 +59,7 @@ class StepPage(QWizardPage):
 class ProjectPage(StepPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("第一步：选择项目", "列出绩效目标表已批复、可以自评的项目；已有草稿的项目将继续上次的填写。", parent)
-        self.model: RowTableModel[se.CandidateRow] = RowTableModel([
+        self.model: RowTableModel[CandidateRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
             Column("单位", lambda r: r.unit_name), Column("年初预算（万元）", lambda r: r.amount, align_right=True),
             Column("自评状态", lambda r: r.status_label)])
@@ -165,7 +165,7 @@ class AnalysisPage(StepPage):
         self.content.addWidget(edit)
         return edit
 
-    def load(self, draft: se.SelfEvaluationDraft) -> None:
+    def load(self, draft: SelfEvaluationDraft) -> None:
         self.expected.setPlainText(draft.goal_expected)
         self.actual.setPlainText(draft.goal_actual)
         self.box = QWidget(self)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from core.common.dto import Changes
 from core.evaluation import self_evaluation as se
+from core.evaluation.dto import SelfEvaluationRow
 from desktop.pages.evaluation.overview import GRADE_COLOURS
 from desktop.pages.evaluation.self_evaluation_wizard import SelfEvaluationWizard
 from desktop.shell.context import AppContext
@@ -21,7 +22,7 @@ class SelfEvaluationTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.wizard: SelfEvaluationWizard | None = None
-        self.model: RowTableModel[se.SelfEvaluationRow] = RowTableModel([
+        self.model: RowTableModel[SelfEvaluationRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
             Column("单位", lambda r: r.unit_name), Column("状态", lambda r: r.status_label),
             Column("得分", lambda r: r.score, align_right=True),
@@ -56,7 +57,7 @@ class SelfEvaluationTab(QWidget):
         if self.ctx.year is not None:
             self.ctx.runner.submit(se.list_self, self.ctx.actor, self.ctx.year, on_done=self._show)
 
-    def _show(self, rows: list[se.SelfEvaluationRow]) -> None:
+    def _show(self, rows: list[SelfEvaluationRow]) -> None:
         self.model.set_rows(rows)
         view = self.table.view
         view.resizeColumnsToContents()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget, QWizard
 
 from core.common.errors import USER_ERRORS
 from core.evaluation import self_evaluation as se
+from core.evaluation.dto import CandidateRow, SelfEvaluationDraft, SelfEvaluationForm
 from core.evaluation.rules.self_evaluation import LineInput, SheetLine
 from desktop.pages.evaluation.self_evaluation_lines import IndicatorPage
 from desktop.pages.evaluation.self_evaluation_steps import (
@@ -32,7 +33,7 @@ class SelfEvaluationWizard(QWizard):
     def __init__(self, ctx: AppContext, project_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.draft: se.SelfEvaluationDraft | None = None
+        self.draft: SelfEvaluationDraft | None = None
         self.finalised = False
         self._busy = False
         self.setWindowTitle("单位自评")
@@ -60,7 +61,7 @@ class SelfEvaluationWizard(QWizard):
         ctx.runner.submit(se.list_candidates, ctx.actor, ctx.year, on_done=self._show_candidates,
                           on_error=self._failed)
 
-    def _show_candidates(self, rows: list[se.CandidateRow]) -> None:
+    def _show_candidates(self, rows: list[CandidateRow]) -> None:
         self.project_page.model.set_rows(rows)
         self.project_page.table.view.resizeColumnsToContents()
         self.project_page.table.view.setColumnWidth(1, min(self.project_page.table.view.columnWidth(1), 420))
@@ -89,7 +90,7 @@ class SelfEvaluationWizard(QWizard):
                                    on_error=self._open_failed)
         return False
 
-    def _opened(self, draft: se.SelfEvaluationDraft) -> None:
+    def _opened(self, draft: SelfEvaluationDraft) -> None:
         self._busy = False
         self.project_page.note.setText("")
         if not draft.editable:  # finalised since the list was read
@@ -103,7 +104,7 @@ class SelfEvaluationWizard(QWizard):
         self.project_page.note.setText("")
         self._failed(exc)
 
-    def set_draft(self, draft: se.SelfEvaluationDraft) -> None:
+    def set_draft(self, draft: SelfEvaluationDraft) -> None:
         self.draft = draft
         self.setWindowTitle(f"单位自评 — {draft.project_name}（{draft.status_label}）")
         self.budget_page.load(draft.initial_budget, draft.budget, draft.executed, draft.weights["execution"])
@@ -121,8 +122,8 @@ class SelfEvaluationWizard(QWizard):
     def line_inputs(self) -> dict[str, LineInput]:
         return {key: row.value(self.analysis_page.analysis(key)) for key, row in self.lines_page.rows.items()}
 
-    def form(self) -> se.SelfEvaluationForm:
-        return se.SelfEvaluationForm(self.budget_page.budget.text(), self.budget_page.executed.text(),
+    def form(self) -> SelfEvaluationForm:
+        return SelfEvaluationForm(self.budget_page.budget.text(), self.budget_page.executed.text(),
                                      self.analysis_page.expected.toPlainText(), self.analysis_page.actual.toPlainText(),
                                      tuple(self.line_inputs().values()))
 

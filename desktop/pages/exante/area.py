@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from core.common import formatting
 from core.common.dto import Changes
 from core.exante import service as exante
+from core.exante.dto import AssessmentDetail, AssessmentRow, ExAnteTotals
 from core.org.rules.roles import Permission
 from desktop.pages.exante.form import ExAnteFormDialog
 from desktop.shell.context import AppContext
@@ -22,7 +23,7 @@ class ExAntePage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model: RowTableModel[exante.AssessmentRow] = RowTableModel([
+        self.model: RowTableModel[AssessmentRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
             Column("主管单位", lambda r: r.unit_name), Column("状态", lambda r: r.status_label),
             Column("得分", lambda r: r.score, align_right=True), Column("结论", lambda r: r.conclusion_label),
@@ -66,14 +67,14 @@ class ExAntePage(QWidget):
             self.ctx.runner.submit(exante.list_assessments, self.ctx.actor, self.ctx.year, on_done=self._show)
             self.ctx.runner.submit(exante.totals, self.ctx.actor, self.ctx.year, on_done=self._show_totals)
 
-    def _show(self, rows: list[exante.AssessmentRow]) -> None:
+    def _show(self, rows: list[AssessmentRow]) -> None:
         self.model.set_rows(rows)
         self.table.view.resizeColumnsToContents()
         view = self.table.view
         view.setColumnWidth(1, min(view.columnWidth(1), 230))
         view.setColumnWidth(2, min(view.columnWidth(2), 130))
 
-    def _show_totals(self, t: exante.ExAnteTotals) -> None:
+    def _show_totals(self, t: ExAnteTotals) -> None:
         self.totals_label.setText(
             f"需评估项目 {t.required} 个，尚未定稿 {t.missing} 个；已定稿 {t.count} 个，"
             f"申请 {formatting.amount(t.asked)} 万元，建议安排 {formatting.amount(t.recommended)} 万元，"
@@ -86,7 +87,7 @@ class ExAntePage(QWidget):
         self.ctx.runner.submit(exante.get_assessment, self.ctx.actor, row.project_id, on_done=self._open_form,
                                on_error=lambda exc: show_error(self, exc))
 
-    def _open_form(self, detail: exante.AssessmentDetail) -> None:
+    def _open_form(self, detail: AssessmentDetail) -> None:
         self.dialog = ExAnteFormDialog(self.ctx, detail, self)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.show()

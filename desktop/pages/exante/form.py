@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.exante import service as exante
+from core.exante.dto import AssessmentDetail
 from core.exante.rules import KINDS, AmountError, conclude, item_score
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -45,7 +46,7 @@ def parse_amount(text: str) -> Decimal:
 
 
 class ExAnteFormDialog(QDialog):
-    def __init__(self, ctx: AppContext, detail: exante.AssessmentDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, detail: AssessmentDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.sheet = detail.sheet
@@ -136,7 +137,7 @@ class ExAnteFormDialog(QDialog):
         grid.setColumnStretch(1, 1)
         return box
 
-    def show_detail(self, detail: exante.AssessmentDetail) -> None:
+    def show_detail(self, detail: AssessmentDetail) -> None:
         self.detail = detail
         editable = detail.status != "final"
         self.setWindowTitle(f"事前绩效评估 — {detail.project_name}")
@@ -230,7 +231,7 @@ class ExAnteFormDialog(QDialog):
         self.ctx.runner.submit(exante.get_assessment, self.ctx.actor, self.detail.project_id,
                                on_done=lambda d: self._show_saved(d, note), on_error=self._failed)
 
-    def _show_saved(self, detail: exante.AssessmentDetail, note: str) -> None:
+    def _show_saved(self, detail: AssessmentDetail, note: str) -> None:
         self.show_detail(detail)
         self.message.setText(note)
 

@@ -9,12 +9,13 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes, UnitRow
+from core.common.dto import Changes
 from core.exchange import enrolment as exchange_enrolment
 from core.exchange import ledger as exchange_ledger
-from core.exchange.profile import Profile
+from core.exchange.dto import LedgerRow, Profile
 from core.monitoring import rounds as monitoring_rounds
 from core.org import admin
+from core.org.dto import UnitRow
 from core.org.rules.roles import Permission
 from desktop.pages.exchange.enrolment import EnrolmentPanel
 from desktop.pages.exchange.export_page import ExportPanel
@@ -43,7 +44,7 @@ class ExchangePage(QWidget):
         self.importer = ImportPanel(ctx, self)
         self.enrolment = EnrolmentPanel(ctx, self)
         self.import_button.clicked.connect(self.importer.choose_file)
-        self.ledger: RowTableModel[exchange_ledger.LedgerRow] = RowTableModel([
+        self.ledger: RowTableModel[LedgerRow] = RowTableModel([
             Column("方向", lambda r: r.direction), Column("类型", lambda r: r.kind),
             Column("发送方", lambda r: r.sender), Column("接收方", lambda r: r.receiver),
             Column("年度", lambda r: r.year), Column("序号", lambda r: r.sequence, align_right=True),
@@ -122,7 +123,7 @@ class ExchangePage(QWidget):
             self.header.setText("本机身份：新安装，尚未登记（乡镇、部门导入财政局发放的登记包后成为单位填报端；"
                                 "财政局在“系统管理”中登记单位后即为汇总端）")
 
-    def _show_ledger(self, rows: list[exchange_ledger.LedgerRow]) -> None:
+    def _show_ledger(self, rows: list[LedgerRow]) -> None:
         self.ledger.set_rows(rows)
         self.ledger_table.fit_columns()
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes, UnitRow
+from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
 from core.exchange import enrolment as exchange_enrolment
-from core.exchange.enrolment import Enrolled
-from core.exchange.profile import Profile
+from core.exchange.dto import Enrolled, Profile
+from core.org.dto import UnitRow
 from core.org.rules.roles import Permission
 from desktop.pages.exchange.import_page import FILE_FILTER, RED
 from desktop.shell.context import AppContext

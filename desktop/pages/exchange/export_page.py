@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes, UnitRow
+from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
 from core.exchange import kinds as exchange_kinds
-from core.exchange.profile import Profile
-from core.monitoring.rounds import RoundRow
+from core.exchange.dto import Profile
+from core.monitoring.dto import RoundRow
+from core.org.dto import UnitRow
 from desktop.pages.exchange.import_page import FILE_FILTER, RED
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error

@@ -15,7 +15,7 @@ from core.exchange import intake
 from core.exchange import kinds as exchange_kinds
 from core.exchange import problems as exchange_problems
 from core.exchange.package import PackagePreview, RowChange
-from core.exchange.profile import HUB
+from core.exchange.rules.manifest import HUB
 from core.exchange.workbook import Problem
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error

@@ -26,9 +26,8 @@ from core.common.dto import Changes
 from core.fiscal import figures as fiscal_health
 from core.fiscal import index as fiscal_health_index
 from core.fiscal import workbook as fiscal_health_workbook
-from core.fiscal.index import Ranking, RankingRow
+from core.fiscal.dto import ImportResult, Ranking, RankingRow
 from core.fiscal.rules.index import Component, number_text
-from core.fiscal.workbook import ImportResult
 from desktop.pages.fiscal.health_detail import TONE_COLOURS, TownshipDetail
 from desktop.pages.fiscal.health_form import FiscalFormDialog
 from desktop.shell.context import AppContext

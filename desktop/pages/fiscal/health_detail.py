@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from core.common import formatting
-from core.fiscal.index import HistoryPoint, RankingRow
+from core.fiscal.dto import HistoryPoint, RankingRow
 from core.fiscal.rules.index import ComponentResult, number_text
 from desktop.widgets.charts import ChartView, line_series
 from desktop.widgets.common import DetailPane

@@ -9,7 +9,8 @@ from decimal import Decimal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 
 from core.fiscal import figures as fiscal_health
-from core.fiscal.figures import FIRST_YEAR, LAST_YEAR, FiscalInput, FiscalRow
+from core.fiscal.dto import FiscalInput, FiscalRow
+from core.fiscal.figures import FIRST_YEAR, LAST_YEAR
 from core.fiscal.rules.figures import FIELDS
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from core.common.dto import Changes
 from core.common.labels import GOAL_STATUSES
 from core.goals import service as goals
+from core.goals.dto import GoalTableDetail, GoalTableRow
 from desktop.pages.goals.editor import GoalEditorDialog
 from desktop.pages.goals.versions import VersionsDialog
 from desktop.shell.context import AppContext
@@ -20,7 +21,7 @@ class GoalsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model: RowTableModel[goals.GoalTableRow] = RowTableModel([
+        self.model: RowTableModel[GoalTableRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
             Column("主管单位", lambda r: r.unit_name), Column("属性", lambda r: r.attribute),
             Column("金额（万元）", lambda r: r.total_amount, align_right=True),
@@ -65,7 +66,7 @@ class GoalsPage(QWidget):
             self.ctx.runner.submit(goals.list_tables, self.ctx.actor, self.ctx.year, self.status.currentData(),
                                    on_done=self._show)
 
-    def _show(self, rows: list[goals.GoalTableRow]) -> None:
+    def _show(self, rows: list[GoalTableRow]) -> None:
         self.model.set_rows(rows)
         self.count.setText(f"共 {len(rows)} 张")
         self.table.view.resizeColumnsToContents()
@@ -79,7 +80,7 @@ class GoalsPage(QWidget):
                                on_done=lambda detail: self._open(show, detail),
                                on_error=lambda exc: show_error(self, exc))
 
-    def _open(self, show: type[GoalEditorDialog] | type[VersionsDialog], detail: goals.GoalTableDetail) -> None:
+    def _open(self, show: type[GoalEditorDialog] | type[VersionsDialog], detail: GoalTableDetail) -> None:
         self.dialog = show(self.ctx, detail, self)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.show()

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.goals import service as goals
+from core.goals.dto import GoalTableDetail
 from core.goals.rules.goal_table import TEXT_FIELDS, GoalContent, can_edit
 from core.review import workspace as review
+from core.review.dto import Decision
 from desktop.pages.goals.indicators import (
     LEVEL1,
     LEVEL2,
@@ -38,7 +40,7 @@ from desktop.shell.errors import show_error
 
 
 class GoalEditorDialog(QDialog):
-    def __init__(self, ctx: AppContext, detail: goals.GoalTableDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, detail: GoalTableDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.resize(1150, 760)
@@ -91,7 +93,7 @@ class GoalEditorDialog(QDialog):
         layout.addLayout(row)
         self.show_detail(detail)
 
-    def show_detail(self, detail: goals.GoalTableDetail) -> None:
+    def show_detail(self, detail: GoalTableDetail) -> None:
         self.detail = detail
         editable = can_edit(detail.status)
         self.setWindowTitle(f"绩效目标表 — {detail.project_name}")
@@ -115,7 +117,7 @@ class GoalEditorDialog(QDialog):
             self.ctx.runner.submit(review.latest_decision, self.ctx.actor, detail.project_id,
                                    on_done=self._show_decision, on_error=lambda _exc: None)
 
-    def _show_decision(self, decision: review.Decision | None) -> None:
+    def _show_decision(self, decision: Decision | None) -> None:
         if decision is None:
             return
         lines = [f"审核意见（第 {decision.version} 版，{decision.grade_label}·{decision.outcome_label}，"
@@ -179,7 +181,7 @@ class GoalEditorDialog(QDialog):
     def _reload(self) -> None:
         self.ctx.runner.submit(goals.get_table, self.ctx.actor, self.detail.project_id, on_done=self._saved)
 
-    def _saved(self, detail: goals.GoalTableDetail) -> None:
+    def _saved(self, detail: GoalTableDetail) -> None:
         self.show_detail(detail)
         self.message.setText(f"已保存（第 {detail.current_version} 版，状态：{detail.status_label}）。")
 

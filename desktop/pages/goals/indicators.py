@@ -25,7 +25,7 @@ from core.goals.rules.notation import (
     normalise_text,
     parse_indicator_value,
 )
-from core.library.service import LibraryRow
+from core.library.dto import LibraryRow
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "权重", "评（扣）分标准", "备注")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.goals import service as goals
+from core.goals.dto import GoalTableDetail, VersionInfo
 from core.goals.rules.goal_table import Change
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -15,13 +16,13 @@ KIND_LABELS = {"changed": "修改", "added": "新增", "removed": "删除"}
 
 
 class VersionsDialog(QDialog):
-    def __init__(self, ctx: AppContext, detail: goals.GoalTableDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, detail: GoalTableDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.detail = detail
         self.setWindowTitle(f"版本对比 — {detail.project_name}")
         self.resize(1000, 600)
-        self.history: RowTableModel[goals.VersionInfo] = RowTableModel([
+        self.history: RowTableModel[VersionInfo] = RowTableModel([
             Column("版本", lambda v: v.version, align_right=True), Column("原因", lambda v: v.reason),
             Column("填报人", lambda v: v.created_by), Column("创建时间", lambda v: v.created_at),
             Column("提交时间", lambda v: v.submitted_at)])

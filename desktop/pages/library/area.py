@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.common.dto import Changes
 from core.library import service as library
-from core.library.service import HistoryRow, LibraryRow
+from core.library.dto import HistoryRow, LibraryRow
 from desktop.pages.library.browser import LibraryBrowser, kind_and_unit, number, value_range
 from desktop.pages.library.form import LibraryEntryDialog
 from desktop.shell.context import AppContext

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from core.common.labels import COMPARATORS
 from core.goals.rules.notation import format_decimal
 from core.library import service as library
-from core.library.service import LibraryRow
+from core.library.dto import LibraryRow
 from desktop.shell.context import AppContext
 from desktop.widgets.table_model import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 

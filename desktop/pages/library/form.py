@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from core.common.labels import COMPARATORS, INDICATOR_TREE
 from core.library import service as library
+from core.library.dto import EntryAdded, LibraryEntryInput
 from desktop.shell.context import AppContext
 from desktop.widgets.forms import ServiceDialog
 
@@ -78,7 +79,7 @@ class LibraryEntryDialog(ServiceDialog):
         return edit.text() if edit.isEnabled() else ""
 
     def submit(self) -> None:
-        self.run(library.add_entry, library.LibraryEntryInput(
+        self.run(library.add_entry, LibraryEntryInput(
             sector=self.sector.currentText(), level1=self.level1.currentText(), level2=self.level2.currentText(),
             name=self.name.text(), comparator=self.comparator.currentData(), unit=self._value(self.unit),
             typical_min=self._value(self.typical_min), typical_max=self._value(self.typical_max),
@@ -87,5 +88,5 @@ class LibraryEntryDialog(ServiceDialog):
 
     def _done(self, result: object) -> None:
         super()._done(result)
-        if isinstance(result, library.EntryAdded):
+        if isinstance(result, EntryAdded):
             self.added.emit(result.row)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from core.library.service import LibraryRow
+from core.library.dto import LibraryRow
 from desktop.pages.library.browser import LibraryBrowser
 from desktop.shell.context import AppContext
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.monitoring.grid import GridRow
+from core.monitoring.dto import GridRow
 from core.monitoring.rounds import ACTION_KINDS
 
 SUGGESTIONS = {

@@ -27,7 +27,7 @@ from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
 from core.monitoring import grid as monitoring
 from core.monitoring import rounds as monitoring_rounds
-from core.monitoring.grid import Grid, GridRow, ProjectMonitoring
+from core.monitoring.dto import Grid, GridRow, ProjectMonitoring, RoundRow
 from core.monitoring.rounds import ACTION_KINDS
 from core.org import settings
 from core.org.rules.roles import Permission
@@ -140,7 +140,7 @@ class MonitoringPage(QWidget):
         self.ctx.runner.submit(settings.list_settings, self.ctx.actor, on_done=self._thresholds,
                                on_error=self._failed)
 
-    def _fill_rounds(self, rounds: list[monitoring_rounds.RoundRow]) -> None:
+    def _fill_rounds(self, rounds: list[RoundRow]) -> None:
         self.tools.set_rounds(rounds)
         self.period_selector.fill(rounds, self.ctx.year or 0)
 

@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from core.common import formatting
-from core.monitoring.grid import LIKELIHOOD_RANK, GridRow
+from core.monitoring.dto import GridRow
+from core.monitoring.grid import LIKELIHOOD_RANK
 from core.monitoring.rules.lights import LIGHT_RANK, LIGHT_SYMBOLS, LIGHTS, LIKELIHOODS
 
 LIGHT_BACKGROUNDS = {"red": "#f4c7c3", "yellow": "#fce8b2", "blue": "#c6dafc", "green": "#d4ecd9"}

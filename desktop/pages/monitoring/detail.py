@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from core.common import formatting
 from core.common.labels import COMPARATORS
-from core.monitoring.grid import IndicatorStatus, ProjectMonitoring
+from core.monitoring.dto import IndicatorStatus, ProjectMonitoring
 from core.monitoring.rules.lights import LIKELIHOODS
 from desktop.pages.monitoring.columns import LIGHT_TEXT, light_text, money, rate
 from desktop.widgets.charts import ChartView, line_series

@@ -31,7 +31,7 @@ from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.goals.rules.notation import format_decimal
 from core.monitoring import rounds as monitoring_rounds
-from core.monitoring.rounds import EntryInput, EntryView
+from core.monitoring.dto import EntryInput, EntryView
 from core.monitoring.rules import lights as rules
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error

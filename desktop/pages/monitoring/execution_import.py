@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.monitoring import execution_import as service
+from core.monitoring.dto import ApplyResult, FileInfo, PeriodTotal, Preview
 from core.monitoring.rules.execution_import import Problem
 from core.monitoring.rules.payment_columns import FIELDS, REQUIRED, UNITS, ColumnMapping
 from desktop.shell.context import AppContext
@@ -54,7 +55,7 @@ def problem_columns() -> list[Column[Problem]]:
     ]
 
 
-def total_columns() -> list[Column[service.PeriodTotal]]:
+def total_columns() -> list[Column[PeriodTotal]]:
     return [
         Column("项目编码", lambda t: t.project_code),
         Column("项目名称", lambda t: t.project_name),
@@ -116,8 +117,8 @@ class ExecutionImportDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.today = today
-        self.info: service.FileInfo | None = None
-        self.preview: service.Preview | None = None
+        self.info: FileInfo | None = None
+        self.preview: Preview | None = None
         self._progress: Progress | None = None
         self._inspected_source = ""
         self.setWindowTitle("导入执行数据（国库集中支付）")
@@ -144,7 +145,7 @@ class ExecutionImportDialog(QDialog):
         self.form = MappingForm(self)
         self.form.changed.connect(self._invalidate)
         self.problem_model: RowTableModel[Problem] = RowTableModel(problem_columns(), self)
-        self.total_model: RowTableModel[service.PeriodTotal] = RowTableModel(total_columns(), self)
+        self.total_model: RowTableModel[PeriodTotal] = RowTableModel(total_columns(), self)
         self.problems = SearchableTable(self.problem_model, "搜索行号、问题…", self)
         self.totals = SearchableTable(self.total_model, "搜索项目…", self)
         self.tabs = QTabWidget(self)
@@ -222,7 +223,7 @@ class ExecutionImportDialog(QDialog):
         self.ctx.runner.submit(service.inspect_file, self.ctx.actor, self.path.text(), self._inspected_source,
                                sheet, on_done=self.show_file, on_error=self._failed)
 
-    def show_file(self, info: service.FileInfo) -> None:
+    def show_file(self, info: FileInfo) -> None:
         self.info = info
         self.sheet.blockSignals(True)
         self.sheet.clear()
@@ -252,7 +253,7 @@ class ExecutionImportDialog(QDialog):
         self._start(service.preview, self.ctx.actor, self.info.path, self.source.currentText(), self.form.mapping(),
                     self.today, self.info.sheet, on_done=self.show_preview)
 
-    def show_preview(self, preview: service.Preview) -> None:
+    def show_preview(self, preview: Preview) -> None:
         self.preview = preview
         self._set_busy(False)
         self.problem_model.set_rows(preview.problems)
@@ -272,7 +273,7 @@ class ExecutionImportDialog(QDialog):
             return
         self._start(service.apply, self.ctx.actor, self.preview, True, on_done=self.applied)
 
-    def applied(self, result: service.ApplyResult) -> None:
+    def applied(self, result: ApplyResult) -> None:
         self.preview = None
         self._set_busy(False)
         self.message.setText("")

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.labels import FUND_TYPES
-from core.monitoring.grid import GridRow
-from core.monitoring.rounds import RoundRow
+from core.monitoring.dto import GridRow, RoundRow
 from desktop.pages.monitoring.columns import (
     AMOUNT_BANDS,
     LIGHT_BACKGROUNDS,

@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from core.common import formatting
-from core.monitoring.grid import GridRow
+from core.monitoring.dto import GridRow
 from core.monitoring.rules.lights import percent
 from desktop.pages.monitoring.columns import (
     BUDGET_LIGHT_COLUMN,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.monitoring import rounds as monitoring_rounds
 from core.monitoring import summary as monitoring_report
+from core.monitoring.dto import EntryView, RoundRow
 from desktop.pages.monitoring.entry import MonitoringEntryDialog
 from desktop.widgets.report_preview import ReportLauncher, ask_workbook_path
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 class OpenRoundDialog(QDialog):
     """Month, name and (for a second round for laggards) the round it follows."""
 
-    def __init__(self, rounds: list[monitoring_rounds.RoundRow], default_month: int, parent: QWidget) -> None:
+    def __init__(self, rounds: list[RoundRow], default_month: int, parent: QWidget) -> None:
         super().__init__(parent)
         self.setWindowTitle("开启监控轮次")
         self.month = QSpinBox(self)
@@ -64,7 +65,7 @@ class MonitoringTools(QWidget):
     def __init__(self, page: MonitoringPage, manage: bool) -> None:
         super().__init__(page)
         self.page = page
-        self.rounds: list[monitoring_rounds.RoundRow] = []
+        self.rounds: list[RoundRow] = []
         self.dialog: QDialog | None = None
         self.entry_button = QPushButton("填报监控表(&M)…", self)
         self.open_round_button = QPushButton("开启轮次(&N)…", self)
@@ -86,7 +87,7 @@ class MonitoringTools(QWidget):
             row.addWidget(button)
         row.addStretch(1)
 
-    def set_rounds(self, rounds: list[monitoring_rounds.RoundRow]) -> None:
+    def set_rounds(self, rounds: list[RoundRow]) -> None:
         self.rounds = list(rounds)
 
     def _say(self, text: str) -> None:
@@ -127,7 +128,7 @@ class MonitoringTools(QWidget):
         self.page.ctx.runner.submit(monitoring_rounds.get_entry, self.page.ctx.actor, round_id, row.project_id,
                                     on_done=self._show_entry, on_error=self.page._failed)
 
-    def _show_entry(self, view: monitoring_rounds.EntryView) -> None:
+    def _show_entry(self, view: EntryView) -> None:
         self.dialog = MonitoringEntryDialog(self.page.ctx, view, self.page)
         self.dialog.open()
 

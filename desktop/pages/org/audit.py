@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import AuditRow, Changes
+from core.common.dto import Changes
 from core.org import maintenance
+from core.org.dto import AuditRow, AuditVerification
 from desktop.pages.org.units import AdminTab
 from desktop.shell.context import AppContext
 from desktop.widgets.common import SearchableTable
@@ -156,7 +157,7 @@ class AuditTab(AdminTab):
         self.ctx.runner.submit(maintenance.verify_audit, self.ctx.actor, on_done=self._verified,
                                on_error=self._verify_failed)
 
-    def _verified(self, result: maintenance.AuditVerification) -> None:
+    def _verified(self, result: AuditVerification) -> None:
         self.verify_button.setEnabled(True)
         self.notify("info" if result.ok else "warning", "审计日志校验", result.message())
 

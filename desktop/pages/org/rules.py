@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
 from core.review import rule_settings as review_rules
-from core.review.rule_settings import SEVERITY_LABELS, RuleChange, RuleChanges, RuleRow, RuleTable
+from core.review.dto import RuleChange, RuleChanges, RuleRow, RuleTable
+from core.review.rule_settings import SEVERITY_LABELS
 from core.review.rules.model import SEVERITIES
 from desktop.pages.org.units import AdminTab, stretch_column
 from desktop.shell.context import AppContext

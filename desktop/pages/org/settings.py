@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes, SettingRow
+from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
 from core.org import settings
+from core.org.dto import SettingRow
 from desktop.pages.org.units import AdminTab
 from desktop.shell.context import AppContext
 

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes, UnitRow
+from core.common.dto import Changes
 from core.common.labels import UNIT_KINDS
 from core.org import admin
+from core.org.dto import UnitInput, UnitRow
 from core.org.rules.roles import Permission
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -120,7 +121,7 @@ class UnitDialog(ServiceDialog):
             select_data(self.kind, "budget_unit")
 
     def submit(self) -> None:
-        self.run(admin.save_unit, admin.UnitInput(
+        self.run(admin.save_unit, UnitInput(
             self.code.text(), self.name.text(), self.kind.currentData(), self.parent_unit.currentData(),
             self.sector.currentText().strip() or None, self.active.isChecked(), self.unit_id))
 

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes, UnitRow, UserRow
+from core.common.dto import Changes
 from core.org import admin
+from core.org.dto import UnitRow, UserInput, UserRow
 from core.org.rules.roles import ROLE_LABELS, Role
 from desktop.pages.org.units import AdminTab, edit_on_activate, select_data, stretch_column
 from desktop.shell.context import AppContext
@@ -62,7 +63,7 @@ class UserDialog(ServiceDialog):
             self.unit.setCurrentIndex(0)
 
     def submit(self) -> None:
-        data = admin.UserInput(self.username.text(), self.display_name.text(), self.role.currentData(),
+        data = UserInput(self.username.text(), self.display_name.text(), self.role.currentData(),
                                self.unit.currentData(), self.active.isChecked(), self.user_id)
         if self.password is None or self.confirm is None:
             self.run(admin.update_user, data)

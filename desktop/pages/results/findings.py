@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes, UnitRow
+from core.common.dto import Changes
 from core.common.errors import ValidationError
 from core.org import admin
+from core.org.dto import UnitRow
 from core.org.rules.roles import Permission
 from core.results import findings
+from core.results.dto import FindingInput, FindingRow
 from core.results.rules.policy import SOURCES
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -59,7 +61,7 @@ class FindingDialog(ServiceDialog):
         except InvalidOperation:
             self._failed(ValidationError(f"扣分“{self.deduction.text()}”不是数值。", "deduction"))
             return
-        form = findings.FindingInput(self.unit.currentData(), self.source.currentData(), self.reference.text(),
+        form = FindingInput(self.unit.currentData(), self.source.currentData(), self.reference.text(),
                                      self.description.toPlainText(), points)
         self.run(findings.add_finding, self.ctx.year, form)
 
@@ -70,7 +72,7 @@ class FindingsTab(QWidget):
         self.ctx = ctx
         self.units: list[tuple[int, str]] = []
         self.dialog: FindingDialog | None = None
-        self.model: RowTableModel[findings.FindingRow] = RowTableModel([
+        self.model: RowTableModel[FindingRow] = RowTableModel([
             Column("单位编码", lambda r: r.unit_code), Column("单位", lambda r: r.unit_name),
             Column("来源", lambda r: r.source_label), Column("文号", lambda r: r.reference),
             Column("问题描述", lambda r: r.description),
@@ -113,7 +115,7 @@ class FindingsTab(QWidget):
             self.ctx.runner.submit(findings.list_findings, self.ctx.actor, self.ctx.year, on_done=self._show,
                                    on_error=lambda exc: show_error(self, exc))
 
-    def _show(self, rows: list[findings.FindingRow]) -> None:
+    def _show(self, rows: list[FindingRow]) -> None:
         self.model.set_rows(rows)
         self.table.fit_columns()
         self.table.view.setColumnWidth(4, min(self.table.view.columnWidth(4), 420))

@@ -9,6 +9,7 @@ from core.common import formatting
 from core.common.dto import Changes
 from core.org.rules.roles import Permission
 from core.results import application as results
+from core.results.dto import PolicyView
 from desktop.pages.results.policy_editor import PolicyEditor
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -18,7 +19,7 @@ class ResultPolicyTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.view: results.PolicyView | None = None
+        self.view: PolicyView | None = None
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
         note = QLabel("本年度（Y）的评价、审核、监控和事前评估结果用于 Y+1 年度预算安排。项目按评价等级增减；"
@@ -66,7 +67,7 @@ class ResultPolicyTab(QWidget):
             self.ctx.runner.submit(results.policy_view, self.ctx.actor, self.ctx.year, on_done=self._show,
                                    on_error=lambda exc: show_error(self, exc))
 
-    def _show(self, view: results.PolicyView) -> None:
+    def _show(self, view: PolicyView) -> None:
         self.view = view
         self.editor.set_policy(view.policy)
         if view.stored and view.updated_at is not None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from core.common.dto import Changes
 from core.results import rectification as register
 from core.results import rectification_collect, rectification_reports
-from core.results.rectification import ItemRow
+from core.results.dto import Choice, CollectResult, ItemRow
 from core.results.rules.rectification import DISPLAY_STATUSES, NOTICE_KINDS, SOURCES
 from desktop.pages.results.rectification_detail import AddItemDialog, ItemPanel
 from desktop.shell.context import AppContext
@@ -218,7 +218,7 @@ class RectificationTab(QWidget):
             self.ctx.runner.submit(rectification_collect.collect, self.ctx.actor, self.ctx.year, date.today(),
                                    on_done=self._collected, on_error=self._failed)
 
-    def _collected(self, result: rectification_collect.CollectResult) -> None:
+    def _collected(self, result: CollectResult) -> None:
         parts = "、".join(f"{SOURCES[k]} {n} 项" for k, n in result.added.items())
         self.message.setText(f"新增 {result.total_added} 项" + (f"（{parts}）" if parts else "") +
                              f"，已在台账中 {result.existing} 项。")
@@ -227,7 +227,7 @@ class RectificationTab(QWidget):
     def add_item(self) -> None:
         self.ctx.runner.submit(register.unit_choices, self.ctx.actor, on_done=self._open_add, on_error=self._failed)
 
-    def _open_add(self, units: list[register.Choice]) -> None:
+    def _open_add(self, units: list[Choice]) -> None:
         self.dialog = AddItemDialog(self.ctx, units, self)
         self.dialog.open()
 

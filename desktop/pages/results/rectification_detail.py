@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.results import rectification as register
-from core.results.rectification import Choice, ItemInput, ItemRow
+from core.results.dto import Choice, ItemInput, ItemRow
 from core.results.rules.rectification import SOURCES
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from core.common.dto import Changes
 from core.results import rectification_notices as notices
 from core.results import rectification_reports
+from core.results.dto import LaggingUnit, NoticeRow
 from core.results.rules.rectification import NOTICE_KINDS
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -35,8 +36,8 @@ class NoticesTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.all_rows: list[notices.NoticeRow] = []
-        self.model: RowTableModel[notices.NoticeRow] = RowTableModel([
+        self.all_rows: list[NoticeRow] = []
+        self.model: RowTableModel[NoticeRow] = RowTableModel([
             Column("文号", lambda r: r.number), Column("文书", lambda r: r.kind_label,
                                                      colour=lambda r: KIND_COLOURS.get(r.kind)),
             Column("单位", lambda r: r.unit_name), Column("发文日期", lambda r: r.issued_on),
@@ -44,7 +45,7 @@ class NoticesTab(QWidget):
             Column("经办人", lambda r: r.created_by)])
         self.table = SearchableTable(self.model, "搜索文号、单位…", self)
         self.table.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.lagging_model: RowTableModel[notices.LaggingUnit] = RowTableModel([
+        self.lagging_model: RowTableModel[LaggingUnit] = RowTableModel([
             Column("单位", lambda u: u.unit_name), Column("逾期", lambda u: u.record.overdue, align_right=True),
             Column("未完成", lambda u: u.record.open, align_right=True),
             Column("已发文书", lambda u: "、".join(NOTICE_KINDS[k] for k in u.issued) or "—"),
@@ -100,11 +101,11 @@ class NoticesTab(QWidget):
             self.ctx.runner.submit(notices.lagging_units, self.ctx.actor, self.ctx.year, date.today(),
                                    on_done=self._show_lagging, on_error=lambda exc: show_error(self, exc))
 
-    def _show(self, rows: list[notices.NoticeRow]) -> None:
+    def _show(self, rows: list[NoticeRow]) -> None:
         self.all_rows = rows
         self._apply_filter()
 
-    def _show_lagging(self, units: list[notices.LaggingUnit]) -> None:
+    def _show_lagging(self, units: list[LaggingUnit]) -> None:
         self.lagging_model.set_rows(units)
         self.lagging.fit_columns()
 

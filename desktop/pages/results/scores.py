@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 from core.common import formatting
 from core.common.dto import Changes
 from core.results import application as results
+from core.results.dto import DepartmentScore, SuggestionTable
 from core.results.rules.policy import COMPONENTS
-from core.results.suggestions import DepartmentScore
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
 from desktop.widgets.common import SearchableTable
@@ -77,7 +77,7 @@ class ScoresTab(QWidget):
             self.ctx.runner.submit(results.suggestions, self.ctx.actor, self.ctx.year, on_done=self._show,
                                    on_error=lambda exc: show_error(self, exc))
 
-    def _show(self, table: results.SuggestionTable) -> None:
+    def _show(self, table: SuggestionTable) -> None:
         self.rows = [d.score for d in table.departments]
         self._fill()
 

@@ -29,14 +29,9 @@ from core.common.dto import Changes
 from core.common.errors import ValidationError
 from core.org.rules.roles import Permission
 from core.results import application as results
-from core.results.inputs import Override
+from core.results.dto import DepartmentSuggestion, Override, ProjectSuggestion, SuggestionTable, Workspace
 from core.results.rules import policy as rules
-from core.results.suggestions import (
-    DepartmentSuggestion,
-    ProjectSuggestion,
-    SuggestionTable,
-    build_table,
-)
+from core.results.suggestions import build_table
 from desktop.pages.results.whatif import WhatIfPanel
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -109,7 +104,7 @@ class SuggestionsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.space: results.Workspace | None = None
+        self.space: Workspace | None = None
         self.table: SuggestionTable | None = None
         self.dialog: OverrideDialog | QFileDialog | None = None
         self.may_edit = ctx.actor.can(Permission.EVALUATE)
@@ -184,7 +179,7 @@ class SuggestionsTab(QWidget):
             self.ctx.runner.submit(results.workspace, self.ctx.actor, self.ctx.year, on_done=self._loaded,
                                    on_error=lambda exc: show_error(self, exc))
 
-    def _loaded(self, space: results.Workspace) -> None:
+    def _loaded(self, space: Workspace) -> None:
         self.space = space
         chosen = self.department.currentData()
         self.department.blockSignals(True)

@@ -7,8 +7,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.common import formatting
+from core.results.dto import SuggestionTotals
 from core.results.rules import policy as rules
-from core.results.suggestions import SuggestionTotals
 from desktop.pages.results.policy_editor import PolicyEditor
 
 

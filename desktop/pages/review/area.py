@@ -28,6 +28,7 @@ from core.common.dto import Changes
 from core.org.rules.roles import Permission
 from core.review import letter_pdfs as reports
 from core.review import workspace as review
+from core.review.dto import Queue, QueueRow
 from desktop.pages.review.table_panel import SEVERITY_COLOURS
 from desktop.pages.review.workspace import ReviewWorkspace
 from desktop.shell.context import AppContext
@@ -57,7 +58,7 @@ class QueueFilter(QSortFilterProxyModel):
         self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        row: review.QueueRow = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
+        row: QueueRow = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
         if self.department is not None and row.department_id != self.department:
             return False
         if self.stage is not None and row.stage != self.stage:
@@ -69,7 +70,7 @@ class QueueFilter(QSortFilterProxyModel):
         return super().filterAcceptsRow(source_row, source_parent)
 
 
-def _severity_colour(row: review.QueueRow) -> str | None:
+def _severity_colour(row: QueueRow) -> str | None:
     return SEVERITY_COLOURS.get(row.severity)
 
 
@@ -77,9 +78,9 @@ class ReviewPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.queue: review.Queue | None = None
+        self.queue: Queue | None = None
         self._touched: set[int] = set()
-        self.model: RowTableModel[review.QueueRow] = RowTableModel([
+        self.model: RowTableModel[QueueRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
             Column("部门/镇街", lambda r: r.department_name),
             Column("金额（万元）", lambda r: r.total_amount, align_right=True),
@@ -181,7 +182,7 @@ class ReviewPage(QWidget):
         self.ctx.runner.submit(review.load_queue, self.ctx.actor, self.ctx.year, on_done=self._show,
                                on_error=lambda exc: show_error(self, exc))
 
-    def _show(self, queue: review.Queue) -> None:
+    def _show(self, queue: Queue) -> None:
         self.queue = queue
         self._touched.clear()
         self.model.set_rows(queue.rows)
@@ -193,7 +194,7 @@ class ReviewPage(QWidget):
         view.setColumnWidth(1, min(view.columnWidth(1), 340))
         view.setColumnWidth(2, min(view.columnWidth(2), 150))
 
-    def _fill_departments(self, queue: review.Queue) -> None:
+    def _fill_departments(self, queue: Queue) -> None:
         chosen = self.department.currentData()
         names = sorted({(r.department_name, r.department_id) for r in queue.rows})
         self.department.blockSignals(True)
@@ -206,7 +207,7 @@ class ReviewPage(QWidget):
         self.department.blockSignals(False)
 
     def _update_counters(self) -> None:
-        counts = review.Queue(self.ctx.year or 0, tuple(self.model.rows())).counters()
+        counts = Queue(self.ctx.year or 0, tuple(self.model.rows())).counters()
         self.counters.setText("　".join(f"{k} {v}" for k, v in counts.items()))
 
     def apply_filters(self) -> None:
@@ -220,7 +221,7 @@ class ReviewPage(QWidget):
                                 amount)
         self.shown.setText(f"显示 {self.filter.rowCount()} / {self.model.rowCount()} 张")
 
-    def visible_rows(self) -> list[review.QueueRow]:
+    def visible_rows(self) -> list[QueueRow]:
         return [self.filter.index(i, 0).data(ROW_ROLE) for i in range(self.filter.rowCount())]
 
     # -- review view ------------------------------------------------------------------------------------------
@@ -242,14 +243,14 @@ class ReviewPage(QWidget):
             self.ctx.runner.submit(review.queue_rows, self.ctx.actor, self.queue.year, touched, self.queue.base,
                                    on_done=self._refresh_rows, on_error=lambda exc: show_error(self, exc))
 
-    def _refresh_rows(self, rows: list[review.QueueRow]) -> None:
+    def _refresh_rows(self, rows: list[QueueRow]) -> None:
         self.model.replace_rows(rows, key=lambda r: r.project_id)
         self._update_counters()
         self.apply_filters()
 
     # -- batch approval ---------------------------------------------------------------------------------------
 
-    def clean_rows(self) -> list[review.QueueRow]:
+    def clean_rows(self) -> list[QueueRow]:
         """Visible tables waiting for review whose pre-review found nothing but reminders."""
         return [r for r in self.visible_rows() if r.stage == "待审" and r.severity in ("info", "none")]
 
@@ -274,7 +275,7 @@ class ReviewPage(QWidget):
         self.batch_dialog = box
         box.open()
 
-    def batch_approve(self, rows: list[review.QueueRow]) -> None:
+    def batch_approve(self, rows: list[QueueRow]) -> None:
         tokens = {r.project_id: r.updated_at for r in rows}
         self._touched.update(tokens)
         self.ctx.runner.submit(review.batch_approve, self.ctx.actor, tokens, self.queue.base if self.queue else None,

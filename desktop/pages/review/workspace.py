@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from core.common import formatting
 from core.common.errors import USER_ERRORS
 from core.review import workspace as review
-from core.review.auto import ReviewBase
+from core.review.dto import ReviewBase, ReviewForm, ReviewView
 from core.review.rules.model import DIMENSIONS, Finding
 from core.review.rules.outcome import GRADES, finding_key, prefill_dimension_opinions, prefill_opinion
 from desktop.pages.review.table_panel import SEVERITY_COLOURS, SEVERITY_LABELS, SEVERITY_MARKS, TablePanel
@@ -64,7 +64,7 @@ class ReviewWorkspace(QWidget):
         self.order: list[int] = []
         self.index = -1
         self.base: ReviewBase | None = None
-        self.view: review.ReviewView | None = None
+        self.view: ReviewView | None = None
         self.marks: dict[str, str] = {}
         self._auto_opinion = True  # the opinions follow the accepted findings until the reviewer types
         self._filling = False
@@ -193,7 +193,7 @@ class ReviewWorkspace(QWidget):
         self.ctx.runner.submit(review.open_review, self.ctx.actor, self.order[self.index], self.base,
                                on_done=self._show, on_error=self._failed)
 
-    def _show(self, view: review.ReviewView) -> None:
+    def _show(self, view: ReviewView) -> None:
         self.view = view
         t = view.table
         self.title.setText(f"第 {self.index + 1}/{len(self.order)} 张　{t.project_code}　{t.project_name}　"
@@ -311,9 +311,9 @@ class ReviewWorkspace(QWidget):
 
     # -- saving -----------------------------------------------------------------------------------------------
 
-    def form(self) -> review.ReviewForm:
+    def form(self) -> ReviewForm:
         grade = next((code for code, b in self.grade_buttons.items() if b.isChecked()), None)
-        return review.ReviewForm(grade, {k: e.toPlainText() for k, e in self.dimension_edits.items()},
+        return ReviewForm(grade, {k: e.toPlainText() for k, e in self.dimension_edits.items()},
                                  self.opinion.toPlainText(), {k: v for k, v in self.marks.items() if v != "open"})
 
     def save(self, decide: bool) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from core.common import formatting
-from core.statistics.yearly import ChartData
+from core.statistics.dto import ChartData
 from desktop.widgets.charts import ChartView
 
 LABEL_COLOUR = QColor("#333333")

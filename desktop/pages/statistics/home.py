@@ -7,10 +7,11 @@ from decimal import Decimal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.common import formatting
-from core.common.dto import Changes, YearFigures
+from core.common.dto import Changes
 from core.common.labels import UNIT_KINDS
 from core.statistics import overview as stats
 from core.statistics import summary as reports
+from core.statistics.dto import YearFigures
 from desktop.pages.statistics.home_statistics import HomeStatistics
 from desktop.shell.context import AppContext
 from desktop.widgets.common import FigureCard, SearchableTable

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QTableView, QWidget
 
 from core.common.dto import Changes
 from core.statistics import yearly as year_statistics
+from core.statistics.dto import FigureRow, StatisticsComparison
 from core.statistics.report import HEADLINE_KEYS
-from core.statistics.yearly import FigureRow, StatisticsComparison
 from desktop.pages.statistics.chart import ComparisonChart
 from desktop.pages.statistics.tab import FIGURE_COLUMNS, RELOAD_AREAS
 from desktop.shell.context import AppContext

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.dto import Changes
-from core.statistics import overview as stats
+from core.org import lookups
 from core.statistics import yearly as year_statistics
+from core.statistics.dto import FigureRow, StatisticsComparison
 from core.statistics.report import figure_text
-from core.statistics.yearly import FigureRow, StatisticsComparison
 from desktop.pages.statistics.chart import ComparisonChart
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -99,7 +99,7 @@ class StatisticsTab(QWidget):
         layout.addWidget(self.message)
         ctx.hub.changes_applied.connect(self._on_changes)
         ctx.hub.year_changed.connect(self._follow_year)
-        ctx.runner.submit(stats.years, on_done=self._fill_years)
+        ctx.runner.submit(lookups.years, on_done=self._fill_years)
 
     def year(self) -> int | None:
         return self.year_box.currentData()
