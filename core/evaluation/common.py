@@ -18,8 +18,6 @@ from resources import path as resource_path
 
 GRADE_KEYS = (("优", "evaluation.grade_excellent_from"), ("良", "evaluation.grade_good_from"),
               ("中", "evaluation.grade_fair_from"))
-KINDS = {"self": "单位自评", "key": "财政重点评价", "department": "部门整体评价"}
-SUBJECT_KINDS = {"project": "项目", "policy": "政策", "department": "部门"}
 
 
 def grade_thresholds(session: Session) -> tuple[tuple[str, Decimal], ...]:

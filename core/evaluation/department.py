@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
-from core.common.labels import UNIT_KINDS
+from core.common.labels import DRAFT_STATUSES, UNIT_KINDS
 from core.evaluation.common import (
     frameworks,
     grade_thresholds,
@@ -56,7 +56,7 @@ from resources import path as resource_path
 EVALUATION = Changes(frozenset({"evaluation"}))
 SUBJECT_UNIT_KINDS = ("department", "township")
 CENT = Decimal("0.01")
-STATUSES = {"none": "未评价", "draft": "草稿", "final": "已定稿"}
+STATUSES = {"none": "未评价", **DRAFT_STATUSES}  # "none": not evaluated yet
 
 
 @cache

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
+from core.common.labels import DRAFT_STATUSES, SUBJECT_KINDS
 from core.evaluation.common import (
-    SUBJECT_KINDS,
     grade_thresholds,
     require_evaluator,
     thresholds_json,
@@ -25,7 +25,6 @@ from core.evaluation.common import (
 from core.evaluation.key_base import (
     EVALUATION,
     MAX_TEXT,
-    STATUSES,
     TEXT_PARTS,
     KeyEvaluationDetail,
     build_detail,
@@ -88,7 +87,7 @@ class KeyEvaluationRow:
 
     @property
     def status_label(self) -> str:
-        return STATUSES[self.status]
+        return DRAFT_STATUSES[self.status]
 
 
 @dataclass(frozen=True)
@@ -188,7 +187,7 @@ def create(uow: UnitOfWork, actor: Actor, year: int, subject_kind: str, subject_
     same = uow.session.scalar(select(Evaluation).where(
         Evaluation.year == year, Evaluation.kind == "key", Evaluation.subject_kind == subject_kind, same_subject))
     if same is not None:
-        raise ValidationError(f"“{same.title}”已是 {year} 年度的重点评价（编号 {same.id}，{STATUSES[same.status]}），"
+        raise ValidationError(f"“{same.title}”已是 {year} 年度的重点评价（编号 {same.id}，{DRAFT_STATUSES[same.status]}），"
                               "请在列表中选择后继续，不要重复创建。", "subject")
     template = get_template(uow, template_id)
     chosen = list(items) if items is not None else list(template.items)

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
+from core.common.labels import DRAFT_STATUSES, PANEL_ROLES, SUBJECT_KINDS
 from core.evaluation.common import (
-    SUBJECT_KINDS,
     framework_items,
     grade_thresholds,
     thresholds_from_json,
@@ -30,8 +30,6 @@ from db.models import Agency, Evaluation, ExecutionRecord, Expert, ExpertScore, 
 from db.uow import UnitOfWork
 
 EVALUATION = Changes(frozenset({"evaluation"}))
-STATUSES = {"draft": "草稿", "final": "已定稿"}
-ROLES = {"lead": "组长", "member": "成员"}
 # The texts of the report's parts that are written, not computed (DOMAIN.md §4 outline, parts 一, 五, 六, 七).
 TEXT_PARTS = {"overview": "项目概况", "experience": "主要经验及做法", "findings": "存在的问题",
               "causes": "原因分析", "recommendations": "有关建议", "other": "其他需要说明的问题"}
@@ -50,7 +48,7 @@ class PanelEntry:
 
     @property
     def role_label(self) -> str:
-        return ROLES[self.role]
+        return PANEL_ROLES[self.role]
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,7 @@ class KeyEvaluationDetail:
 
     @property
     def status_label(self) -> str:
-        return STATUSES[self.status]
+        return DRAFT_STATUSES[self.status]
 
     @property
     def subject_kind_label(self) -> str:

@@ -13,11 +13,11 @@ from sqlalchemy import delete, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
+from core.common.labels import PANEL_ROLES
 from core.evaluation.common import require_evaluator
 from core.evaluation.experts import split_fields
 from core.evaluation.key_base import (
     EVALUATION,
-    ROLES,
     items_of,
     load,
     panel_of,
@@ -93,7 +93,7 @@ def _check_members(uow: UnitOfWork, ev: Evaluation, members: Sequence[tuple[int,
     deps = departments(uow.session)
     names = dict(uow.session.execute(select(Unit.id, Unit.name)).all())
     for expert_id, role in members:
-        if role not in ROLES:
+        if role not in PANEL_ROLES:
             raise ValidationError(f"评价组职务“{role}”无效，应为组长或成员。", "panel")
         expert = uow.session.get(Expert, expert_id)
         if expert is None:

@@ -65,7 +65,7 @@ def may_fill(actor: Actor) -> bool:
 
 def _require_filler(uow: UnitOfWork, actor: Actor, project: Project) -> None:
     if not may_fill(actor):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）只能查看单位自评，不能填报；"
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）只能查看单位自评，不能填报；"
                                "单位自评由项目单位的填报员填写，财政局评价员也可代为填写。")
     if not (actor.can(Permission.EVALUATE) or actor.can(Permission.MANAGE_UNITS)):
         require_unit(uow.session, actor, project.unit_id)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import ValidationError
+from core.common.labels import DRAFT_STATUSES
 from core.evaluation.common import self_weights
 from core.evaluation.rules.self_evaluation import (
     LineInput,
@@ -35,7 +36,7 @@ from db.models import (
     Project,
 )
 
-STATUSES = {"new": "未自评", "draft": "草稿", "final": "已定稿"}
+STATUSES = {"new": "未自评", **DRAFT_STATUSES}  # "new": no self-evaluation yet
 FUND_PARTS = (("fiscal", "其中：当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
-from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES
+from core.common.labels import DRAFT_STATUSES, FUND_TYPES, PROJECT_ATTRIBUTES
 from core.exante.report import build_exante_report
 from core.exante.rules import (
     CONCLUSIONS,
@@ -37,7 +37,7 @@ from db.uow import UnitOfWork
 from resources import path as resource_path
 
 EXANTE = Changes(frozenset({"exante"}))
-STATUSES = {"none": "未评估", "draft": "草稿", "final": "已定稿"}
+STATUSES = {"none": "未评估", **DRAFT_STATUSES}  # "none": not assessed yet
 
 
 @cache
@@ -127,7 +127,7 @@ def _may_assess(actor: Actor) -> bool:
 
 def _require_assessor(actor: Actor) -> None:
     if not _may_assess(actor):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）无权进行事前绩效评估；"
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）无权进行事前绩效评估；"
                                "事前评估由财政局审核员或评价员进行。")
 
 

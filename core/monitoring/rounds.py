@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
+from core.common.labels import ACTION_KINDS
 from core.monitoring.grid import GridRow, ProjectMonitoring, check_period, grid, project_monitoring
 from core.monitoring.rules import lights as rules
 from core.org.access import require, require_unit
@@ -33,7 +34,6 @@ from db.uow import UnitOfWork
 
 MONITORING = Changes(frozenset({"monitoring"}))  # rounds opened or closed, tables filled: the grid reloads
 ROWS = Changes(frozenset({"monitoring_rows"}))  # only some projects' marks changed: the page refreshes those rows
-ACTION_KINDS = {"corrective": "纠偏", "rectification": "整改"}
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,6 @@ from db.models import (
 from db.uow import UnitOfWork
 
 SUBJECT_UNIT_KINDS = ("department", "township")  # the units a composite score and a department total are for
-EXANTE_CONCLUSIONS = {"support": "予以支持", "partial": "部分支持", "reject": "不予支持"}
 EVALUATION_SOURCES = {"key": "重点评价", "self": "单位自评"}
 
 

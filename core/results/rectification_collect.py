@@ -14,7 +14,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import ValidationError
-from core.evaluation.common import KINDS as EVALUATION_KINDS
+from core.common.labels import EVALUATION_KINDS
 from core.org.rules.roles import Actor
 from core.results.rectification import deadline_days, new_uid, require_bureau
 from core.results.rules import rectification as rules

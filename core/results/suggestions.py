@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.common.labels import EXANTE_CONCLUSIONS
 from core.monitoring.rules.lights import LIGHTS
 from core.results.inputs import (
     EVALUATION_SOURCES,
-    EXANTE_CONCLUSIONS,
     DepartmentFacts,
     Override,
     ProjectFacts,

@@ -111,7 +111,7 @@ def review_scope(session: Session, actor: Actor, year: int, unit_id: int | None)
     """The WHERE clause for the year's projects this actor may review or see (optionally one unit's)."""
     if not (actor.can(Permission.REVIEW_GOALS) or actor.can(Permission.VIEW_ALL_UNITS)
             or actor.can(Permission.EDIT_OWN_UNIT_DATA)):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）没有审核绩效目标的权限。")
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）没有审核绩效目标的权限。")
     visible = visible_unit_ids(session, actor)
     where: Any = Project.year == year
     if visible is not None:

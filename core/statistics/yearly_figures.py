@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from core.evaluation.common import SUBJECT_KINDS
+from core.common.labels import SUBJECT_KINDS
 from core.evaluation.department import SUBJECT_UNIT_KINDS
 from core.monitoring.rules.lights import percent
 from core.results.rectification import unit_records

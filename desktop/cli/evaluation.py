@@ -8,10 +8,10 @@ import json
 from typing import Any
 
 from core.common.errors import USER_ERRORS
+from core.common.labels import EVALUATION_KINDS
 from core.common.paths import default_database
 from core.common.runner import call
 from core.evaluation import overview
-from core.evaluation.common import KINDS
 from db.database import open_database
 from desktop.cli.review import cli_actor
 
@@ -35,7 +35,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps({"year": args.year, "kind": args.kind, "count": len(rows), "by_grade": counts,
                           "evaluations": [as_json(r) for r in rows]}, ensure_ascii=False, indent=1))
         return 0
-    what = KINDS[args.kind] if args.kind else "绩效评价"
+    what = EVALUATION_KINDS[args.kind] if args.kind else "绩效评价"
     print(f"{args.year} 年度{what} {len(rows)} 项：" + "，".join(f"{g} {n} 项" for g, n in counts.items()) + "。")
     for r in rows:
         score = "—" if r.score is None else f"{r.score} 分"
@@ -52,7 +52,7 @@ def register(subparsers: Any) -> None:
     p = inner.add_parser("list", help="列出某年度的绩效评价（评价对象、类型、得分、等级）")
     p.add_argument("--db", default=None, help="数据库文件路径或数据库 URL（默认：用户数据目录中的 workbench.sqlite）")
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--kind", choices=list(KINDS), default=None,
+    p.add_argument("--kind", choices=list(EVALUATION_KINDS), default=None,
                    help="只列一类：self 单位自评，key 财政重点评价，department 部门整体评价")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_list)

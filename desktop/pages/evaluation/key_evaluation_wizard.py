@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from core.common.labels import SUBJECT_KINDS
 from core.common.printing.text import fmt_amount
 from core.evaluation import key as key_evaluation
-from core.evaluation.common import SUBJECT_KINDS
 from core.evaluation.experts import RATINGS
 from core.evaluation.key import Created, SubjectOption, Subjects
 from core.evaluation.key_base import KeyEvaluationDetail

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.common.dto import Changes
+from core.common.labels import EVALUATION_KINDS
 from core.evaluation import overview
-from core.evaluation.common import KINDS
 from desktop.shell.context import AppContext
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
@@ -31,7 +31,7 @@ class EvaluationOverviewTab(QWidget):
         self.table = SearchableTable(self.model, "搜索评价对象、单位、项目编码…", self)
         self.kind_box = QComboBox(self)
         self.kind_box.addItem("全部类型", None)
-        for key, label in KINDS.items():
+        for key, label in EVALUATION_KINDS.items():
             self.kind_box.addItem(label, key)
         self.grade_box = QComboBox(self)
         self.grade_box.addItem("全部等级", None)

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common.labels import ACTION_KINDS
 from core.monitoring.grid import GridRow
-from core.monitoring.rounds import ACTION_KINDS
 
 SUGGESTIONS = {
     "corrective": "加快项目实施和资金支付进度，{month}月底前执行率达到序时进度的 80% 以上，并报送纠偏情况。",
