@@ -1,7 +1,7 @@
-"""Chinese labels for the code sets the database stores (db/codes.py), one map per set, keyed by the enum members,
-and the indicator tree (glossary of DOMAIN.md). Screens, reports and exchange workbooks take their wording from
-here and nowhere else. A member hashes like its string, so a map
-also answers for a code read back from the database as plain text."""
+"""Chinese labels for the code sets the database stores (db/codes.py), one map per set keyed by the enum
+members, and the indicator tree (glossary of DOMAIN.md). Screens, reports and exchange workbooks take their
+wording from here and nowhere else. A member hashes like its string, so a map also answers for a code read
+back from the database as plain text."""
 
 from __future__ import annotations
 
@@ -64,12 +64,13 @@ GOAL_STATUSES = {
     GoalStatus.APPROVED: "已通过",
     GoalStatus.REJECTED: "不予通过",
 }
-COMPARATORS = {Comparator.GE: "≥", Comparator.LE: "≤", Comparator.EQ: "=", Comparator.GT: ">", Comparator.LT: "<",
-               Comparator.QUAL: "定性"}
+COMPARATORS = {Comparator.GE: "≥", Comparator.LE: "≤", Comparator.EQ: "=", Comparator.GT: ">",
+               Comparator.LT: "<", Comparator.QUAL: "定性"}
 EXECUTION_SOURCES = {ExecutionSource.TREASURY: "国库集中支付", ExecutionSource.MANUAL: "手工录入",
                      ExecutionSource.EXCHANGE: "数据交换", ExecutionSource.DEMO: "演示数据"}
 DRAFT_STATUSES = {DraftStatus.DRAFT: "草稿", DraftStatus.FINAL: "已定稿"}
-REVIEW_GRADES = {ReviewGrade.EXCELLENT: "优", ReviewGrade.GOOD: "良", ReviewGrade.FAIR: "中", ReviewGrade.POOR: "差"}
+REVIEW_GRADES = {ReviewGrade.EXCELLENT: "优", ReviewGrade.GOOD: "良", ReviewGrade.FAIR: "中",
+                 ReviewGrade.POOR: "差"}
 REVIEW_OUTCOMES = {ReviewOutcome.APPROVED: "审核通过", ReviewOutcome.RETURNED: "退回修改",
                    ReviewOutcome.REJECTED: "不予通过"}
 EXANTE_KINDS = {ExAnteKind.SELF: "部门自评", ExAnteKind.KEY: "财政重点评估"}
@@ -119,7 +120,8 @@ LABELS: dict[type[StrEnum], Mapping[StrEnum, str]] = {
     ProjectNature: PROJECT_NATURES, FundType: FUND_TYPES, GoalStatus: GOAL_STATUSES, Comparator: COMPARATORS,
     ExecutionSource: EXECUTION_SOURCES, DraftStatus: DRAFT_STATUSES, ReviewGrade: REVIEW_GRADES,
     ReviewOutcome: REVIEW_OUTCOMES, ExAnteKind: EXANTE_KINDS, ExAnteConclusion: EXANTE_CONCLUSIONS,
-    RoundStatus: ROUND_STATUSES, EntryStatus: ENTRY_STATUSES, EntrySource: ENTRY_SOURCES, Likelihood: LIKELIHOODS,
+    RoundStatus: ROUND_STATUSES, EntryStatus: ENTRY_STATUSES, EntrySource: ENTRY_SOURCES,
+    Likelihood: LIKELIHOODS,
     DeviationCause: DEVIATION_CAUSES, ActionKind: ACTION_KINDS, ActionStatus: ACTION_STATUSES,
     EvaluationKind: EVALUATION_KINDS, TemplateKind: TEMPLATE_KINDS, SubjectKind: SUBJECT_KINDS,
     PanelRole: PANEL_ROLES, FindingSource: FINDING_SOURCES, RectificationSource: RECTIFICATION_SOURCES,

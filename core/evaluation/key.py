@@ -59,6 +59,7 @@ from core.org import settings
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
 from core.review.workspace import departments
+from db.codes import DraftStatus
 from db.models import Agency, Evaluation, FiscalYear, PanelMember, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
@@ -193,7 +194,8 @@ def create(uow: UnitOfWork, actor: Actor, year: int, subject_kind: str, subject_
     chosen = list(items) if items is not None else list(template.items)
     warnings = check_items(chosen)
     ev = Evaluation(year=year, kind="key", subject_kind=subject_kind, project_id=project_id, unit_id=unit_id,
-                    title=name, status="draft", framework_json=framework_snapshot(template.name, chosen, warnings),
+                    title=name, status=DraftStatus.DRAFT,
+                    framework_json=framework_snapshot(template.name, chosen, warnings),
                     data_json="{}", budget=budget, executed=executed, created_by=actor.username)
     uow.session.add(ev)
     uow.session.flush()
@@ -279,10 +281,10 @@ def finalise(uow: UnitOfWork, actor: Actor, evaluation_id: int) -> Changes:
         if project is not None:
             ev.budget, ev.executed = project_money(uow.session, project)
     ev.score, ev.grade, ev.grades_json = total, grade(total, thresholds), thresholds_json(thresholds)
-    ev.status, ev.finalised_at = "final", utcnow()
+    ev.status, ev.finalised_at = DraftStatus.FINAL, utcnow()
     ev.updated_at = ev.finalised_at
-    uow.audit(actor.username, "evaluation.finalise", "evaluation", ev.id, {"status": "draft"},
-              {"status": "final", "score": str(total), "grade": ev.grade, "grades": ev.grades_json})
+    uow.audit(actor.username, "evaluation.finalise", "evaluation", ev.id, {"status": DraftStatus.DRAFT},
+              {"status": DraftStatus.FINAL, "score": str(total), "grade": ev.grade, "grades": ev.grades_json})
     uow.commit()
     return EVALUATION
 

@@ -18,6 +18,7 @@ from core.evaluation.rules.scoring import q
 from core.org import settings
 from core.org.access import visible_unit_ids
 from core.org.rules.roles import Actor
+from db.codes import DraftStatus
 from db.models import Evaluation, Project, Unit
 from db.uow import UnitOfWork
 
@@ -95,7 +96,7 @@ def _visible(uow: UnitOfWork, actor: Actor, year: int, kind: str | None = None,
     if kind is not None:
         stmt = stmt.where(Evaluation.kind == kind)
     if final_only:
-        stmt = stmt.where(Evaluation.status == "final")
+        stmt = stmt.where(Evaluation.status == DraftStatus.FINAL)
     allowed = visible_unit_ids(uow.session, actor)
     if allowed is not None:
         stmt = stmt.where(Evaluation.unit_id.in_(allowed))
@@ -115,7 +116,8 @@ def list_evaluations(uow: UnitOfWork, actor: Actor, year: int, kind: str | None 
         unit_name, department = names.get(e.unit_id, ("", ""))
         subject = p.name if p is not None else (unit_name if e.subject_kind == "department" else e.title)
         rows.append(EvaluationRow(
-            e.id, e.kind, EVALUATION_KINDS.get(e.kind, e.kind), SUBJECT_KINDS.get(e.subject_kind, e.subject_kind), subject,
+            e.id, e.kind, EVALUATION_KINDS.get(e.kind, e.kind),
+            SUBJECT_KINDS.get(e.subject_kind, e.subject_kind), subject,
             p.code if p is not None else None, unit_name, department, e.score, e.grade, e.status,
             DRAFT_STATUSES.get(e.status, e.status)))
     return rows
@@ -125,7 +127,7 @@ def grade_counts(rows: list[EvaluationRow]) -> dict[str, int]:
     """Finalised evaluations per grade, every grade present (0 when none)."""
     counts = dict.fromkeys(GRADES, 0)
     for r in rows:
-        if r.status == "final" and r.grade:
+        if r.status == DraftStatus.FINAL and r.grade:
             counts[r.grade] = counts.get(r.grade, 0) + 1
     return counts
 

@@ -25,6 +25,7 @@ from core.evaluation.rules.self_evaluation import (
     score_sheet,
 )
 from core.goals.rules.notation import format_decimal
+from db.codes import DraftStatus
 from db.models import (
     Evaluation,
     EvaluationLine,
@@ -85,7 +86,7 @@ class SelfEvaluationDraft:
 
     @property
     def editable(self) -> bool:
-        return self.status != "final"
+        return self.status != DraftStatus.FINAL
 
     def input_for(self, key: str) -> LineInput:
         return next((i for i in self.inputs if i.key == key), LineInput(key))

@@ -66,6 +66,7 @@ def list_ledger(uow: UnitOfWork, actor: Actor, year: int | None = None) -> list[
     if not actor.can(Permission.VIEW_ALL_UNITS) and xp.profile(s).role == "hub":
         own = s.scalar(select(Unit.code).where(Unit.id == actor.unit_id)) if actor.unit_id else None
         stmt = stmt.where(or_(ExchangeLedgerEntry.sender == own, ExchangeLedgerEntry.receiver == own))
-    return [LedgerRow(e.package_id, KIND_LABELS.get(e.kind, e.kind), PACKAGE_DIRECTIONS.get(e.direction, e.direction),
-                      _party(e.sender), _party(e.receiver), e.year, e.sequence, e.signed, PACKAGE_STATES.get(e.state, e.state),
+    return [LedgerRow(e.package_id, KIND_LABELS.get(e.kind, e.kind),
+                      PACKAGE_DIRECTIONS.get(e.direction, e.direction), _party(e.sender), _party(e.receiver),
+                      e.year, e.sequence, e.signed, PACKAGE_STATES.get(e.state, e.state),
                       e.note or "", e.recorded_at) for e in s.scalars(stmt)]

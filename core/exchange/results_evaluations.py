@@ -123,7 +123,8 @@ def _theirs(values: dict[str, Any], line: int, fam: Family, problems: list[Probl
     count = len(problems)
     kind, subject_kind = KIND_BY_LABEL.get(values["kind"]), SUBJECT_BY_LABEL.get(values["subject_kind"])
     if kind is None:
-        problems.append(xpk.located(EVALUATION_SHEET, line, "kind", f"评价类型只能是{'、'.join(EVALUATION_KINDS.values())}之一。"))
+        problems.append(xpk.located(EVALUATION_SHEET, line, "kind",
+                                    f"评价类型只能是{'、'.join(EVALUATION_KINDS.values())}之一。"))
     if subject_kind is None:
         problems.append(xpk.located(EVALUATION_SHEET, line, "subject_kind",
                                     f"评价对象只能是{'、'.join(SUBJECT_KINDS.values())}之一。"))

@@ -21,6 +21,7 @@ from core.org.access import visible_unit_ids
 from core.org.rules.roles import Actor, Permission
 from core.review.rules.engine import ReviewConfig, load_default_config, parse_config, quality_score, run_rules
 from core.review.rules.model import Finding, IndicatorView, PeerCost, ReviewContext, TableView
+from db.codes import DraftStatus
 from db.models import ExAnteAssessment, GoalTable, GoalTableVersion, Indicator, Project, Setting, Unit
 from db.uow import UnitOfWork
 
@@ -139,7 +140,7 @@ def review_base(session: Session, year: int) -> ReviewBase:
     assessed = session.execute(select(ExAnteAssessment.project_id, ExAnteAssessment.status)
                                .join(Project, Project.id == ExAnteAssessment.project_id)
                                .where(Project.year == year)).all()
-    done = frozenset(pid for pid, status in assessed if status == "final") if assessed else None
+    done = frozenset(pid for pid, status in assessed if status == DraftStatus.FINAL) if assessed else None
     context = ReviewContext(unit_names=frozenset(units.values()), library=entries(session),
                             peer_costs=peer_costs(session, year),
                             exante_threshold=Decimal(str(settings.get(session, "exante.threshold_wan"))))

@@ -18,6 +18,7 @@ from core.evaluation.department import SUBJECT_UNIT_KINDS
 from core.monitoring.rules.lights import percent
 from core.results.rectification import unit_records
 from core.review.rules.outcome import GRADES
+from db.codes import DraftStatus
 from db.models import (
     Evaluation,
     ExAnteAssessment,
@@ -144,7 +145,8 @@ def goal_figures(s: Session, year: int, visible: set[int] | None) -> GoalFigures
     decided = _scoped(
         select(GoalReview.goal_table_id, GoalReview.version, GoalReview.grade, GoalReview.outcome)
         .join(GoalTable, GoalReview.goal_table_id == GoalTable.id).join(Project, GoalTable.project_id == Project.id)
-        .where(Project.year == year, GoalReview.status == "final", GoalReview.grade.in_(tuple(GRADES))),
+        .where(Project.year == year, GoalReview.status == DraftStatus.FINAL,
+               GoalReview.grade.in_(tuple(GRADES))),
         Project.unit_id, visible)
     latest: dict[int, tuple[int, str]] = {}
     returned: set[int] = set()
@@ -183,7 +185,8 @@ def evaluation_figures(s: Session, year: int, visible: set[int] | None) -> Evalu
     rows = list(s.execute(_scoped(
         select(Evaluation.kind, Evaluation.subject_kind, Evaluation.project_id, Evaluation.unit_id,
                Evaluation.budget, Evaluation.grade)
-        .where(Evaluation.year == year, Evaluation.status == "final"), Evaluation.unit_id, visible)))
+        .where(Evaluation.year == year, Evaluation.status == DraftStatus.FINAL),
+        Evaluation.unit_id, visible)))
     grades: dict[str, Counter[str]] = {kind: Counter() for kind in ("self", "key", "department")}
     key_subjects: Counter[str] = Counter()
     for kind, subject_kind, _project, _unit, _budget, grade in rows:
@@ -210,7 +213,8 @@ def exante_figures(s: Session, year: int, visible: set[int] | None) -> ExAnteFig
         select(ExAnteAssessment.kind, ExAnteAssessment.conclusion, ExAnteAssessment.requested_amount,
                ExAnteAssessment.recommended_amount)
         .join(Project, ExAnteAssessment.project_id == Project.id)
-        .where(Project.year == year, ExAnteAssessment.status == "final"), Project.unit_id, visible)))
+        .where(Project.year == year, ExAnteAssessment.status == DraftStatus.FINAL),
+        Project.unit_id, visible)))
     conclusions = Counter(r.conclusion for r in rows)
     return ExAnteFigures(
         count=len(rows), key_count=sum(1 for r in rows if r.kind == "key"),

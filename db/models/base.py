@@ -1,5 +1,5 @@
-"""The declarative base, naming conventions (so batch migrations can find constraints), the CHECK constraint of
-a coded column and shared column types."""
+"""The declarative base, naming conventions (so batch migrations can find constraints), the CHECK
+constraint of a coded column and shared column types."""
 
 from __future__ import annotations
 

@@ -63,7 +63,8 @@ class Evaluation(Base):
     when it was finalised, so an old result never changes when settings do."""
 
     __tablename__ = "evaluation"
-    __table_args__ = (one_of("kind", EvaluationKind), one_of("subject_kind", SubjectKind), one_of("status", DraftStatus))
+    __table_args__ = (one_of("kind", EvaluationKind), one_of("subject_kind", SubjectKind),
+                      one_of("status", DraftStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(ForeignKey("fiscal_year.year"), index=True)

@@ -17,7 +17,8 @@ class ExAnteAssessment(Base):
     """The ex-ante assessment of a project; a final one is never edited again."""
 
     __tablename__ = "exante_assessment"
-    __table_args__ = (one_of("kind", ExAnteKind), one_of("status", DraftStatus), one_of("conclusion", ExAnteConclusion))
+    __table_args__ = (one_of("kind", ExAnteKind), one_of("status", DraftStatus),
+                      one_of("conclusion", ExAnteConclusion))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), unique=True)

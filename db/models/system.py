@@ -42,7 +42,8 @@ class ExchangeLedgerEntry(Base):
     """Every exchange package sent or received, so the same package twice is a no-op."""
 
     __tablename__ = "exchange_ledger"
-    __table_args__ = (one_of("kind", ExchangeKind), one_of("direction", PackageDirection), one_of("state", PackageState))
+    __table_args__ = (one_of("kind", ExchangeKind), one_of("direction", PackageDirection),
+                      one_of("state", PackageState))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     package_id: Mapped[str] = mapped_column(String(64), unique=True)

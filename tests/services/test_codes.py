@@ -1,6 +1,6 @@
-"""The closed code sets (db/codes.py): every code has its Chinese label, the database refuses a code outside its
-set, the migrated schema holds the same CHECK constraints as the models, and upgrading a database that holds an
-unknown code refuses and names the row instead of changing it."""
+"""The closed code sets (db/codes.py): every code has its Chinese label, the database refuses a code outside
+its set, the migrated schema holds the same CHECK constraints as the models, and upgrading a database that
+holds an unknown code refuses and names the row instead of changing it."""
 
 from __future__ import annotations
 
@@ -37,14 +37,14 @@ def test_every_code_has_one_label(code_set: type[StrEnum]) -> None:
 
 
 def test_every_code_set_constrains_a_column() -> None:
-    constrained = {str(c.sqltext).split(" IN ", 1)[1] for t in Base.metadata.tables.values() for c in t.constraints
-                   if isinstance(c, CheckConstraint)}
+    constrained = {str(c.sqltext).split(" IN ", 1)[1] for t in Base.metadata.tables.values()
+                   for c in t.constraints if isinstance(c, CheckConstraint)}
     for code_set in CODE_SETS:
         assert f"({', '.join(repr(code.value) for code in code_set)})" in constrained, code_set.__name__
 
 
 def test_a_new_database_holds_the_models_check_constraints(db: Database) -> None:
-    """A new database is built by the migrations; their CHECKs must be the models' (the schema defined once)."""
+    """A new database is built by the migrations; their CHECKs must be the models' (schema defined once)."""
     with db.unit_of_work() as uow:
         found = inspect(uow.session.connection())
         for table in Base.metadata.tables.values():
@@ -84,7 +84,7 @@ def _with_rows(fixture: Path) -> set[str]:
     return found
 
 
-# The tables the newest fixture has rows in (most of them); the others are covered by the schema comparison above.
+# The tables the newest fixture has rows in (most); the others are covered by the schema comparison above.
 FILLED = _with_rows(max(FIXTURES.glob("schema_*.sqlite")))
 
 
@@ -95,7 +95,8 @@ def test_every_constraint_refuses_an_unknown_code_in_an_upgraded_database(upgrad
     conn = sqlite3.connect(upgraded)
     try:
         with pytest.raises(sqlite3.IntegrityError, match=check):
-            conn.execute(f"UPDATE {table} SET {column} = 'unknown' WHERE rowid = (SELECT min(rowid) FROM {table})")
+            conn.execute(f"UPDATE {table} SET {column} = 'unknown' "
+                         f"WHERE rowid = (SELECT min(rowid) FROM {table})")
     finally:
         conn.close()
 
@@ -116,7 +117,8 @@ def test_upgrade_refuses_a_row_with_an_unknown_status_and_changes_nothing(tmp_pa
     assert "已从升级前的备份" in message and "不会擅自改动" in message
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0008"
-        assert conn.execute("SELECT status FROM goal_table WHERE id = ?", (table_id,)).fetchone()[0] == "archived"
+        status = conn.execute("SELECT status FROM goal_table WHERE id = ?", (table_id,)).fetchone()[0]
+        assert status == "archived"
     conn.close()
     with sqlite3.connect(target) as conn:
         conn.execute("UPDATE goal_table SET status = 'draft' WHERE id = ?", (table_id,))

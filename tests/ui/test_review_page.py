@@ -134,9 +134,9 @@ def test_batch_approve_a_departments_clean_tables(qtbot, page: ReviewPage) -> No
                                 if r.project_id in {c.project_id for c in clean}))
 
 
-def test_a_table_not_waiting_for_review_shows_its_status_in_chinese(qtbot, db: Database,  # type: ignore[no-untyped-def]
-                                                                   page: ReviewPage) -> None:
-    """The read-only banner named the raw code ("approved", "draft"); it shows the label of core.common.labels."""
+def test_a_table_not_waiting_for_review_shows_its_status_in_chinese(  # type: ignore[no-untyped-def]
+        qtbot, db: Database, page: ReviewPage) -> None:
+    """The read-only banner named the raw code ("approved", "draft"); it shows the label instead."""
     drafts = [t for t in call(db, goals.list_tables, page.ctx.actor, 2024) if t.status == GoalStatus.DRAFT]
     assert drafts, "the demo county has draft tables in 2024"
     ws = page.workspace

@@ -53,7 +53,8 @@ def is_overdue(status: str, deadline: date, as_of: date) -> bool:
 def display_status(status: str, deadline: date, as_of: date) -> str:
     """The status code shown: `overdue` for a pending or in-progress item past its deadline, else the stored one
     (a failed item keeps 整改不合格, its overdue flag is shown beside it)."""
-    if status in (RectificationStatus.PENDING, RectificationStatus.IN_PROGRESS) and is_overdue(status, deadline, as_of):
+    waiting = (RectificationStatus.PENDING, RectificationStatus.IN_PROGRESS)
+    if status in waiting and is_overdue(status, deadline, as_of):
         return OVERDUE
     return status
 

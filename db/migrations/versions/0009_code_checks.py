@@ -1,9 +1,10 @@
 """CHECK constraints on every status and kind column: the closed code sets of db/codes.py, named
-ck_<table>_<column>. A row holding a code outside its set is not changed: the upgrade refuses, naming the table,
-the row and the value, so the bureau corrects it knowingly (the caller restores the pre-upgrade backup).
+ck_<table>_<column>. A row holding a code outside its set is not changed: the upgrade refuses, naming the
+table, the row and the value, so the bureau corrects it knowingly (the caller restores the backup taken
+before the upgrade).
 
-The code sets are written out here, not imported from db.codes: a migration is history and must keep meaning what
-it meant when a later release changes a set (that release adds its own migration).
+The code sets are written out here, not imported from db.codes: a migration is history and must keep meaning
+what it meant when a later release changes a set (that release adds its own migration).
 
 Revision ID: 0009
 Revises: 0008
@@ -49,8 +50,8 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
     'rectification_item': {'source': ('review', 'monitoring', 'evaluation', 'audit', 'inspection', 'other'),
                            'status': ('pending', 'in_progress', 'done', 'failed')},
     'rectification_notice': {'kind': ('reminder', 'notice', 'interview')},
-    'exchange_ledger': {'kind': ('goals', 'monitoring', 'self_evaluation', 'results', 'rectification_feedback',
-                                 'enrolment'),
+    'exchange_ledger': {'kind': ('goals', 'monitoring', 'self_evaluation', 'results',
+                                 'rectification_feedback', 'enrolment'),
                         'direction': ('in', 'out'), 'state': ('exported', 'applied', 'refused', 'unsigned')},
     'installation': {'role': ('hub', 'spoke')},
 }

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from core.common.dto import Changes
 from core.common.labels import EVALUATION_KINDS
 from core.evaluation import overview
+from db.codes import DraftStatus
 from desktop.shell.context import AppContext
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
@@ -74,7 +75,7 @@ class EvaluationOverviewTab(QWidget):
         of_kind = [r for r in self.all_rows if kind is None or r.kind == kind]
         self.model.set_rows([r for r in of_kind if grade is None or r.grade == grade])
         counts = overview.grade_counts(of_kind)
-        finals = sum(1 for r in of_kind if r.status == "final")
+        finals = sum(1 for r in of_kind if r.status == DraftStatus.FINAL)
         self.counts_label.setText(f"共 {len(of_kind)} 项（已定稿 {finals} 项）：" +
                                   "，".join(f"{g} {n} 项" for g, n in counts.items()))
         view = self.table.view
