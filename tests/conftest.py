@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.common.labels import ROLES
 from core.common.runner import call
 from core.org import admin, auth
 from core.org.dto import UnitInput
@@ -45,7 +46,7 @@ def two_units(db: Database, admin_actor: Actor) -> tuple[int, int]:
 
 
 def actor_of(role: Role, unit_id: int | None = None) -> Actor:
-    return Actor(f"user-{role.value}", role.label, role, unit_id, "县教育局" if unit_id else None)
+    return Actor(f"user-{role.value}", ROLES[role], role, unit_id, "县教育局" if unit_id else None)
 
 
 def demo_without_exante(database: Database, actor: Actor, scale: float = 0.1) -> None:

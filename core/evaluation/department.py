@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
-from core.common.labels import UNIT_KINDS
+from core.common.labels import DRAFT_STATUSES, UNIT_KINDS
 from core.evaluation.common import (
     frameworks,
     grade_thresholds,
@@ -41,6 +41,7 @@ from core.org import settings
 from core.org.access import require_unit, visible_unit_ids
 from core.org.lookups import DEPARTMENT_KINDS
 from core.org.rules.roles import Actor
+from db.codes import DraftStatus
 from db.models import (
     Evaluation,
     EvaluationLine,
@@ -56,7 +57,7 @@ from resources import path as resource_path
 
 EVALUATION = Changes(frozenset({"evaluation"}))
 CENT = Decimal("0.01")
-STATUSES = {"none": "未评价", "draft": "草稿", "final": "已定稿"}
+STATUSES = {"none": "未评价", **DRAFT_STATUSES}  # "none": not evaluated yet
 
 
 @cache
@@ -195,7 +196,7 @@ def save_sheet(uow: UnitOfWork, actor: Actor, year: int, unit_id: int, figures: 
     require_evaluator(actor)
     unit = _department(uow, actor, unit_id)
     e = _evaluation(uow, year, unit_id)
-    if e is not None and e.status == "final":
+    if e is not None and e.status == DraftStatus.FINAL:
         raise ValidationError(f"“{unit.name}”{year} 年度的部门整体评价已定稿，不能再修改。", "status")
     fields = figure_fields()
     unknown = sorted(set(figures) - {f.key for f in fields})
@@ -215,7 +216,7 @@ def save_sheet(uow: UnitOfWork, actor: Actor, year: int, unit_id: int, figures: 
     before = _snapshot(e)
     if e is None:
         e = Evaluation(year=year, kind="department", subject_kind="department", unit_id=unit.id,
-                       title=f"{unit.name}{year}年度部门整体绩效评价", status="draft",
+                       title=f"{unit.name}{year}年度部门整体绩效评价", status=DraftStatus.DRAFT,
                        framework_json=json.dumps(framework, ensure_ascii=False), created_by=actor.username)
         uow.session.add(e)
         uow.session.flush()
@@ -264,7 +265,7 @@ def finalise(uow: UnitOfWork, actor: Actor, year: int, unit_id: int) -> Changes:
     e = _evaluation(uow, year, unit_id)
     if e is None:
         raise ValidationError(f"“{unit.name}”{year} 年度还没有保存部门整体评价，不能定稿。", "status")
-    if e.status == "final":
+    if e.status == DraftStatus.FINAL:
         raise ValidationError(f"“{unit.name}”{year} 年度的部门整体评价已经定稿。", "status")
     missing = [line.name for line in _lines(uow, e.id) if line.score is None]
     if missing or e.score is None:
@@ -273,7 +274,7 @@ def finalise(uow: UnitOfWork, actor: Actor, year: int, unit_id: int) -> Changes:
     before = _snapshot(e)
     thresholds = grade_thresholds(uow.session)
     e.grades_json, e.grade = thresholds_json(thresholds), grade(e.score, thresholds)
-    e.status, e.finalised_at, e.updated_at = "final", utcnow(), utcnow()
+    e.status, e.finalised_at, e.updated_at = DraftStatus.FINAL, utcnow(), utcnow()
     uow.audit(actor.username, "evaluation.department.finalise", "evaluation", e.id, before, _snapshot(e))
     uow.commit()
     return EVALUATION

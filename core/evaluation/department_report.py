@@ -13,6 +13,7 @@ from core.common import formatting
 from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell
 from core.evaluation.rules.department_sheet import describe_rule
+from db.codes import DraftStatus
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
     from core.evaluation.dto import DepartmentSheet
@@ -24,7 +25,7 @@ def _number(value: Decimal | None, places: int = 2) -> str:
 
 def build_department_evaluation_report(sheet: DepartmentSheet, target: Path, org_name: str, on: date) -> Path:
     result = sheet.result()
-    draft = "" if sheet.status == "final" else "（草稿，未定稿）"
+    draft = "" if sheet.status == DraftStatus.FINAL else "（草稿，未定稿）"
     doc = ReportDocument(f"{sheet.unit_name}\n{sheet.year}年度部门整体绩效评价评分表{draft}",
                          subtitle=f"评价年度：{sheet.year}年")
     doc.heading("一、部门基础数据")

@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from core.common.labels import DRAFT_STATUSES, EVALUATION_KINDS
 from core.evaluation.rules import department_sheet as department_rules
 from core.evaluation.rules import self_evaluation as self_evaluation_rules
 from core.evaluation.rules.department_sheet import Field, ItemEntry, SheetItem
 from core.evaluation.rules.self_evaluation import LineInput, SheetLine
 from core.goals.rules.notation import format_decimal
 
-SELF_EVALUATION_STATUSES = {"new": "未自评", "draft": "草稿", "final": "已定稿"}
+SELF_EVALUATION_STATUSES = {"new": "未自评", **DRAFT_STATUSES}  # "new": no self-evaluation yet
 RATINGS = {1: "差", 2: "较差", 3: "一般", 4: "良好", 5: "优秀"}
-KINDS = {"self": "单位自评", "key": "财政重点评价", "department": "部门整体评价"}
-SUBJECT_KINDS = {"project": "项目", "policy": "政策", "department": "部门"}
+KINDS = EVALUATION_KINDS  # the stage's names for the labels of core.common.labels (one map, not a copy)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def may_edit_library(actor: Actor) -> bool:
 
 def require_library_editor(actor: Actor) -> None:
     if not may_edit_library(actor):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）无权维护专家库和第三方机构；"
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）无权维护专家库和第三方机构；"
                                "由评价员或系统管理员维护。")
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
+from core.common.labels import DRAFT_STATUSES, SUBJECT_KINDS
 from core.evaluation.common import grade_thresholds, require_evaluator, thresholds_json
-from core.evaluation.dto import SUBJECT_KINDS
 from core.evaluation.key_base import (
     EVALUATION,
     MAX_TEXT,
@@ -32,7 +32,6 @@ from core.evaluation.key_base import (
     scores_of,
 )
 from core.evaluation.key_dto import (
-    KEY_EVALUATION_STATUSES,
     Created,
     KeyEvaluationDetail,
     KeyEvaluationRow,
@@ -54,6 +53,7 @@ from core.org import settings
 from core.org.access import require
 from core.org.lookups import DEPARTMENT_KINDS, departments
 from core.org.rules.roles import Actor, Permission
+from db.codes import DraftStatus
 from db.models import Agency, Evaluation, FiscalYear, PanelMember, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
@@ -139,13 +139,14 @@ def create(uow: UnitOfWork, actor: Actor, year: int, subject_kind: str, subject_
     same = uow.session.scalar(select(Evaluation).where(
         Evaluation.year == year, Evaluation.kind == "key", Evaluation.subject_kind == subject_kind, same_subject))
     if same is not None:
-        raise ValidationError(f"“{same.title}”已是 {year} 年度的重点评价（编号 {same.id}，{KEY_EVALUATION_STATUSES[same.status]}），"
+        raise ValidationError(f"“{same.title}”已是 {year} 年度的重点评价（编号 {same.id}，{DRAFT_STATUSES[same.status]}），"
                               "请在列表中选择后继续，不要重复创建。", "subject")
     template = get_template(uow, template_id)
     chosen = list(items) if items is not None else list(template.items)
     warnings = check_items(chosen)
     ev = Evaluation(year=year, kind="key", subject_kind=subject_kind, project_id=project_id, unit_id=unit_id,
-                    title=name, status="draft", framework_json=framework_snapshot(template.name, chosen, warnings),
+                    title=name, status=DraftStatus.DRAFT,
+                    framework_json=framework_snapshot(template.name, chosen, warnings),
                     data_json="{}", budget=budget, executed=executed, created_by=actor.username)
     uow.session.add(ev)
     uow.session.flush()
@@ -231,10 +232,10 @@ def finalise(uow: UnitOfWork, actor: Actor, evaluation_id: int) -> Changes:
         if project is not None:
             ev.budget, ev.executed = project_money(uow.session, project)
     ev.score, ev.grade, ev.grades_json = total, grade(total, thresholds), thresholds_json(thresholds)
-    ev.status, ev.finalised_at = "final", utcnow()
+    ev.status, ev.finalised_at = DraftStatus.FINAL, utcnow()
     ev.updated_at = ev.finalised_at
-    uow.audit(actor.username, "evaluation.finalise", "evaluation", ev.id, {"status": "draft"},
-              {"status": "final", "score": str(total), "grade": ev.grade, "grades": ev.grades_json})
+    uow.audit(actor.username, "evaluation.finalise", "evaluation", ev.id, {"status": DraftStatus.DRAFT},
+              {"status": DraftStatus.FINAL, "score": str(total), "grade": ev.grade, "grades": ev.grades_json})
     uow.commit()
     return EVALUATION
 

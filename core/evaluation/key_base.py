@@ -24,6 +24,7 @@ from core.evaluation.rules.scoring import FrameworkItem, aggregate_item, grade, 
 from core.org.access import require
 from core.org.lookups import departments
 from core.org.rules.roles import Actor, Permission
+from db.codes import DraftStatus
 from db.models import Agency, Evaluation, ExecutionRecord, Expert, ExpertScore, PanelMember, Project, Unit
 from db.uow import UnitOfWork
 
@@ -45,7 +46,7 @@ def load(uow: UnitOfWork, actor: Actor, evaluation_id: int) -> Evaluation:
 
 
 def require_draft(ev: Evaluation) -> None:
-    if ev.status != "draft":
+    if ev.status != DraftStatus.DRAFT:
         raise ValidationError(f"重点评价“{ev.title}”已定稿，不能再修改。", "status")
 
 
@@ -170,7 +171,7 @@ def build_detail(uow: UnitOfWork, ev: Evaluation) -> KeyEvaluationDetail:
     agency = s.get(Agency, ev.agency_id) if ev.agency_id is not None else None
     thresholds = thresholds_from_json(ev.grades_json) if ev.grades_json else grade_thresholds(s)
     score, label = ev.score, ev.grade
-    if ev.status == "draft" and rows and all(r.complete for r in rows):
+    if ev.status == DraftStatus.DRAFT and rows and all(r.complete for r in rows):
         score = q(sum((r.mean or Decimal(0) for r in rows), Decimal(0)))
         label = grade(score, thresholds)
     return KeyEvaluationDetail(
@@ -181,5 +182,5 @@ def build_detail(uow: UnitOfWork, ev: Evaluation) -> KeyEvaluationDetail:
         warnings=tuple(snapshot.get("warnings", [])), panel=panel, agency_id=ev.agency_id,
         agency_name=agency.name if agency else None, agency_qualification=agency.qualification if agency else None,
         agency_rating=ev.agency_rating, texts=texts, rows=tuple(rows), score=score, grade=label, grades=thresholds,
-        missing=tuple(missing_steps(ev, panel, items, texts)) if ev.status == "draft" else (),
+        missing=tuple(missing_steps(ev, panel, items, texts)) if ev.status == DraftStatus.DRAFT else (),
         created_by=ev.created_by, updated_at=ev.updated_at, finalised_at=ev.finalised_at)

@@ -8,13 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from core.common.dto import Changes
-from core.evaluation.dto import SUBJECT_KINDS
+from core.common.labels import DRAFT_STATUSES, PANEL_ROLES, SUBJECT_KINDS
 from core.evaluation.rules.scoring import FrameworkItem, q
 
-KEY_EVALUATION_STATUSES = {"draft": "草稿", "final": "已定稿"}
+KEY_EVALUATION_STATUSES = DRAFT_STATUSES
 
 
-ROLES = {"lead": "组长", "member": "成员"}
+ROLES = PANEL_ROLES
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
+from core.common.labels import PANEL_ROLES
 from core.evaluation.common import require_evaluator
 from core.evaluation.experts import split_fields
 from core.evaluation.key_base import (
@@ -23,7 +24,7 @@ from core.evaluation.key_base import (
     require_draft,
     scores_of,
 )
-from core.evaluation.key_dto import ROLES, Candidate
+from core.evaluation.key_dto import Candidate
 from core.org.lookups import departments
 from core.org.rules.roles import Actor
 from db.models import Agency, Evaluation, Expert, ExpertScore, PanelMember, Unit, utcnow
@@ -80,7 +81,7 @@ def _check_members(uow: UnitOfWork, ev: Evaluation, members: Sequence[tuple[int,
     deps = departments(uow.session)
     names = dict(uow.session.execute(select(Unit.id, Unit.name)).all())
     for expert_id, role in members:
-        if role not in ROLES:
+        if role not in PANEL_ROLES:
             raise ValidationError(f"评价组职务“{role}”无效，应为组长或成员。", "panel")
         expert = uow.session.get(Expert, expert_id)
         if expert is None:

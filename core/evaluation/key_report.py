@@ -14,6 +14,7 @@ from core.common import formatting
 from core.common.printing.document import ReportDocument
 from core.common.printing.text import Cell, cell_text
 from core.evaluation.rules.scoring import DROP_EXTREMES_FROM, q
+from db.codes import DraftStatus
 
 if TYPE_CHECKING:  # only the types of the DTOs are needed here
     from core.evaluation.key_dto import AggregateRow, KeyEvaluationDetail
@@ -204,7 +205,7 @@ def _numbered(doc: ReportDocument, parts: Sequence[tuple[str, str]]) -> None:
 
 def build_key_evaluation_report(dto: KeyEvaluationDetail, path: Path, org_name: str = "县财政局") -> Path:
     """Write the evaluation report of one key evaluation to `path` and return it."""
-    draft = dto.status != "final"
+    draft = dto.status != DraftStatus.FINAL
     kind = "部门评价报告" if dto.subject_kind == "department" else "绩效评价报告"
     doc = ReportDocument(title=f"{dto.subject}\n{kind}",
                          subtitle=f"{dto.year}年度财政重点评价" + ("（草稿，未定稿）" if draft else ""))

@@ -12,9 +12,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from core.common.errors import ValidationError
+from core.common.labels import DRAFT_STATUSES, EVALUATION_KINDS, SUBJECT_KINDS
 from core.evaluation.dto import (
-    KINDS,
-    SUBJECT_KINDS,
     CrossCheck,
     CrossCheckRow,
     DepartmentInflation,
@@ -25,10 +24,10 @@ from core.org import settings
 from core.org.access import visible_unit_ids
 from core.org.lookups import departments
 from core.org.rules.roles import Actor
+from db.codes import DraftStatus
 from db.models import Evaluation, Project, Unit
 from db.uow import UnitOfWork
 
-STATUSES = {"draft": "草稿", "final": "已定稿"}
 GRADES = ("优", "良", "中", "差")
 
 
@@ -45,7 +44,7 @@ def _visible(uow: UnitOfWork, actor: Actor, year: int, kind: str | None = None,
     if kind is not None:
         stmt = stmt.where(Evaluation.kind == kind)
     if final_only:
-        stmt = stmt.where(Evaluation.status == "final")
+        stmt = stmt.where(Evaluation.status == DraftStatus.FINAL)
     allowed = visible_unit_ids(uow.session, actor)
     if allowed is not None:
         stmt = stmt.where(Evaluation.unit_id.in_(allowed))
@@ -54,20 +53,21 @@ def _visible(uow: UnitOfWork, actor: Actor, year: int, kind: str | None = None,
 
 def list_evaluations(uow: UnitOfWork, actor: Actor, year: int, kind: str | None = None) -> list[EvaluationRow]:
     """The year's evaluations (optionally of one kind: self | key | department) that the actor may see."""
-    if kind is not None and kind not in KINDS:
-        raise ValidationError(f"评价类型“{kind}”无法识别，应为 {'、'.join(KINDS)} 之一。", "kind")
+    if kind is not None and kind not in EVALUATION_KINDS:
+        raise ValidationError(f"评价类型“{kind}”无法识别，应为 {'、'.join(EVALUATION_KINDS)} 之一。", "kind")
     names = _departments(uow)
     rows = []
-    order = {k: n for n, k in enumerate(KINDS)}
+    order = {k: n for n, k in enumerate(EVALUATION_KINDS)}
     found = sorted(_visible(uow, actor, year, kind), key=lambda ep: (order.get(ep[0].kind, len(order)),
                                                                       ep[1].code if ep[1] else "", ep[0].id))
     for e, p in found:
         unit_name, department = names.get(e.unit_id, ("", ""))
         subject = p.name if p is not None else (unit_name if e.subject_kind == "department" else e.title)
         rows.append(EvaluationRow(
-            e.id, e.kind, KINDS.get(e.kind, e.kind), SUBJECT_KINDS.get(e.subject_kind, e.subject_kind), subject,
+            e.id, e.kind, EVALUATION_KINDS.get(e.kind, e.kind),
+            SUBJECT_KINDS.get(e.subject_kind, e.subject_kind), subject,
             p.code if p is not None else None, unit_name, department, e.score, e.grade, e.status,
-            STATUSES.get(e.status, e.status)))
+            DRAFT_STATUSES.get(e.status, e.status)))
     return rows
 
 
@@ -75,7 +75,7 @@ def grade_counts(rows: list[EvaluationRow]) -> dict[str, int]:
     """Finalised evaluations per grade, every grade present (0 when none)."""
     counts = dict.fromkeys(GRADES, 0)
     for r in rows:
-        if r.status == "final" and r.grade:
+        if r.status == DraftStatus.FINAL and r.grade:
             counts[r.grade] = counts.get(r.grade, 0) + 1
     return counts
 

@@ -49,6 +49,7 @@ from core.evaluation.self_evaluation_data import (
 from core.evaluation.self_evaluation_report import build_self_evaluation_report
 from core.org.access import require_unit, visible_unit_ids
 from core.org.rules.roles import Actor, Permission
+from db.codes import DraftStatus
 from db.models import Evaluation, GoalTable, GoalTableVersion, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
@@ -66,7 +67,7 @@ def may_fill(actor: Actor) -> bool:
 
 def _require_filler(uow: UnitOfWork, actor: Actor, project: Project) -> None:
     if not may_fill(actor):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）只能查看单位自评，不能填报；"
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）只能查看单位自评，不能填报；"
                                "单位自评由项目单位的填报员填写，财政局评价员也可代为填写。")
     if not (actor.can(Permission.EVALUATE) or actor.can(Permission.MANAGE_UNITS)):
         require_unit(uow.session, actor, project.unit_id)
@@ -152,7 +153,7 @@ def _store(uow: UnitOfWork, actor: Actor, project_id: int, form: SelfEvaluationF
     project = _project(uow, project_id)
     _require_filler(uow, actor, project)
     ev = _evaluation(uow, project_id)
-    if ev is not None and ev.status == "final":
+    if ev is not None and ev.status == DraftStatus.FINAL:
         raise ValidationError(f"项目“{project.name}”的单位自评已定稿，不能再修改。", "status")
     if ev is None:
         weights = self_weights()
@@ -179,7 +180,7 @@ def _store(uow: UnitOfWork, actor: Actor, project_id: int, form: SelfEvaluationF
     before = _snapshot(ev)
     if ev is None:
         ev = Evaluation(year=project.year, kind=KIND, subject_kind="project", project_id=project.id,
-                        unit_id=project.unit_id, title=f"{project.name}单位自评", status="draft",
+                        unit_id=project.unit_id, title=f"{project.name}单位自评", status=DraftStatus.DRAFT,
                         created_by=actor.username,
                         framework_json=json.dumps({"weights": {k: str(v) for k, v in weights.items()}}))
         uow.session.add(ev)
@@ -190,7 +191,7 @@ def _store(uow: UnitOfWork, actor: Actor, project_id: int, form: SelfEvaluationF
     ev.budget, ev.executed, ev.score, ev.updated_at = budget, executed, result.total, utcnow()
     if final:
         thresholds = grade_thresholds(uow.session)
-        ev.status, ev.finalised_at = "final", utcnow()
+        ev.status, ev.finalised_at = DraftStatus.FINAL, utcnow()
         ev.grade, ev.grades_json = grade(result.total or Decimal(0), thresholds), thresholds_json(thresholds)
     uow.session.flush()
     uow.audit(actor.username, "evaluation.self.finalise" if final else "evaluation.self.save", "evaluation", ev.id,

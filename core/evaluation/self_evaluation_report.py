@@ -30,6 +30,7 @@ from core.common.printing.text import markup
 from core.evaluation.rules.self_evaluation import LineResult, SheetLine
 from core.goals.rules.notation import format_decimal, normalise_unit
 from core.version import APP_NAME, __version__
+from db.codes import DraftStatus
 
 if TYPE_CHECKING:  # the DTO comes from the service; only its type is needed here
     from core.evaluation.dto import SelfEvaluationDraft
@@ -229,7 +230,7 @@ def _indicators(dto: SelfEvaluationDraft, s: _Styles) -> _IndicatorGrid:
                           Paragraph(_pts(r.earned) if r.applicable else DASH, right),
                           Paragraph(markup(_analysis(dto, line, r)), left)], line.level1, line.level2))
     total = result.total if result.total is not None else dto.score
-    grade = f"自评等级：{dto.grade}" if dto.grade else ("自评等级：未定稿" if dto.status != "final" else "")
+    grade = f"自评等级：{dto.grade}" if dto.grade else ("自评等级：未定稿" if dto.status != DraftStatus.FINAL else "")
     total_row = [_Heavy(markup("总分"), c), "", "", "", "", "", Paragraph("100", right), _Heavy(_pts(total), right),
                  _Heavy(markup(grade), left)]
     tail = [Spacer(1, 2 * mm), *_notes(dto, s), Spacer(1, 8 * mm), _signature(dto, s)]
@@ -280,7 +281,7 @@ def _signature(dto: SelfEvaluationDraft, s: _Styles) -> Flowable:
 
 def _story(dto: SelfEvaluationDraft, font: str) -> list[Flowable]:
     s = _Styles(font)
-    subtitle = f"（{dto.year}年度）" + ("　草稿，未定稿" if dto.status != "final" else "")
+    subtitle = f"（{dto.year}年度）" + ("　草稿，未定稿" if dto.status != DraftStatus.FINAL else "")
     unit_line = Table([[Paragraph(markup(f"项目编码：{dto.project_code}"), s.left),
                         Paragraph("单位：万元、分", s.right)]], colWidths=[WIDTH / 2, WIDTH / 2])
     unit_line.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),

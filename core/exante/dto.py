@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from core.common.labels import DRAFT_STATUSES
 from core.exante.rules import CONCLUSIONS, KINDS, ScoreLine, Sheet, score_lines
 
-STATUSES = {"none": "未评估", "draft": "草稿", "final": "已定稿"}
+STATUSES = {"none": "未评估", **DRAFT_STATUSES}  # "none": not assessed yet
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from core.common.labels import EXANTE_CONCLUSIONS, EXANTE_KINDS
+
+# The stage's names for the maps of core.common.labels (one map each, not copies).
+CONCLUSIONS = EXANTE_CONCLUSIONS
+KINDS = EXANTE_KINDS
 SCORE_QUANTUM = Decimal("0.01")
 # Money is stored in whole 分: 1 万元 = 1,000,000 分, so six places of 万元.
 AMOUNT_QUANTUM = Decimal("0.000001")
-CONCLUSIONS = {"support": "予以支持", "partial": "部分支持", "reject": "不予支持"}
-KINDS = {"self": "部门自评", "key": "财政重点评估"}
 
 
 class SheetError(ValueError):

@@ -30,6 +30,7 @@ from core.exante.rules import (
 from core.org import settings
 from core.org.access import require_unit, visible_unit_ids
 from core.org.rules.roles import Actor, Permission
+from db.codes import DraftStatus, ExAnteConclusion
 from db.models import ExAnteAssessment, Project, Unit, utcnow
 from db.uow import UnitOfWork
 from resources import path as resource_path
@@ -49,7 +50,7 @@ def _may_assess(actor: Actor) -> bool:
 
 def _require_assessor(actor: Actor) -> None:
     if not _may_assess(actor):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）无权进行事前绩效评估；"
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）无权进行事前绩效评估；"
                                "事前评估由财政局审核员或评价员进行。")
 
 
@@ -74,7 +75,7 @@ def _row(project: Project, unit_name: str, a: ExAnteAssessment | None, threshold
     return AssessmentRow(project.id, project.code, project.name, unit_name, attribute, required, a.status,
                          STATUSES[a.status], KINDS.get(a.kind, a.kind), a.score, CONCLUSIONS[a.conclusion],
                          a.requested_amount, a.recommended_amount, a.requested_amount - a.recommended_amount,
-                         a.status == "final" and a.conclusion != "reject")
+                         a.status == DraftStatus.FINAL and a.conclusion != ExAnteConclusion.REJECT)
 
 
 def list_assessments(uow: UnitOfWork, actor: Actor, year: int) -> list[AssessmentRow]:
@@ -128,7 +129,7 @@ def save_assessment(uow: UnitOfWork, actor: Actor, project_id: int, grades: dict
     _require_assessor(actor)
     project = _project(uow, actor, project_id)
     a = _assessment(uow, project_id)
-    if a is not None and a.status == "final":
+    if a is not None and a.status == DraftStatus.FINAL:
         raise ValidationError(f"项目“{project.name}”的事前评估已定稿，不能再修改。", "status")
     if kind not in KINDS:
         raise ValidationError(f"评估方式“{kind}”无效，应为{'或'.join(KINDS.values())}。", "kind")
@@ -145,7 +146,8 @@ def save_assessment(uow: UnitOfWork, actor: Actor, project_id: int, grades: dict
     if a is None:
         a = ExAnteAssessment(project_id=project.id, requested_amount=requested)
         uow.session.add(a)
-    a.kind, a.status, a.grades_json = kind, "draft", json.dumps(grades, ensure_ascii=False, sort_keys=True)
+    a.kind, a.status = kind, DraftStatus.DRAFT
+    a.grades_json = json.dumps(grades, ensure_ascii=False, sort_keys=True)
     a.score, a.conclusion, a.recommended_amount = score, outcome.conclusion, outcome.recommended
     a.opinion = opinion.strip() or None
     a.assessed_by, a.assessed_at = actor.username, utcnow()
@@ -163,12 +165,12 @@ def finalise(uow: UnitOfWork, actor: Actor, project_id: int) -> Changes:
     a = _assessment(uow, project_id)
     if a is None:
         raise ValidationError(f"项目“{project.name}”还没有保存事前评估，不能定稿。", "status")
-    if a.status == "final":
+    if a.status == DraftStatus.FINAL:
         raise ValidationError(f"项目“{project.name}”的事前评估已经定稿。", "status")
     if not (a.opinion or "").strip():
         raise ValidationError(f"项目“{project.name}”的事前评估还没有填写评估意见，不能定稿。", "opinion")
     before = _snapshot(a)
-    a.status, a.finalised_at = "final", utcnow()
+    a.status, a.finalised_at = DraftStatus.FINAL, utcnow()
     uow.audit(actor.username, "exante.finalise", "exante_assessment", a.id, before, _snapshot(a))
     uow.commit()
     return EXANTE
@@ -177,11 +179,12 @@ def finalise(uow: UnitOfWork, actor: Actor, project_id: int) -> Changes:
 def totals(uow: UnitOfWork, actor: Actor, year: int) -> ExAnteTotals:
     """The year's statistic: finalised assessments, amounts asked and recommended, and the cut (评估核减)."""
     rows = list_assessments(uow, actor, year)
-    final = [r for r in rows if r.status == "final"]
+    final = [r for r in rows if r.status == DraftStatus.FINAL]
     asked = sum((r.requested for r in final), Decimal(0))
     recommended = sum((r.recommended or Decimal(0) for r in final), Decimal(0))
     required = [r for r in rows if r.required]
-    return ExAnteTotals(len(required), sum(1 for r in required if r.status != "final"), len(final), asked,
+    return ExAnteTotals(len(required), sum(1 for r in required if r.status != DraftStatus.FINAL), len(final),
+                        asked,
                         recommended, asked - recommended)
 
 

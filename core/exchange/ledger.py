@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from core.common.labels import PACKAGE_DIRECTIONS, PACKAGE_STATES
 from core.exchange import profile as xp
 from core.exchange.dto import LedgerRow, Profile
 from core.exchange.kinds import KIND_LABELS
@@ -13,9 +14,6 @@ from core.org.access import require
 from core.org.rules.roles import Actor, Permission
 from db.models import ExchangeLedgerEntry, Unit
 from db.uow import UnitOfWork
-
-DIRECTION_LABELS = {"out": "导出", "in": "导入"}
-STATE_LABELS = {"exported": "已导出", "applied": "已导入", "unsigned": "未签名导入", "refused": "已拒绝"}
 
 
 def _party(name: str) -> str:
@@ -52,6 +50,7 @@ def list_ledger(uow: UnitOfWork, actor: Actor, year: int | None = None) -> list[
     if not actor.can(Permission.VIEW_ALL_UNITS) and xp.profile(s).role == "hub":
         own = s.scalar(select(Unit.code).where(Unit.id == actor.unit_id)) if actor.unit_id else None
         stmt = stmt.where(or_(ExchangeLedgerEntry.sender == own, ExchangeLedgerEntry.receiver == own))
-    return [LedgerRow(e.package_id, KIND_LABELS.get(e.kind, e.kind), DIRECTION_LABELS.get(e.direction, e.direction),
-                      _party(e.sender), _party(e.receiver), e.year, e.sequence, e.signed, STATE_LABELS.get(e.state, e.state),
+    return [LedgerRow(e.package_id, KIND_LABELS.get(e.kind, e.kind),
+                      PACKAGE_DIRECTIONS.get(e.direction, e.direction), _party(e.sender), _party(e.receiver),
+                      e.year, e.sequence, e.signed, PACKAGE_STATES.get(e.state, e.state),
                       e.note or "", e.recorded_at) for e in s.scalars(stmt)]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common import formatting
-from core.evaluation.dto import KINDS, SUBJECT_KINDS
+from core.common.labels import EVALUATION_KINDS, SUBJECT_KINDS
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import RowChange
@@ -39,7 +39,7 @@ from db.models import Evaluation, MonitoringRound, Project, Unit
 from db.uow import UnitOfWork
 
 WARNING_LIGHTS = ("red", "yellow")  # what monitoring_rounds.warnings lists by default
-KIND_BY_LABEL = {label: code for code, label in KINDS.items()}
+KIND_BY_LABEL = {label: code for code, label in EVALUATION_KINDS.items()}
 SUBJECT_BY_LABEL = {label: code for code, label in SUBJECT_KINDS.items()}
 RESULT_FIELDS = ("title", "score", "grade", "finalised_at")
 
@@ -72,7 +72,7 @@ def keyed_evaluations(s: Session, year: int, unit_ids: list[int]) -> list[tuple[
 
 def evaluation_rows(s: Session, year: int, unit_ids: list[int]) -> list[dict[str, Any]]:
     """The 评价结果 rows: the units' final evaluations."""
-    return [{"row_id": key, "version": 1, "deleted": False, "kind": KINDS[e.kind],
+    return [{"row_id": key, "version": 1, "deleted": False, "kind": EVALUATION_KINDS[e.kind],
              "subject_kind": SUBJECT_KINDS[e.subject_kind], "project_code": project, "unit_code": unit,
              "title": e.title, "score": e.score, "grade": e.grade,
              "finalised_at": format_moment(e.finalised_at or e.updated_at)}
@@ -124,7 +124,8 @@ def _theirs(values: dict[str, Any], line: int, fam: Family, problems: list[Probl
     count = len(problems)
     kind, subject_kind = KIND_BY_LABEL.get(values["kind"]), SUBJECT_BY_LABEL.get(values["subject_kind"])
     if kind is None:
-        problems.append(xpk.located(EVALUATION_SHEET, line, "kind", f"评价类型只能是{'、'.join(KINDS.values())}之一。"))
+        problems.append(xpk.located(EVALUATION_SHEET, line, "kind",
+                                    f"评价类型只能是{'、'.join(EVALUATION_KINDS.values())}之一。"))
     if subject_kind is None:
         problems.append(xpk.located(EVALUATION_SHEET, line, "subject_kind",
                                     f"评价对象只能是{'、'.join(SUBJECT_KINDS.values())}之一。"))

@@ -52,7 +52,7 @@ def can_edit(actor: Actor) -> bool:
 
 def require_editor(actor: Actor) -> None:
     if not can_edit(actor):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）不能录入或导入镇街财政数据，"
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）不能录入或导入镇街财政数据，"
                                "只有财政局用户（系统管理员、审核员、评价员）可以。")
 
 

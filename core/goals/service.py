@@ -28,6 +28,7 @@ from core.goals.rules.goal_table import (
 )
 from core.org.access import require, require_unit, visible_unit_ids
 from core.org.rules.roles import Actor, Permission
+from db.codes import GoalStatus
 from db.models import GoalTable, GoalTableVersion, Indicator, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
@@ -131,7 +132,8 @@ def save_draft(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalCont
     _require_editor(uow, actor, project)
     if not can_edit(table.status):
         raise ValidationError(f"项目“{project.name}”的绩效目标表状态为“{status_label(table.status)}”，不能直接修改。"
-                              + ("已通过的目标表只能通过“调整”修改，并须填写调整原因。" if table.status == "approved" else ""),
+                              + ("已通过的目标表只能通过“调整”修改，并须填写调整原因。"
+                                 if table.status == GoalStatus.APPROVED else ""),
                               "status")
     _check_token(table, expected_updated_at, project)
     _validated(content)
@@ -166,9 +168,9 @@ def submit(uow: UnitOfWork, actor: Actor, project_id: int, expected_updated_at: 
     current.submitted_at = now
     current.reason = reason.strip() or current.reason
     before = table.status
-    table.status, table.updated_at = "submitted", now
+    table.status, table.updated_at = GoalStatus.SUBMITTED, now
     uow.audit(actor.username, "goal_table.submit", "goal_table", table.id, {"status": before},
-              {"status": "submitted", "version": current.version})
+              {"status": GoalStatus.SUBMITTED, "version": current.version})
     uow.commit()
     return GOALS
 
@@ -187,7 +189,7 @@ def adjust(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalContent,
     uow.write()
     project, table = _load(uow, actor, project_id)
     _require_editor(uow, actor, project)
-    if table.status != "approved":
+    if table.status != GoalStatus.APPROVED:
         raise ValidationError(f"只有已通过的绩效目标表需要走调整程序；当前状态为“{status_label(table.status)}”，"
                               "请直接修改后提交。", "status")
     if len(reason.strip()) < 4:
@@ -198,9 +200,9 @@ def adjust(uow: UnitOfWork, actor: Actor, project_id: int, content: GoalContent,
     write_indicators(uow, version, content)
     now = utcnow()
     version.submitted_at = now
-    table.status, table.updated_at = "submitted", now
-    uow.audit(actor.username, "goal_table.adjust", "goal_table", table.id, {"status": "approved"},
-              {"status": "submitted", "version": version.version, "reason": reason.strip()})
+    table.status, table.updated_at = GoalStatus.SUBMITTED, now
+    uow.audit(actor.username, "goal_table.adjust", "goal_table", table.id, {"status": GoalStatus.APPROVED},
+              {"status": GoalStatus.SUBMITTED, "version": version.version, "reason": reason.strip()})
     uow.commit()
     return GOALS
 

@@ -43,7 +43,7 @@ def can_manage(actor: Actor) -> bool:
 def _require_manager(actor: Actor) -> None:
     if not can_manage(actor):
         wanted = "或".join(f"“{PERMISSION_LABELS[p]}”" for p in MANAGERS)
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）不能修改指标库："
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）不能修改指标库："
                                f"需要{wanted}的权限。")
 
 

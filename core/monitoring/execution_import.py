@@ -57,7 +57,7 @@ def can_import(actor: Actor) -> bool:
 
 def _require(actor: Actor) -> None:
     if not can_import(actor):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）不能导入执行数据："
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）不能导入执行数据："
                                "导入国库支付数据是财政局的工作，需要系统管理员、审核员或评价员角色。")
 
 

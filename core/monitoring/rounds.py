@@ -14,18 +14,13 @@ from sqlalchemy import and_, func, select
 from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
-from core.monitoring.dto import (
-    ActionRow,
-    EntryInput,
-    EntryView,
-    GridRow,
-    LineInput,
-    RoundRow,
-)
+from core.common.labels import ACTION_KINDS
+from core.monitoring.dto import ActionRow, EntryInput, EntryView, GridRow, LineInput, RoundRow
 from core.monitoring.grid import check_period, grid, project_monitoring
 from core.monitoring.rules import lights as rules
 from core.org.access import require, require_unit
 from core.org.rules.roles import Actor, Permission
+from db.codes import EntryStatus, GoalStatus, RoundStatus
 from db.models import (
     CorrectiveAction,
     GoalTable,
@@ -41,7 +36,6 @@ from db.uow import UnitOfWork
 
 MONITORING = Changes(frozenset({"monitoring"}))  # rounds opened or closed, tables filled: the grid reloads
 ROWS = Changes(frozenset({"monitoring_rows"}))  # only some projects' marks changed: the page refreshes those rows
-ACTION_KINDS = {"corrective": "纠偏", "rectification": "整改"}
 
 
 def _require_bureau(actor: Actor) -> None:
@@ -60,7 +54,8 @@ def _get_round(uow: UnitOfWork, round_id: int) -> MonitoringRound:
 def list_rounds(uow: UnitOfWork, actor: Actor, year: int) -> list[RoundRow]:
     s = uow.session
     counts = dict(s.execute(select(MonitoringEntry.round_id, func.count()).group_by(MonitoringEntry.round_id)).all())
-    done = dict(s.execute(select(MonitoringEntry.round_id, func.count()).where(MonitoringEntry.status == "submitted")
+    done = dict(s.execute(select(MonitoringEntry.round_id, func.count())
+                          .where(MonitoringEntry.status == EntryStatus.SUBMITTED)
                           .group_by(MonitoringEntry.round_id)).all())
     return [RoundRow(r.id, r.year, r.name, r.as_of_month, r.status, r.follows_round_id, counts.get(r.id, 0),
                      done.get(r.id, 0))
@@ -82,7 +77,7 @@ def open_round(uow: UnitOfWork, actor: Actor, year: int, as_of_month: int, name:
         raise ValidationError(f"{year} 年度已有名为“{label}”的监控轮次，请换一个名称（如“{label}（第二轮）”）。", "name")
     if follows_round_id is not None and _get_round(uow, follows_round_id).year != year:
         raise ValidationError("后续轮次只能跟随同一年度的轮次。", "follows_round_id")
-    new = MonitoringRound(year=year, name=label, as_of_month=as_of_month, status="open",
+    new = MonitoringRound(year=year, name=label, as_of_month=as_of_month, status=RoundStatus.OPEN,
                           follows_round_id=follows_round_id, opened_by=actor.username)
     s.add(new)
     s.flush()
@@ -96,11 +91,12 @@ def close_round(uow: UnitOfWork, actor: Actor, round_id: int) -> Changes:
     uow.write()
     _require_bureau(actor)
     found = _get_round(uow, round_id)
-    if found.status == "closed":
+    if found.status == RoundStatus.CLOSED:
         raise ValidationError(f"监控轮次“{found.name}”已经关闭。", "status")
-    found.status, found.closed_at = "closed", utcnow()
-    uow.audit(actor.username, "monitoring.close_round", "monitoring_round", round_id, {"status": "open"},
-              {"status": "closed"})
+    found.status, found.closed_at = RoundStatus.CLOSED, utcnow()
+    uow.audit(actor.username, "monitoring.close_round", "monitoring_round", round_id,
+              {"status": RoundStatus.OPEN},
+              {"status": RoundStatus.CLOSED})
     uow.commit()
     return MONITORING
 
@@ -109,7 +105,8 @@ def _approved_positions(uow: UnitOfWork, project_id: int) -> dict[int, Indicator
     current = and_(GoalTableVersion.goal_table_id == GoalTable.id, GoalTableVersion.version == GoalTable.current_version)
     rows = uow.session.scalars(select(Indicator).join(GoalTableVersion, Indicator.version_id == GoalTableVersion.id)
                                .join(GoalTable, current)
-                               .where(GoalTable.project_id == project_id, GoalTable.status == "approved"))
+                               .where(GoalTable.project_id == project_id,
+                                      GoalTable.status == GoalStatus.APPROVED))
     return {i.position: i for i in rows}
 
 
@@ -147,7 +144,7 @@ def save_entry(uow: UnitOfWork, actor: Actor, round_id: int, project_id: int, fo
     if not (actor.can(Permission.EDIT_OWN_UNIT_DATA) or actor.can(Permission.MANAGE_SETTINGS)
             or actor.can(Permission.REVIEW_GOALS)):
         require(actor, Permission.EDIT_OWN_UNIT_DATA)
-    if found.status != "open":
+    if found.status != RoundStatus.OPEN:
         raise ValidationError(f"监控轮次“{found.name}”已关闭，不能再填报。", "status")
     if project.total_amount + form.budget_adjustment < 0:
         raise ValidationError(f"项目“{project.name}”调整后预算不能为负数。", "budget_adjustment")
@@ -169,7 +166,7 @@ def save_entry(uow: UnitOfWork, actor: Actor, round_id: int, project_id: int, fo
         s.flush()
     for key in ("budget_adjustment", "forecast_spent", "budget_cause", "budget_analysis", "corrective_measures"):
         setattr(entry, key, getattr(form, key))
-    entry.status = "submitted" if submit else "draft"
+    entry.status = EntryStatus.SUBMITTED if submit else EntryStatus.DRAFT
     entry.updated_by, entry.updated_at = actor.username, utcnow()
     existing = {line.position: line for line in s.scalars(select(MonitoringLine)
                                                           .where(MonitoringLine.entry_id == entry.id))}
@@ -272,4 +269,5 @@ def get_entry(uow: UnitOfWork, actor: Actor, round_id: int, project_id: int) -> 
     form = EntryInput(entry.budget_adjustment if entry else Decimal(0), entry.forecast_spent if entry else None,
                       entry.budget_cause if entry else None, entry.budget_analysis if entry else None,
                       entry.corrective_measures if entry else None, lines)
-    return EntryView(found.id, found.name, found.status == "open", entry.status if entry else None, detail, form)
+    return EntryView(found.id, found.name, found.status == RoundStatus.OPEN, entry.status if entry else None,
+                     detail, form)

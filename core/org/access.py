@@ -28,7 +28,7 @@ PERMISSION_LABELS = {
 def require(actor: Actor, permission: Permission) -> None:
     if not actor.can(permission):
         raise PermissionDenied(
-            f"当前用户“{actor.display_name}”（{actor.role.label}）没有“{PERMISSION_LABELS[permission]}”的权限。"
+            f"当前用户“{actor.display_name}”（{actor.role_label}）没有“{PERMISSION_LABELS[permission]}”的权限。"
         )
 
 

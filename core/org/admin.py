@@ -7,12 +7,12 @@ from sqlalchemy.orm import aliased
 
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
-from core.common.labels import UNIT_KINDS
+from core.common.labels import ROLES, UNIT_KINDS
 from core.org.access import require, visible_unit_ids
 from core.org.auth import check_new_password
 from core.org.dto import UnitInput, UnitRow, UserInput, UserRow
 from core.org.rules.passwords import hash_password
-from core.org.rules.roles import ROLE_LABELS, Actor, Permission, Role
+from core.org.rules.roles import Actor, Permission, Role
 from db.models import Unit, User, utcnow
 from db.uow import UnitOfWork
 
@@ -80,7 +80,7 @@ def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
         select(User, Unit.name).outerjoin(Unit, User.unit_id == Unit.id).order_by(User.username)
     )
     return [
-        UserRow(u.id, u.username, u.display_name, u.role, ROLE_LABELS[Role(u.role)], u.unit_id, uname, u.active,
+        UserRow(u.id, u.username, u.display_name, u.role, ROLES[Role(u.role)], u.unit_id, uname, u.active,
                 u.locked_until is not None and u.locked_until > now, u.last_login_at)
         for u, uname in rows
     ]

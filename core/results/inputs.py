@@ -21,6 +21,7 @@ from core.org.rules.roles import SYSTEM, Actor
 from core.results import rectification
 from core.results.dto import DepartmentFacts, Override, ProjectFacts, ResultInputs
 from core.results.rules.policy import REVIEW_GRADES
+from db.codes import DraftStatus
 from db.models import (
     AuditFinding,
     BudgetOverride,
@@ -34,7 +35,6 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 
-EXANTE_CONCLUSIONS = {"support": "予以支持", "partial": "部分支持", "reject": "不予支持"}
 EVALUATION_SOURCES = {"key": "重点评价", "self": "单位自评"}
 
 
@@ -52,7 +52,8 @@ def _grades(s: Session, year: int) -> dict[int, tuple[str, str]]:
     """Project id → (grade, source) of its final key evaluation, else of its final self-evaluation."""
     out: dict[int, tuple[str, str]] = {}
     rows = s.execute(select(Evaluation.project_id, Evaluation.kind, Evaluation.grade)
-                     .where(Evaluation.year == year, Evaluation.status == "final", Evaluation.subject_kind == "project",
+                     .where(Evaluation.year == year, Evaluation.status == DraftStatus.FINAL,
+                            Evaluation.subject_kind == "project",
                             Evaluation.kind.in_(tuple(EVALUATION_SOURCES)), Evaluation.grade.is_not(None))
                      .order_by(Evaluation.id))
     for project_id, kind, grade in rows:
@@ -64,7 +65,7 @@ def _grades(s: Session, year: int) -> dict[int, tuple[str, str]]:
 def _reviews(s: Session, year: int) -> dict[int, str]:
     """Project id → grade code of the newest decided review of its goal table."""
     newest = (select(GoalReview.goal_table_id, func.max(GoalReview.version).label("version"))
-              .where(GoalReview.status == "final").group_by(GoalReview.goal_table_id).subquery())
+              .where(GoalReview.status == DraftStatus.FINAL).group_by(GoalReview.goal_table_id).subquery())
     rows = s.execute(select(GoalTable.project_id, GoalReview.grade)
                      .join(GoalReview, GoalReview.goal_table_id == GoalTable.id)
                      .join(newest, (newest.c.goal_table_id == GoalReview.goal_table_id)
@@ -106,7 +107,7 @@ def load_inputs(uow: UnitOfWork, actor: Actor, year: int, as_of: date | None = N
     grades, reviews, lights = _grades(s, year), _reviews(s, year), _lights(uow, SYSTEM, year)
     exante = {a.project_id: a for a in s.scalars(
         select(ExAnteAssessment).join(Project, Project.id == ExAnteAssessment.project_id)
-        .where(Project.year == year, ExAnteAssessment.status == "final"))}
+        .where(Project.year == year, ExAnteAssessment.status == DraftStatus.FINAL))}
     by_dept: dict[int, _Collected] = defaultdict(_Collected)
     projects = []
     for p in s.scalars(select(Project).where(Project.year == year).order_by(Project.code)):
@@ -135,7 +136,7 @@ def load_inputs(uow: UnitOfWork, actor: Actor, year: int, as_of: date | None = N
         facts.overdue += r.overdue
         facts.failed += r.failed
     scores = dict(s.execute(select(Evaluation.unit_id, Evaluation.score).where(
-        Evaluation.year == year, Evaluation.kind == "department", Evaluation.status == "final",
+        Evaluation.year == year, Evaluation.kind == "department", Evaluation.status == DraftStatus.FINAL,
         Evaluation.score.is_not(None))).all())
     units = s.scalars(select(Unit).where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.active.is_(True)).order_by(Unit.code))
     depts = tuple(

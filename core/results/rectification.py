@@ -34,7 +34,7 @@ def is_bureau(actor: Actor) -> bool:
 
 def require_bureau(actor: Actor) -> None:
     if not is_bureau(actor):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）不能管理整改台账，"
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）不能管理整改台账，"
                                "只能查看本单位的整改事项并登记整改反馈。")
 
 
@@ -187,7 +187,7 @@ def apply_feedback(uow: UnitOfWork, actor: Actor, uid: str, text: str, at: datet
     item = _find(uow, uid)
     require_unit(uow.session, actor, item.unit_id)
     if not (actor.can(Permission.EDIT_OWN_UNIT_DATA) or is_bureau(actor)):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）不能登记整改反馈。")
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）不能登记整改反馈。")
     _check_version(item, expected_version)
     feedback = text.strip()
     if len(feedback) < MIN_TEXT:

@@ -19,6 +19,7 @@ from core.results.dto import CollectResult, Found
 from core.results.rectification import deadline_days, new_uid, require_bureau
 from core.results.rules import rectification as rules
 from core.review.rules.outcome import GRADES as REVIEW_GRADES
+from db.codes import DraftStatus
 from db.models import (
     AuditFinding,
     CorrectiveAction,
@@ -50,7 +51,7 @@ def _reviews(s: Session, year: int) -> Iterator[Found]:
     reviewed: set[int] = set()
     rows = s.execute(select(GoalReview, Project).join(GoalTable, GoalTable.id == GoalReview.goal_table_id)
                      .join(Project, Project.id == GoalTable.project_id)
-                     .where(Project.year == year, GoalReview.status == "final",
+                     .where(Project.year == year, GoalReview.status == DraftStatus.FINAL,
                             GoalReview.outcome.in_(REVIEW_OUTCOMES)).order_by(GoalReview.id))
     for review, project in rows:
         reviewed.add(review.goal_table_id)
@@ -109,7 +110,7 @@ def _monitoring(s: Session, year: int) -> Iterator[Found]:
 
 
 def _evaluations(s: Session, year: int) -> Iterator[Found]:
-    rows = s.execute(select(Evaluation).where(Evaluation.year == year, Evaluation.status == "final",
+    rows = s.execute(select(Evaluation).where(Evaluation.year == year, Evaluation.status == DraftStatus.FINAL,
                                               Evaluation.grade.in_(rules.RECTIFY_GRADES)).order_by(Evaluation.id))
     for e in rows.scalars():
         kind = EVALUATION_KINDS.get(e.kind, "绩效评价")

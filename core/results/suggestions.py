@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.common.labels import EXANTE_CONCLUSIONS
 from core.monitoring.rules.lights import LIGHTS
 from core.results.dto import (
     ComponentScore,
@@ -31,7 +32,7 @@ from core.results.dto import (
     SuggestionTable,
     SuggestionTotals,
 )
-from core.results.inputs import EVALUATION_SOURCES, EXANTE_CONCLUSIONS
+from core.results.inputs import EVALUATION_SOURCES
 from core.results.rules import policy as rules
 
 ZERO = Decimal(0)

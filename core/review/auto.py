@@ -22,6 +22,7 @@ from core.org.rules.roles import Actor, Permission
 from core.review.dto import ReviewBase, TableReview
 from core.review.rules.engine import ReviewConfig, load_default_config, parse_config, quality_score, run_rules
 from core.review.rules.model import IndicatorView, PeerCost, ReviewContext, TableView
+from db.codes import DraftStatus
 from db.models import (
     Evaluation,
     EvaluationLine,
@@ -108,7 +109,7 @@ def review_scope(session: Session, actor: Actor, year: int, unit_id: int | None)
     """The WHERE clause for the year's projects this actor may review or see (optionally one unit's)."""
     if not (actor.can(Permission.REVIEW_GOALS) or actor.can(Permission.VIEW_ALL_UNITS)
             or actor.can(Permission.EDIT_OWN_UNIT_DATA)):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）没有审核绩效目标的权限。")
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）没有审核绩效目标的权限。")
     visible = visible_unit_ids(session, actor)
     where: Any = Project.year == year
     if visible is not None:
@@ -125,7 +126,7 @@ def review_base(session: Session, year: int) -> ReviewBase:
     assessed = session.execute(select(ExAnteAssessment.project_id, ExAnteAssessment.status)
                                .join(Project, Project.id == ExAnteAssessment.project_id)
                                .where(Project.year == year)).all()
-    done = frozenset(pid for pid, status in assessed if status == "final") if assessed else None
+    done = frozenset(pid for pid, status in assessed if status == DraftStatus.FINAL) if assessed else None
     context = ReviewContext(unit_names=frozenset(units.values()), library=entries(session),
                             peer_costs=peer_costs(session, year),
                             exante_threshold=Decimal(str(settings.get(session, "exante.threshold_wan"))))

@@ -20,6 +20,7 @@ from core.org.rules.roles import Actor, Permission
 from core.review.dto import DepartmentLetters, OutcomeCount, ReviewLetter
 from core.review.rules.model import DIMENSIONS
 from core.review.rules.outcome import GRADES
+from db.codes import DraftStatus
 from db.models import GoalReview, GoalTable, Project, Unit, User
 from db.uow import UnitOfWork
 
@@ -35,7 +36,7 @@ def _check_unit(s: Session, actor: Actor, unit_id: int) -> None:
 def _newest_decided() -> Subquery:
     """goal_table_id → the newest version whose review is decided."""
     return (select(GoalReview.goal_table_id, func.max(GoalReview.version).label("version"))
-            .where(GoalReview.status == "final", GoalReview.grade.in_(list(GRADES)))
+            .where(GoalReview.status == DraftStatus.FINAL, GoalReview.grade.in_(list(GRADES)))
             .group_by(GoalReview.goal_table_id).subquery())
 
 
@@ -44,7 +45,7 @@ def _serials(s: Session, year: int) -> dict[int, int]:
     a later decision never renumbers an earlier letter."""
     ids = s.scalars(select(GoalReview.id).join(GoalTable, GoalTable.id == GoalReview.goal_table_id)
                     .join(Project, Project.id == GoalTable.project_id)
-                    .where(Project.year == year, GoalReview.status == "final")
+                    .where(Project.year == year, GoalReview.status == DraftStatus.FINAL)
                     .order_by(GoalReview.decided_at, GoalReview.id))
     return {rid: n for n, rid in enumerate(ids, start=1)}
 

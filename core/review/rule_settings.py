@@ -52,7 +52,7 @@ def _current(uow: UnitOfWork, defaults: ReviewConfig) -> tuple[ReviewConfig, str
 def list_rules(uow: UnitOfWork, actor: Actor) -> RuleTable:
     """The rules with their shipped and effective settings (reviewers may look, administrators may change)."""
     if not (actor.can(Permission.REVIEW_GOALS) or actor.can(Permission.MANAGE_SETTINGS)):
-        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role.label}）没有查看审核规则的权限。")
+        raise PermissionDenied(f"当前用户“{actor.display_name}”（{actor.role_label}）没有查看审核规则的权限。")
     defaults = load_default_config()
     current, problem = _current(uow, defaults)
     rows = tuple(

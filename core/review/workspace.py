@@ -33,12 +33,14 @@ from core.review.rules.outcome import (
     check_decision,
     finding_key,
 )
+from db.codes import DraftStatus, GoalStatus, ReviewGrade, ReviewOutcome
 from db.models import GoalReview, GoalTable, Project, User, utcnow
 from db.uow import UnitOfWork
 
 REVIEWS = Changes(frozenset({"review"}))  # the goal tables' statuses change too; pages listen to both
-QUEUE_STATUSES = ("submitted", "returned", "approved", "rejected")
-STAGES = {"submitted": "待审", "returned": "退回", "approved": "已审", "rejected": "已审"}
+QUEUE_STATUSES = (GoalStatus.SUBMITTED, GoalStatus.RETURNED, GoalStatus.APPROVED, GoalStatus.REJECTED)
+STAGES: dict[str, str] = {GoalStatus.SUBMITTED: "待审", GoalStatus.RETURNED: "退回", GoalStatus.APPROVED: "已审",
+          GoalStatus.REJECTED: "已审"}
 
 
 def _require_reviewer(actor: Actor) -> None:
@@ -71,7 +73,8 @@ def queue_rows(uow: UnitOfWork, actor: Actor, year: int, project_ids: list[int] 
         select(Project, GoalTable).join(GoalTable, GoalTable.project_id == Project.id).where(where))}
     decided = {(r.goal_table_id, r.version): r for r in s.scalars(
         select(GoalReview).join(GoalTable, GoalTable.id == GoalReview.goal_table_id)
-        .join(Project, Project.id == GoalTable.project_id).where(where, GoalReview.status == "final"))}
+        .join(Project, Project.id == GoalTable.project_id)
+        .where(where, GoalReview.status == DraftStatus.FINAL))}
     names = dict(s.execute(select(User.username, User.display_name)).all())
     tops = departments(s)
     rows = []
@@ -133,14 +136,14 @@ def open_review(uow: UnitOfWork, actor: Actor, project_id: int, base: ReviewBase
 def _check_open(project: Project, table: GoalTable, expected: datetime, s: Session) -> GoalReview | None:
     review = s.scalar(select(GoalReview).where(GoalReview.goal_table_id == table.id,
                                                GoalReview.version == table.current_version))
-    if review is not None and review.status == "final":
+    if review is not None and review.status == DraftStatus.FINAL:
         who = s.scalar(select(User.display_name).where(User.username == review.reviewed_by)) or review.reviewed_by
         raise ConflictError(f"项目“{project.name}”的绩效目标表（第 {table.current_version} 版）已由{who}审核完毕"
                             f"（结论：{GRADES[review.grade].label if review.grade in GRADES else '—'}），本次未保存。")
     if table.updated_at != expected:
         raise ConflictError(f"项目“{project.name}”的绩效目标表在您打开之后已被他人修改或审核"
                             f"（{formatting.screen_time(table.updated_at)}）。本次未保存；请重新打开后再审核。")
-    if table.status != "submitted":
+    if table.status != GoalStatus.SUBMITTED:
         raise ValidationError(f"项目“{project.name}”的绩效目标表状态为“{status_label(table.status)}”，"
                               "只有已提交的目标表可以审核。", "status")
     return review
@@ -176,7 +179,7 @@ def save_review(uow: UnitOfWork, actor: Actor, project_id: int, form: ReviewForm
     if review is None:
         review = GoalReview(goal_table_id=table.id, version=table.current_version, reviewed_by=actor.username)
         s.add(review)
-    review.status = "final" if decide else "draft"
+    review.status = DraftStatus.FINAL if decide else DraftStatus.DRAFT
     review.grade, review.opinion = form.grade, form.opinion.strip()
     for key in DIMENSION_KEYS:
         setattr(review, key, (form.dimension_opinions.get(key) or "").strip())
@@ -214,7 +217,8 @@ def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], ba
         if any(f.severity in ("error", "warning") for f in found):
             raise ValidationError(f"项目“{project.name}”的预审发现错误或警告，不能批量通过，请逐表审核。", "selection")
         review = existing or GoalReview(goal_table_id=table.id, version=table.current_version)
-        review.status, review.grade, review.outcome = "final", "excellent", "approved"
+        review.status, review.grade = DraftStatus.FINAL, ReviewGrade.EXCELLENT
+        review.outcome = ReviewOutcome.APPROVED
         review.opinion = review.opinion or "经审核，绩效目标设置符合要求，予以通过。"
         for key in DIMENSION_KEYS:
             setattr(review, key, getattr(review, key, None) or "")
@@ -222,7 +226,7 @@ def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], ba
         review.score, review.reviewed_by, review.reviewed_at, review.decided_at = (
             reviews[project.id].score, actor.username, now, now)
         s.add(review)
-        table.status, table.updated_at = "approved", now
+        table.status, table.updated_at = GoalStatus.APPROVED, now
     s.flush()
     uow.audit(actor.username, "goal_review.batch_approve", "goal_table", None, None,
               {"projects": sorted(tokens), "grade": "excellent"})
@@ -235,7 +239,8 @@ def latest_decision(uow: UnitOfWork, actor: Actor, project_id: int) -> Decision 
     s = uow.session
     project, table = _table(s, project_id)
     require_unit(s, actor, project.unit_id)
-    found = s.scalar(select(GoalReview).where(GoalReview.goal_table_id == table.id, GoalReview.status == "final")
+    found = s.scalar(select(GoalReview).where(GoalReview.goal_table_id == table.id,
+                                              GoalReview.status == DraftStatus.FINAL)
                      .order_by(GoalReview.version.desc()).limit(1))
     if found is None or found.grade not in GRADES or found.decided_at is None:
         return None

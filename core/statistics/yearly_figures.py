@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.evaluation.dto import SUBJECT_KINDS
+from core.common.labels import SUBJECT_KINDS
 from core.org.access import scoped
 from core.org.lookups import DEPARTMENT_KINDS
 from core.results.rectification import unit_records
@@ -24,6 +24,7 @@ from core.statistics.dto import (
     MonitoringFigures,
     RectificationFigures,
 )
+from db.codes import DraftStatus
 from db.models import (
     Evaluation,
     ExAnteAssessment,
@@ -51,7 +52,8 @@ def goal_figures(s: Session, year: int, visible: set[int] | None) -> GoalFigures
     decided = scoped(
         select(GoalReview.goal_table_id, GoalReview.version, GoalReview.grade, GoalReview.outcome)
         .join(GoalTable, GoalReview.goal_table_id == GoalTable.id).join(Project, GoalTable.project_id == Project.id)
-        .where(Project.year == year, GoalReview.status == "final", GoalReview.grade.in_(tuple(GRADES))),
+        .where(Project.year == year, GoalReview.status == DraftStatus.FINAL,
+               GoalReview.grade.in_(tuple(GRADES))),
         Project.unit_id, visible)
     latest: dict[int, tuple[int, str]] = {}
     returned: set[int] = set()
@@ -91,7 +93,8 @@ def evaluation_figures(s: Session, year: int, visible: set[int] | None) -> Evalu
     rows = list(s.execute(scoped(
         select(Evaluation.kind, Evaluation.subject_kind, Evaluation.project_id, Evaluation.unit_id,
                Evaluation.budget, Evaluation.grade)
-        .where(Evaluation.year == year, Evaluation.status == "final"), Evaluation.unit_id, visible)))
+        .where(Evaluation.year == year, Evaluation.status == DraftStatus.FINAL),
+        Evaluation.unit_id, visible)))
     grades: dict[str, Counter[str]] = {kind: Counter() for kind in ("self", "key", "department")}
     key_subjects: Counter[str] = Counter()
     for kind, subject_kind, _project, _unit, _budget, grade in rows:
@@ -118,7 +121,8 @@ def exante_figures(s: Session, year: int, visible: set[int] | None) -> ExAnteFig
         select(ExAnteAssessment.kind, ExAnteAssessment.conclusion, ExAnteAssessment.requested_amount,
                ExAnteAssessment.recommended_amount)
         .join(Project, ExAnteAssessment.project_id == Project.id)
-        .where(Project.year == year, ExAnteAssessment.status == "final"), Project.unit_id, visible)))
+        .where(Project.year == year, ExAnteAssessment.status == DraftStatus.FINAL),
+        Project.unit_id, visible)))
     conclusions = Counter(r.conclusion for r in rows)
     return ExAnteFigures(
         count=len(rows), key_count=sum(1 for r in rows if r.kind == "key"),

@@ -1,10 +1,12 @@
-"""The declarative base, naming conventions (so batch migrations can find constraints) and shared column types."""
+"""The declarative base, naming conventions (so batch migrations can find constraints), the CHECK
+constraint of a coded column and shared column types."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import MetaData, String
+from sqlalchemy import CheckConstraint, MetaData, String
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -19,6 +21,13 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def one_of(column: str, codes: type[StrEnum]) -> CheckConstraint:
+    """A CHECK that `column` holds one of the enum's codes, named ck_<table>_<column> by the convention above.
+    NULL passes (SQL's IN yields unknown), so an optional column stays optional."""
+    values = ", ".join("'" + code.value.replace("'", "''") + "'" for code in codes)
+    return CheckConstraint(f"{column} IN ({values})", name=column)
 
 
 def utcnow() -> datetime:

@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, UTCDateTime, utcnow
+from db.codes import Comparator, DraftStatus, EvaluationKind, PanelRole, SubjectKind, TemplateKind
+from db.models.base import Base, UTCDateTime, one_of, utcnow
 from db.types import DecimalText, Money
 
 
@@ -44,9 +45,10 @@ class EvaluationTemplate(Base):
     """A framework template for key or department evaluations; shipped ones are copied before editing."""
 
     __tablename__ = "evaluation_template"
+    __table_args__ = (one_of("kind", TemplateKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12))  # key | department
+    kind: Mapped[str] = mapped_column(String(12))
     name: Mapped[str] = mapped_column(String(100))
     framework_json: Mapped[str] = mapped_column(Text)
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -61,15 +63,17 @@ class Evaluation(Base):
     when it was finalised, so an old result never changes when settings do."""
 
     __tablename__ = "evaluation"
+    __table_args__ = (one_of("kind", EvaluationKind), one_of("subject_kind", SubjectKind),
+                      one_of("status", DraftStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(ForeignKey("fiscal_year.year"), index=True)
     kind: Mapped[str] = mapped_column(String(12), index=True)
-    subject_kind: Mapped[str] = mapped_column(String(12))  # project | policy | department
+    subject_kind: Mapped[str] = mapped_column(String(12))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(8), index=True)  # draft | final
+    status: Mapped[str] = mapped_column(String(8), index=True)
     framework_json: Mapped[str | None] = mapped_column(Text)
     data_json: Mapped[str] = mapped_column(Text, default="{}")
     budget: Mapped[Decimal | None] = mapped_column(Money())  # 全年预算数
@@ -88,7 +92,7 @@ class EvaluationLine(Base):
     """A scored line: an indicator of a self-evaluation, or an item of a department sheet."""
 
     __tablename__ = "evaluation_line"
-    __table_args__ = (UniqueConstraint("evaluation_id", "item_key"),)
+    __table_args__ = (UniqueConstraint("evaluation_id", "item_key"), one_of("comparator", Comparator))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id"), index=True)
@@ -116,12 +120,12 @@ class PanelMember(Base):
     """An expert on an evaluation's panel."""
 
     __tablename__ = "panel_member"
-    __table_args__ = (UniqueConstraint("evaluation_id", "expert_id"),)
+    __table_args__ = (UniqueConstraint("evaluation_id", "expert_id"), one_of("role", PanelRole))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id"), index=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
-    role: Mapped[str] = mapped_column(String(8), default="member")  # lead | member
+    role: Mapped[str] = mapped_column(String(8), default=PanelRole.MEMBER)
 
 
 class ExpertScore(Base):

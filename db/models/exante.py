@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, UTCDateTime, utcnow
+from db.codes import DraftStatus, ExAnteConclusion, ExAnteKind
+from db.models.base import Base, UTCDateTime, one_of, utcnow
 from db.types import DecimalText, Money
 
 
@@ -16,14 +17,16 @@ class ExAnteAssessment(Base):
     """The ex-ante assessment of a project; a final one is never edited again."""
 
     __tablename__ = "exante_assessment"
+    __table_args__ = (one_of("kind", ExAnteKind), one_of("status", DraftStatus),
+                      one_of("conclusion", ExAnteConclusion))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), unique=True)
-    kind: Mapped[str] = mapped_column(String(8))  # self (部门自评) | key (财政重点评估)
-    status: Mapped[str] = mapped_column(String(8), index=True)  # draft | final
+    kind: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(8), index=True)
     grades_json: Mapped[str] = mapped_column(Text)  # {item id: 优|良|中|差}
     score: Mapped[Decimal] = mapped_column(DecimalText())
-    conclusion: Mapped[str] = mapped_column(String(8))  # support | partial | reject
+    conclusion: Mapped[str] = mapped_column(String(8))
     requested_amount: Mapped[Decimal] = mapped_column(Money())
     recommended_amount: Mapped[Decimal] = mapped_column(Money())
     opinion: Mapped[str | None] = mapped_column(Text)

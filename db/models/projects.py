@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, UTCDateTime, utcnow
+from db.codes import Comparator, ExecutionSource, FundType, GoalStatus, ProjectAttribute, ProjectNature
+from db.models.base import Base, UTCDateTime, one_of, utcnow
 from db.types import DecimalText, Money
 
 
@@ -16,7 +17,8 @@ class Project(Base):
     """A budget project of one year; amounts are Decimal 万元 by source, the total as entered."""
 
     __tablename__ = "project"
-    __table_args__ = (UniqueConstraint("year", "code"),)
+    __table_args__ = (UniqueConstraint("year", "code"), one_of("attribute", ProjectAttribute),
+                      one_of("nature", ProjectNature), one_of("fund_type", FundType))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(ForeignKey("fiscal_year.year"), index=True)
@@ -45,10 +47,11 @@ class GoalTable(Base):
     """The 绩效目标表 of a project; its content lives in versions, the newest being current."""
 
     __tablename__ = "goal_table"
+    __table_args__ = (one_of("status", GoalStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), unique=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # draft|submitted|returned|approved|rejected
+    status: Mapped[str] = mapped_column(String(16), index=True)
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -85,6 +88,7 @@ class Indicator(Base):
     """A 三级 indicator: comparator (>= <= = > < qual), numeric target or qualitative text, unit."""
 
     __tablename__ = "indicator"
+    __table_args__ = (one_of("comparator", Comparator),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("goal_table_version.id"), index=True)
@@ -105,7 +109,8 @@ class ExecutionRecord(Base):
     """Money spent on a project in one month (from the treasury payment system or entered)."""
 
     __tablename__ = "execution_record"
-    __table_args__ = (Index("ix_execution_project_period", "project_id", "year", "month"),)
+    __table_args__ = (Index("ix_execution_project_period", "project_id", "year", "month"),
+                      one_of("source", ExecutionSource))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
@@ -114,5 +119,5 @@ class ExecutionRecord(Base):
     amount: Mapped[Decimal] = mapped_column(Money())
     voucher_no: Mapped[str | None] = mapped_column(String(64))
     payee: Mapped[str | None] = mapped_column(String(100))
-    source: Mapped[str] = mapped_column(String(16), default="manual")  # treasury|manual|exchange|demo
+    source: Mapped[str] = mapped_column(String(16), default=ExecutionSource.MANUAL)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,7 +10,8 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, UTCDateTime, utcnow
+from db.codes import FindingSource, NoticeKind, RectificationSource, RectificationStatus
+from db.models.base import Base, UTCDateTime, one_of, utcnow
 from db.types import DecimalText, Money
 
 
@@ -30,11 +31,12 @@ class AuditFinding(Base):
     """An audit or inspection finding (审计/检查发现) about a unit; its deduction lowers the composite score."""
 
     __tablename__ = "audit_finding"
+    __table_args__ = (one_of("source", FindingSource),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(ForeignKey("fiscal_year.year"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
-    source: Mapped[str] = mapped_column(String(12))  # audit (审计) | inspection (检查)
+    source: Mapped[str] = mapped_column(String(12))
     reference: Mapped[str | None] = mapped_column(String(64))  # 文号
     description: Mapped[str] = mapped_column(Text)
     deduction: Mapped[Decimal] = mapped_column(DecimalText())
@@ -66,19 +68,20 @@ class RectificationItem(Base):
     bureau's re-check. 逾期 is not stored: an open item past its deadline is overdue."""
 
     __tablename__ = "rectification_item"
-    __table_args__ = (UniqueConstraint("source", "source_ref"),)
+    __table_args__ = (UniqueConstraint("source", "source_ref"), one_of("source", RectificationSource),
+                      one_of("status", RectificationStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)  # the stable row id in exchange packages
     year: Mapped[int] = mapped_column(ForeignKey("fiscal_year.year"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"), index=True)
-    source: Mapped[str] = mapped_column(String(12))  # review | monitoring | evaluation | audit | inspection | other
+    source: Mapped[str] = mapped_column(String(12))
     source_ref: Mapped[str | None] = mapped_column(String(64))  # e.g. "goal_review:12"; None for a manual item
     requirement: Mapped[str] = mapped_column(Text)
     issued_on: Mapped[date] = mapped_column(Date)
     deadline: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | in_progress | done | failed
+    status: Mapped[str] = mapped_column(String(12), default=RectificationStatus.PENDING)
     feedback: Mapped[str | None] = mapped_column(Text)
     feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     feedback_package: Mapped[str | None] = mapped_column(String(64))  # the package id the feedback came in
@@ -96,11 +99,11 @@ class RectificationNotice(Base):
     (notice) → 约谈函 (interview); numbered per year and kind."""
 
     __tablename__ = "rectification_notice"
-    __table_args__ = (UniqueConstraint("year", "kind", "sequence"),)
+    __table_args__ = (UniqueConstraint("year", "kind", "sequence"), one_of("kind", NoticeKind))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(ForeignKey("fiscal_year.year"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))  # reminder | notice | interview
+    kind: Mapped[str] = mapped_column(String(12))
     sequence: Mapped[int] = mapped_column(Integer)
     number: Mapped[str] = mapped_column(String(64))  # 文号, e.g. 县财绩整〔2024〕3号
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

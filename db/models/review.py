@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, UTCDateTime, utcnow
+from db.codes import Comparator, DraftStatus, ReviewGrade, ReviewOutcome
+from db.models.base import Base, UTCDateTime, one_of, utcnow
 from db.types import DecimalText
 
 
@@ -21,12 +22,13 @@ class GoalReview(Base):
     """
 
     __tablename__ = "goal_review"
-    __table_args__ = (UniqueConstraint("goal_table_id", "version"),)
+    __table_args__ = (UniqueConstraint("goal_table_id", "version"), one_of("status", DraftStatus),
+                      one_of("grade", ReviewGrade), one_of("outcome", ReviewOutcome))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_table_id: Mapped[int] = mapped_column(ForeignKey("goal_table.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(8), index=True)  # draft | final
+    status: Mapped[str] = mapped_column(String(8), index=True)
     grade: Mapped[str | None] = mapped_column(String(12))
     outcome: Mapped[str | None] = mapped_column(String(12))
     completeness: Mapped[str | None] = mapped_column(Text)  # opinion per dimension
@@ -45,6 +47,7 @@ class LibraryEntry(Base):
     """An indicator the bureau added to the shipped library (指标库); `code` continues the shipped ids."""
 
     __tablename__ = "library_entry"
+    __table_args__ = (one_of("comparator", Comparator),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)

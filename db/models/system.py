@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, UTCDateTime, utcnow
+from db.codes import ExchangeKind, InstallationRole, PackageDirection, PackageState
+from db.models.base import Base, UTCDateTime, one_of, utcnow
 
 
 class Setting(Base):
@@ -41,18 +42,20 @@ class ExchangeLedgerEntry(Base):
     """Every exchange package sent or received, so the same package twice is a no-op."""
 
     __tablename__ = "exchange_ledger"
+    __table_args__ = (one_of("kind", ExchangeKind), one_of("direction", PackageDirection),
+                      one_of("state", PackageState))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     package_id: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
-    direction: Mapped[str] = mapped_column(String(8))  # in | out
+    direction: Mapped[str] = mapped_column(String(8))
     sender: Mapped[str] = mapped_column(String(32))
     receiver: Mapped[str] = mapped_column(String(32))
     year: Mapped[int] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     signed: Mapped[bool] = mapped_column(Boolean, default=True)
-    state: Mapped[str] = mapped_column(String(16))  # exported|applied|refused|unsigned
+    state: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -61,9 +64,10 @@ class Installation(Base):
     """What this installation is (one row): the bureau's hub, or one unit's spoke enrolled from a package."""
 
     __tablename__ = "installation"
+    __table_args__ = (one_of("role", InstallationRole),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    role: Mapped[str] = mapped_column(String(8))  # hub | spoke
+    role: Mapped[str] = mapped_column(String(8))
     unit_code: Mapped[str | None] = mapped_column(String(32))  # the spoke's unit
     hub_name: Mapped[str | None] = mapped_column(String(100))
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

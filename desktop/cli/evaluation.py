@@ -9,9 +9,10 @@ from typing import Any
 
 from core.common import formatting
 from core.common.errors import USER_ERRORS
+from core.common.labels import EVALUATION_KINDS
 from core.common.runner import call
 from core.evaluation import overview
-from core.evaluation.dto import KINDS, EvaluationRow
+from core.evaluation.dto import EvaluationRow
 from desktop.cli import options
 
 
@@ -34,7 +35,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps({"year": args.year, "kind": args.kind, "count": len(rows), "by_grade": counts,
                           "evaluations": [as_json(r) for r in rows]}, ensure_ascii=False, indent=1))
         return 0
-    what = KINDS[args.kind] if args.kind else "绩效评价"
+    what = EVALUATION_KINDS[args.kind] if args.kind else "绩效评价"
     print(f"{args.year} 年度{what} {len(rows)} 项：" + "，".join(f"{g} {n} 项" for g, n in counts.items()) + "。")
     for r in rows:
         score = formatting.MISSING if r.score is None else f"{formatting.score(r.score)} 分"
@@ -51,7 +52,7 @@ def register(subparsers: Any) -> None:
     p = inner.add_parser("list", help="列出某年度的绩效评价（评价对象、类型、得分、等级）")
     options.add_db(p)
     options.add_year(p)
-    p.add_argument("--kind", choices=list(KINDS), default=None,
+    p.add_argument("--kind", choices=list(EVALUATION_KINDS), default=None,
                    help="只列一类：self 单位自评，key 财政重点评价，department 部门整体评价")
     options.add_json(p)
     options.command(p, cmd_list, writes=False)

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(spacer)
         actor = self.ctx.actor
         unit = f" · {actor.unit_name}" if actor.unit_name else ""
-        self.user_label = QLabel(f"当前用户：{actor.display_name}（{actor.role.label}{unit}） ", self)
+        self.user_label = QLabel(f"当前用户：{actor.display_name}（{actor.role_label}{unit}） ", self)
         bar.addWidget(self.user_label)
         about = QAction("关于(&A)", self)
         about.triggered.connect(self.about)

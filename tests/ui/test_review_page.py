@@ -8,12 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from core.common.labels import GOAL_STATUSES
 from core.common.runner import call
 from core.demo import generate as demo
 from core.goals import service as goals
 from core.org.rules.roles import Actor, Role
 from core.review import workspace as review
 from core.review.dto import Queue, ReviewForm
+from db.codes import GoalStatus
 from db.database import Database
 from desktop.pages.goals.editor import GoalEditorDialog
 from desktop.pages.review.area import ReviewPage
@@ -131,6 +133,18 @@ def test_batch_approve_a_departments_clean_tables(qtbot, page: ReviewPage) -> No
     qtbot.waitUntil(lambda: page.shown.text().startswith("已批量通过"), timeout=10_000)
     qtbot.waitUntil(lambda: all(r.stage == "已审" for r in page.model.rows()
                                 if r.project_id in {c.project_id for c in clean}))
+
+
+def test_a_table_not_waiting_for_review_shows_its_status_in_chinese(  # type: ignore[no-untyped-def]
+        qtbot, db: Database, page: ReviewPage) -> None:
+    """The read-only banner named the raw code ("approved", "draft"); it shows the label instead."""
+    drafts = [t for t in call(db, goals.list_tables, page.ctx.actor, 2024) if t.status == GoalStatus.DRAFT]
+    assert drafts, "the demo county has draft tables in 2024"
+    ws = page.workspace
+    ws.start([drafts[0].project_id], 0, None)
+    qtbot.waitUntil(lambda: ws.view is not None and ws.view.project_id == drafts[0].project_id)
+    assert ws.banner.text() == f"该目标表当前状态为“{GOAL_STATUSES[GoalStatus.DRAFT]}”，不在待审状态，只能查看。"
+    assert not ws.decide_button.isEnabled()
 
 
 def test_the_returned_table_shows_the_opinion_in_the_units_editor(qtbot, db: Database,  # type: ignore[no-untyped-def]

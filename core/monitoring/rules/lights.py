@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.common.labels import LIKELIHOODS as LIKELIHOODS  # re-exported: the stage's rules name it
+from db.codes import DeviationCause
+
 MONTHS = 12
 HUNDRED = Decimal(100)
 PERCENT_QUANTUM = Decimal("0.1")
@@ -18,8 +21,7 @@ LIGHTS = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿�
 LIGHT_RANK = {"red": 0, "yellow": 1, "blue": 2, "green": 3, "none": 4}
 # Readable in black-and-white print too: each light has its own shape.
 LIGHT_SYMBOLS = {"red": "●", "yellow": "▲", "blue": "◆", "green": "○", "none": "—"}
-LIKELIHOODS = {"certain": "确定能", "possible": "有可能", "impossible": "完全不可能"}
-CAUSES = ("经费", "制度", "人员", "硬件", "其他")
+CAUSES = tuple(DeviationCause)
 QUALITATIVE = {"达成": "green", "部分达成": "yellow", "未达成": "red"}
 
 

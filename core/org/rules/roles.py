@@ -1,30 +1,12 @@
-"""Roles and what each may do; services check these, the GUI only mirrors them."""
+"""What each role (db.codes.Role) may do; services check these, the GUI only mirrors them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    REVIEWER = "reviewer"
-    EVALUATOR = "evaluator"
-    CLERK = "clerk"
-    LEADER = "leader"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "系统管理员",
-    Role.REVIEWER: "审核员",
-    Role.EVALUATOR: "评价员",
-    Role.CLERK: "填报员",
-    Role.LEADER: "领导",
-}
+from core.common.labels import ROLES
+from db.codes import Role
 
 
 class Permission(StrEnum):
@@ -59,6 +41,10 @@ class Actor:
     role: Role
     unit_id: int | None = None
     unit_name: str | None = None
+
+    @property
+    def role_label(self) -> str:
+        return ROLES[self.role]
 
     def can(self, permission: Permission) -> bool:
         return permission in PERMISSIONS[self.role]

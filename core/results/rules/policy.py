@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from core.common import formatting
+from core.common.labels import FINDING_SOURCES, REVIEW_GRADES
 
 YUAN = Decimal("0.0001")  # one 元 in 万元
 SCORE_QUANTUM = Decimal("0.01")
@@ -28,11 +29,11 @@ ACTIONS = {"prioritise": "优先保障", "actual": "据实保障", "cut": "按�
 COMPONENTS = (("exante", "重点事前评估"), ("goals", "目标管理"), ("monitoring", "重点监控"),
               ("department", "部门整体评价"))
 COMPONENT_LABELS = dict(COMPONENTS)
-REVIEW_GRADES = {"excellent": "优", "good": "良", "fair": "中", "poor": "差"}
 LIGHT_LABELS = {"green": "绿灯", "blue": "蓝灯", "yellow": "黄灯", "red": "红灯"}
-SOURCES = {"audit": "审计", "inspection": "检查"}
 ONE_OFF_DONE = "一次性项目已完成"
 NO_RESULT = "无适用的评价结果，按本年金额安排"
+
+SOURCES = FINDING_SOURCES  # the stage's name for the one map of core.common.labels
 
 
 class PolicyError(ValueError):

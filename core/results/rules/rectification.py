@@ -12,26 +12,27 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.common import formatting
+from core.common.labels import NOTICE_KINDS, RECTIFICATION_SOURCES, RECTIFICATION_STATUSES
+from db.codes import RectificationStatus
 
-STATUSES = {"pending": "待整改", "in_progress": "整改中", "done": "已整改", "failed": "整改不合格"}
+# The stage's names for the labels of core.common.labels (one map, not a copy).
+STATUSES = RECTIFICATION_STATUSES
+SOURCES = RECTIFICATION_SOURCES
 OVERDUE = "overdue"
 OVERDUE_LABEL = "逾期"
 DISPLAY_STATUSES = {**STATUSES, OVERDUE: OVERDUE_LABEL}
-CLOSED = frozenset({"done"})
+CLOSED = frozenset({RectificationStatus.DONE})
 # Evaluation grades that call for rectification (the 中 and 差 of DOMAIN.md §4/§5: 核减 and 取消或暂停).
 RECTIFY_GRADES = ("中", "差")
-SOURCES = {"review": "目标审核", "monitoring": "运行监控", "evaluation": "绩效评价", "audit": "审计",
-           "inspection": "检查", "other": "其他"}
-# The escalation ladder, in order: each kind is the next step after the one before it.
-NOTICE_KINDS = {"reminder": "提醒敦促函", "notice": "整改通知书", "interview": "约谈函"}
-NOTICE_ORDER = tuple(NOTICE_KINDS)
+NOTICE_ORDER = tuple(NOTICE_KINDS)  # the escalation ladder, in order
 # pending → in_progress (the unit reports), in_progress → done | failed (the bureau's re-check),
 # failed → in_progress (the unit reports again); in_progress → in_progress is a further feedback.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "pending": frozenset({"in_progress"}),
-    "in_progress": frozenset({"in_progress", "done", "failed"}),
-    "failed": frozenset({"in_progress"}),
-    "done": frozenset(),
+TRANSITIONS: dict[str, frozenset[RectificationStatus]] = {
+    RectificationStatus.PENDING: frozenset({RectificationStatus.IN_PROGRESS}),
+    RectificationStatus.IN_PROGRESS: frozenset({RectificationStatus.IN_PROGRESS, RectificationStatus.DONE,
+                                                RectificationStatus.FAILED}),
+    RectificationStatus.FAILED: frozenset({RectificationStatus.IN_PROGRESS}),
+    RectificationStatus.DONE: frozenset(),
 }
 PERCENT_QUANTUM = Decimal("0.1")
 
@@ -53,7 +54,8 @@ def is_overdue(status: str, deadline: date, as_of: date) -> bool:
 def display_status(status: str, deadline: date, as_of: date) -> str:
     """The status code shown: `overdue` for a pending or in-progress item past its deadline, else the stored one
     (a failed item keeps 整改不合格, its overdue flag is shown beside it)."""
-    if status in ("pending", "in_progress") and is_overdue(status, deadline, as_of):
+    waiting = (RectificationStatus.PENDING, RectificationStatus.IN_PROGRESS)
+    if status in waiting and is_overdue(status, deadline, as_of):
         return OVERDUE
     return status
 
@@ -71,17 +73,17 @@ def check_transition(current: str, new: str) -> None:
 
 def after_feedback(current: str) -> str:
     """The status after the unit's feedback; feedback on an item already 已整改 is refused."""
-    if current == "done":
+    if current == RectificationStatus.DONE:
         raise RectificationRuleError("该整改事项已整改完毕（已复核通过），不能再登记反馈。")
-    check_transition(current, "in_progress")
-    return "in_progress"
+    check_transition(current, RectificationStatus.IN_PROGRESS)
+    return RectificationStatus.IN_PROGRESS
 
 
 def after_recheck(current: str, passed: bool) -> str:
     """The status after the bureau's re-check: only an item the unit has reported on (整改中) can be re-checked."""
-    if current != "in_progress":
+    if current != RectificationStatus.IN_PROGRESS:
         raise RectificationRuleError(f"只有“整改中”（单位已反馈）的事项才能复核，该事项当前为“{STATUSES.get(current, current)}”。")
-    new = "done" if passed else "failed"
+    new = RectificationStatus.DONE if passed else RectificationStatus.FAILED
     check_transition(current, new)
     return new
 
@@ -136,8 +138,8 @@ def unit_record(unit_id: int, items: Iterable[tuple[str, date]], as_of: date) ->
     total = done = failed = overdue = opened = 0
     for status, deadline in items:
         total += 1
-        done += status == "done"
-        failed += status == "failed"
+        done += status == RectificationStatus.DONE
+        failed += status == RectificationStatus.FAILED
         opened += is_open(status)
         overdue += is_overdue(status, deadline, as_of)
     return UnitRecord(unit_id, total, done, failed, overdue, opened)

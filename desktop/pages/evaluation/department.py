@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from core.common.dto import Changes
 from core.evaluation import department as dept
 from core.evaluation.dto import DepartmentRow
+from db.codes import DraftStatus
 from desktop.pages.evaluation.department_sheet import DepartmentSheetEditor
 from desktop.pages.evaluation.overview import GRADE_COLOURS
 from desktop.shell.context import AppContext
@@ -72,8 +73,8 @@ class DepartmentEvaluationTab(QWidget):
         view = self.table.view
         view.resizeColumnsToContents()
         view.setColumnWidth(0, min(view.columnWidth(0), 175))
-        done = sum(1 for r in rows if r.status == "final")
-        drafts = sum(1 for r in rows if r.status == "draft")
+        done = sum(1 for r in rows if r.status == DraftStatus.FINAL)
+        drafts = sum(1 for r in rows if r.status == DraftStatus.DRAFT)
         self.counts.setText(f"共 {len(rows)} 个部门（镇街），已定稿 {done} 个，草稿 {drafts} 个")
 
     def _same_units(self, rows: list[DepartmentRow]) -> bool:

@@ -33,6 +33,7 @@ from core.evaluation.rules.department_sheet import (
 from core.evaluation.rules.scoring import ScoringError, grade
 from core.goals.rules.notation import format_decimal
 from core.org.rules.roles import Permission
+from db.codes import DraftStatus
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
 
@@ -176,8 +177,8 @@ class DepartmentSheetEditor(QWidget):
         self.sheet = sheet
         if [i.key for i in sheet.items] != self.items_keys:
             self._build_items(sheet.items)
-        editable = sheet.status != "final" and self.ctx.actor.can(Permission.EVALUATE)
-        state = {"none": "尚未评价", "draft": "草稿", "final": "已定稿"}[sheet.status]
+        editable = sheet.status != DraftStatus.FINAL and self.ctx.actor.can(Permission.EVALUATE)
+        state = dept.STATUSES[sheet.status]
         self.heading.setText(f"{sheet.unit_name}　{sheet.year} 年度部门整体绩效评价　状态：{state}")
         for key, edit in self.figure_edits.items():
             edit.blockSignals(True)

@@ -12,6 +12,7 @@ from core.evaluation import key as key_evaluation
 from core.evaluation.dto import RATINGS
 from core.evaluation.key_dto import KeyEvaluationDetail, KeyEvaluationRow
 from core.org.rules.roles import Permission
+from db.codes import DraftStatus
 from desktop.pages.evaluation.key_evaluation_wizard import KeyEvaluationWizard
 from desktop.pages.evaluation.overview import GRADE_COLOURS
 from desktop.pages.org.units import edit_on_activate
@@ -78,7 +79,7 @@ class KeyEvaluationTab(QWidget):
         view = self.table.view
         view.resizeColumnsToContents()
         view.setColumnWidth(0, min(view.columnWidth(0), 320))
-        drafts = sum(1 for r in rows if r.status == "draft")
+        drafts = sum(1 for r in rows if r.status == DraftStatus.DRAFT)
         self.counts.setText(f"{self.ctx.year} 年度重点评价 {len(rows)} 项，已定稿 {len(rows) - drafts} 项，草稿 {drafts} 项")
 
     def new_evaluation(self) -> None:
@@ -88,7 +89,7 @@ class KeyEvaluationTab(QWidget):
     def open_selected(self) -> None:
         """Enter or double-click: continue a draft, preview the report of a finalised one."""
         row = self.table.selected_row()
-        if row is not None and row.status == "draft" and self.can_evaluate:
+        if row is not None and row.status == DraftStatus.DRAFT and self.can_evaluate:
             self.continue_selected()
         elif row is not None:
             self.open_report()
@@ -97,7 +98,7 @@ class KeyEvaluationTab(QWidget):
         row = self.table.selected_row()
         if row is None or not self.can_evaluate:
             return
-        if row.status != "draft":
+        if row.status != DraftStatus.DRAFT:
             show_error(self, ValidationError(f"“{row.subject}”的重点评价已定稿，可以查看评价报告。"), "无法继续")
             return
         self.ctx.runner.submit(key_evaluation.get_evaluation, self.ctx.actor, row.id, on_done=self._open_wizard,

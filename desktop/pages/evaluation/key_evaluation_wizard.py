@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.common import formatting
+from core.common.labels import SUBJECT_KINDS
 from core.evaluation import key as key_evaluation
-from core.evaluation.dto import RATINGS, SUBJECT_KINDS
+from core.evaluation.dto import RATINGS
 from core.evaluation.key_dto import Created, KeyEvaluationDetail, SubjectOption, Subjects
 from desktop.pages.evaluation.key_evaluation_framework import FrameworkPage
 from desktop.pages.evaluation.key_evaluation_panel import PanelPage

@@ -6,8 +6,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.common.dto import Changes
+from core.common.labels import EVALUATION_KINDS
 from core.evaluation import overview
-from core.evaluation.dto import KINDS, EvaluationRow
+from core.evaluation.dto import EvaluationRow
+from db.codes import DraftStatus
 from desktop.shell.context import AppContext
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
@@ -31,7 +33,7 @@ class EvaluationOverviewTab(QWidget):
         self.table = SearchableTable(self.model, "搜索评价对象、单位、项目编码…", self)
         self.kind_box = QComboBox(self)
         self.kind_box.addItem("全部类型", None)
-        for key, label in KINDS.items():
+        for key, label in EVALUATION_KINDS.items():
             self.kind_box.addItem(label, key)
         self.grade_box = QComboBox(self)
         self.grade_box.addItem("全部等级", None)
@@ -74,7 +76,7 @@ class EvaluationOverviewTab(QWidget):
         of_kind = [r for r in self.all_rows if kind is None or r.kind == kind]
         self.model.set_rows([r for r in of_kind if grade is None or r.grade == grade])
         counts = overview.grade_counts(of_kind)
-        finals = sum(1 for r in of_kind if r.status == "final")
+        finals = sum(1 for r in of_kind if r.status == DraftStatus.FINAL)
         self.counts_label.setText(f"共 {len(of_kind)} 项（已定稿 {finals} 项）：" +
                                   "，".join(f"{g} {n} 项" for g, n in counts.items()))
         view = self.table.view

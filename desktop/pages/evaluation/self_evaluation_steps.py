@@ -22,6 +22,7 @@ from core.common import formatting
 from core.evaluation.dto import CandidateRow, SelfEvaluationDraft
 from core.evaluation.rules.scoring import ScoringError, execution_points, grade
 from core.evaluation.rules.self_evaluation import LEVEL_KEYS, check_texts, money_or_error
+from db.codes import DraftStatus
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
@@ -79,7 +80,7 @@ class ProjectPage(StepPage):
         row = self.table.selected_row()
         if row is None:
             return self.fail("请先在列表中选择一个项目。", self.table.view)
-        if row.status == "final":
+        if row.status == DraftStatus.FINAL:
             return self.fail(f"项目“{row.project_name}”的单位自评已定稿，不能再修改；可在列表中查看自评表。")
         self.message.setText("")
         return self.wiz().open_project(row.project_id)

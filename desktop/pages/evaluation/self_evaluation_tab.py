@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from core.common.dto import Changes
 from core.evaluation import self_evaluation as se
 from core.evaluation.dto import SelfEvaluationRow
+from db.codes import DraftStatus
 from desktop.pages.evaluation.overview import GRADE_COLOURS
 from desktop.pages.evaluation.self_evaluation_wizard import SelfEvaluationWizard
 from desktop.shell.context import AppContext
@@ -62,7 +63,7 @@ class SelfEvaluationTab(QWidget):
         view = self.table.view
         view.resizeColumnsToContents()
         view.setColumnWidth(1, min(view.columnWidth(1), 360))
-        done = sum(1 for r in rows if r.status == "final")
+        done = sum(1 for r in rows if r.status == DraftStatus.FINAL)
         self.counts.setText(f"共 {len(rows)} 份自评，已定稿 {done} 份，草稿 {len(rows) - done} 份")
 
     def open_wizard(self) -> None:

@@ -15,6 +15,7 @@ from core.common.errors import USER_ERRORS
 from core.evaluation import self_evaluation as se
 from core.evaluation.dto import CandidateRow, SelfEvaluationDraft, SelfEvaluationForm
 from core.evaluation.rules.self_evaluation import LineInput, SheetLine
+from db.codes import DraftStatus
 from desktop.pages.evaluation.self_evaluation_lines import IndicatorPage
 from desktop.pages.evaluation.self_evaluation_steps import (
     AnalysisPage,
@@ -137,7 +138,7 @@ class SelfEvaluationWizard(QWizard):
 
     def _saved(self, page: StepPage | IndicatorPage) -> None:
         if self.draft is not None and self.draft.status == "new":
-            self.draft = replace(self.draft, status="draft")
+            self.draft = replace(self.draft, status=DraftStatus.DRAFT)
         text = "已保存草稿，可随时从列表“继续自评”。"
         if isinstance(page, StepPage):
             page.note.setText(text)

@@ -25,6 +25,7 @@ from core.goals.dto import GoalTableDetail
 from core.goals.rules.goal_table import TEXT_FIELDS, GoalContent, can_edit
 from core.review import workspace as review
 from core.review.dto import Decision
+from db.codes import GoalStatus
 from desktop.pages.goals.indicators import (
     LEVEL1,
     LEVEL2,
@@ -101,19 +102,19 @@ class GoalEditorDialog(QDialog):
                              f"状态：{detail.status_label}  第 {detail.current_version} 版")
         for key, edit in self.texts.items():
             edit.setPlainText(getattr(detail.content, key) or "")
-            edit.setReadOnly(not editable and detail.status != "approved")
+            edit.setReadOnly(not editable and detail.status != GoalStatus.APPROVED)
         self.model.beginResetModel()
         self.model.rows = list(detail.content.indicators)
-        self.model.editable = editable or detail.status == "approved"
+        self.model.editable = editable or detail.status == GoalStatus.APPROVED
         self.model.endResetModel()
         self.grid.resizeColumnsToContents()
         for key in ("add", "library", "remove"):
             self.buttons[key].setEnabled(self.model.editable)
         self.buttons["save"].setEnabled(editable)
         self.buttons["submit"].setEnabled(editable)
-        self.buttons["adjust"].setVisible(detail.status == "approved")
+        self.buttons["adjust"].setVisible(detail.status == GoalStatus.APPROVED)
         self.decision.setVisible(False)
-        if detail.status in ("returned", "rejected", "approved"):
+        if detail.status in (GoalStatus.RETURNED, GoalStatus.REJECTED, GoalStatus.APPROVED):
             self.ctx.runner.submit(review.latest_decision, self.ctx.actor, detail.project_id,
                                    on_done=self._show_decision, on_error=lambda _exc: None)
 

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
+from core.common.labels import ACTION_KINDS
 from core.monitoring import grid as monitoring
 from core.monitoring import rounds as monitoring_rounds
 from core.monitoring.dto import Grid, GridRow, ProjectMonitoring, RoundRow
-from core.monitoring.rounds import ACTION_KINDS
 from core.org import settings
 from core.org.rules.roles import Permission
 from desktop.pages.monitoring.actions import ActionDialog, ActionRequest

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.labels import FUND_TYPES
+from core.common.labels import FUND_TYPES, ROUND_STATUSES
 from core.monitoring.dto import GridRow, RoundRow
 from desktop.pages.monitoring.columns import (
     AMOUNT_BANDS,
@@ -125,7 +125,7 @@ class PeriodSelector(QWidget):
         self.round_box.blockSignals(True)
         self.round_box.clear()
         for r in rounds:
-            self.round_box.addItem(f"{r.name}（{'进行中' if r.status == 'open' else '已关闭'}）", r.id)
+            self.round_box.addItem(f"{r.name}（{ROUND_STATUSES[r.status]}）", r.id)
         self.round_box.addItem("按月份（仅预算）", None)
         index = self.round_box.findData(chosen) if chosen is not None else -1
         self.round_box.setCurrentIndex(index if index >= 0 else max(len(rounds) - 1, 0))

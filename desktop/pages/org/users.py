@@ -7,9 +7,10 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from core.common.dto import Changes
+from core.common.labels import ROLES
 from core.org import admin
 from core.org.dto import UnitRow, UserInput, UserRow
-from core.org.rules.roles import ROLE_LABELS, Role
+from core.org.rules.roles import Role
 from desktop.pages.org.units import AdminTab, edit_on_activate, select_data, stretch_column
 from desktop.shell.context import AppContext
 from desktop.widgets.common import SearchableTable
@@ -35,7 +36,7 @@ class UserDialog(ServiceDialog):
         self.display_name = self.add("姓名(&M)：", "display_name",
                                      QLineEdit(user.display_name if user else "", self))
         self.role = self.add("角色(&R)：", "role", QComboBox(self))
-        for role, label in ROLE_LABELS.items():
+        for role, label in ROLES.items():
             self.role.addItem(label, role.value)
         self.unit = self.add("所属单位(&D)：", "unit_id", QComboBox(self))
         self.unit.addItem("（请选择单位）", None)

@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 
 from core.common import formatting
 from core.common.errors import USER_ERRORS
+from core.common.labels import GOAL_STATUSES
 from core.review import workspace as review
 from core.review.dto import ReviewBase, ReviewForm, ReviewView
 from core.review.rules.model import DIMENSIONS, Finding
 from core.review.rules.outcome import GRADES, finding_key, prefill_dimension_opinions, prefill_opinion
+from db.codes import DraftStatus, GoalStatus
 from desktop.pages.review.table_panel import SEVERITY_COLOURS, SEVERITY_LABELS, SEVERITY_MARKS, TablePanel
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
@@ -216,7 +218,7 @@ class ReviewWorkspace(QWidget):
         for code, button in self.grade_buttons.items():
             button.setChecked(code == view.form.grade)
         self.grade_group.setExclusive(True)
-        editable = view.table.status == "submitted" and not view.decided
+        editable = view.table.status == GoalStatus.SUBMITTED and not view.decided
         for w in (*self.dimension_edits.values(), self.opinion):
             w.setReadOnly(not editable)
         for w in (*self.grade_buttons.values(), self.accept_button, self.dismiss_button, self.prefill_button,
@@ -228,9 +230,9 @@ class ReviewWorkspace(QWidget):
                                 f"审核人 {view.reviewed_by}，{formatting.screen_time(view.decided_at)}"
                                 if view.decided_at else "本版已审核。")
         elif not editable:
-            self.banner.setText(f"该目标表当前状态为“{view.table.status}”，不在待审状态，只能查看。")
+            self.banner.setText(f"该目标表当前状态为“{GOAL_STATUSES[view.table.status]}”，不在待审状态，只能查看。")
         else:
-            self.banner.setText("草稿：已保存的意见尚未提交。" if view.review_status == "draft" else "")
+            self.banner.setText("草稿：已保存的意见尚未提交。" if view.review_status == DraftStatus.DRAFT else "")
         self.message.setText(self._after or ("" if view.findings else "预审未发现问题。"))
         self._after = ""
         self.findings.setFocus()
