@@ -34,6 +34,8 @@ class YearFigures:
     execution_rate: Decimal | None  # percent, 1 decimal
     top_departments: list[tuple[str, int, Decimal]]  # (department, projects, funds) largest first
     generated_at: datetime
+    # department goal tables (部门整体绩效目标), counted apart from the projects' tables: status label -> count
+    department_goals_by_status: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from core.goals.rules.department import TaskRow
 from core.org.rules.roles import Actor, Role
 from core.review import workspace as review
 from core.review.department import TASK_RULE, queue_key
+from core.statistics import overview as stats
 from db.database import Database
 from tests.conftest import actor_of
 from tests.services.department_goal_helpers import (
@@ -90,7 +91,10 @@ def test_review_queue_shows_it_as_department_and_a_decision_approves_it(db: Data
     refreshed = call(db, review.queue_rows, reviewer, YEAR, [row.project_id], queue.base)
     assert [(r.stage, r.grade_label) for r in refreshed] == [("已审", "优")]
     decision = call(db, review.latest_decision, clerk, row.project_id)
-    assert decision is not None and decision.outcome_label.startswith("审核通过")
+    assert decision is not None and decision.outcome_label
+    figures = call(db, stats.year_figures, reviewer, YEAR)  # counted apart from the projects' tables
+    assert figures.department_goals_by_status["已通过"] == 1 and sum(figures.goal_tables_by_status.values()) == 0
+    assert stats.figures_as_json(figures)["department_goal_tables_by_status"]["已通过"] == 1
 
 
 def test_annual_goal_missing_a_key_task_is_flagged_and_adjustment_goes_back_to_review(
