@@ -1,7 +1,11 @@
 """部门整体评价 use cases: the departments of a year with their overall evaluation, the sheet of one department
 (figures prefilled from what the database knows: project budgets, adjustments and execution), saving a draft
 (rule items scored from the figures, judged items by the evaluator, replacements only with a reason) and
-finalising it with the grade thresholds in force recorded, so the result never changes when settings do."""
+finalising it with the grade thresholds in force recorded, so the result never changes when settings do.
+
+Where the department's goal table of the year (部门整体绩效目标) is approved, the sheet scores against it: its
+indicators' targets become the limits of the matching rule items (recorded in the sheet's framework at the first
+save), its key tasks are the planned 重点工作 and its budget the 年初预算."""
 
 from __future__ import annotations
 
@@ -25,7 +29,8 @@ from core.evaluation.common import (
     thresholds_json,
 )
 from core.evaluation.department_report import build_department_evaluation_report
-from core.evaluation.dto import DepartmentRow, DepartmentSheet
+from core.evaluation.dto import DepartmentRow, DepartmentSheet, GoalBasis
+from core.evaluation.rules.department_goal import TargetUse, with_goal_targets
 from core.evaluation.rules.department_sheet import (
     Field,
     ItemEntry,
@@ -37,6 +42,7 @@ from core.evaluation.rules.department_sheet import (
     score_sheet,
 )
 from core.evaluation.rules.scoring import grade
+from core.goals.department import approved_goal
 from core.org import settings
 from core.org.access import require_unit, visible_unit_ids
 from core.org.lookups import DEPARTMENT_KINDS
@@ -132,6 +138,10 @@ def prefill(uow: UnitOfWork, year: int, unit_id: int) -> dict[str, Decimal]:
                   "budget": budget, "spending_budget": budget, "budget_done": done,
                   "carryover": max(Decimal(0), budget - done)}
         found = {k: v.quantize(CENT) for k, v in found.items()}  # suggestions, to the 百元 the sheet shows
+    approved = approved_goal(s, unit_id, year)
+    if approved is not None:
+        found["tasks_planned"] = Decimal(len(approved[1]))
+        found["initial_budget"] = approved[2].total
     last = _evaluation(uow, year - 1, unit_id)
     if last is not None:
         before = json.loads(last.data_json).get("figures", {})
@@ -158,6 +168,29 @@ def _entries(lines: list[EvaluationLine], items: tuple[SheetItem, ...]) -> dict[
     return found
 
 
+def _goal_framework(uow: UnitOfWork, year: int, unit_id: int) -> tuple[dict[str, Any], GoalBasis | None]:
+    """The shipped framework, with the approved department goal table's targets where it has one."""
+    approved = approved_goal(uow.session, unit_id, year)
+    if approved is None:
+        return frameworks()["department"], None
+    content, tasks, _budget = approved
+    framework, uses = with_goal_targets(frameworks()["department"], content.indicators)
+    return framework, GoalBasis(content.annual_goal, content.indicators, tuple(t.task for t in tasks), uses)
+
+
+def _recorded_goal(uow: UnitOfWork, year: int, unit_id: int, framework: dict[str, Any]) -> GoalBasis | None:
+    """The goal basis of a saved sheet: the targets its recorded framework took, beside the approved table."""
+    _shipped, basis = _goal_framework(uow, year, unit_id)
+    shipped = {i["key"]: i for i in frameworks()["department"]["items"]}
+    uses = tuple(TargetUse(i["key"], i["name"], i["goal_indicator"], Decimal(shipped[i["key"]]["rule"]["limit"]),
+                           Decimal(i["rule"]["limit"])) for i in framework["items"]
+                 if i.get("goal_indicator") and i["key"] in shipped)
+    if basis is None and not uses:
+        return None
+    return GoalBasis(basis.annual_goal if basis else None, basis.indicators if basis else (),
+                     basis.tasks if basis else (), uses)
+
+
 def get_sheet(uow: UnitOfWork, actor: Actor, year: int, unit_id: int) -> DepartmentSheet:
     """The department's sheet of the year: the saved one, or a new one with the figures prefilled."""
     unit = _department(uow, actor, unit_id)
@@ -165,16 +198,18 @@ def get_sheet(uow: UnitOfWork, actor: Actor, year: int, unit_id: int) -> Departm
     suggested = prefill(uow, year, unit_id)
     if e is None:
         figures: dict[str, Decimal | None] = {f.key: suggested.get(f.key) for f in figure_fields()}
-        return DepartmentSheet(None, year, unit.id, unit.name, "none", figure_fields(), sheet_items(), figures,
-                               suggested, {}, None, None, grade_thresholds(uow.session), None)
-    items = sheet_items(json.loads(e.framework_json) if e.framework_json else None)
+        framework, basis = _goal_framework(uow, year, unit_id)
+        return DepartmentSheet(None, year, unit.id, unit.name, "none", figure_fields(), sheet_items(framework),
+                               figures, suggested, {}, None, None, grade_thresholds(uow.session), None, basis)
+    recorded = json.loads(e.framework_json) if e.framework_json else frameworks()["department"]
+    items = sheet_items(recorded)
     data = json.loads(e.data_json)
     thresholds = thresholds_from_json(e.grades_json) if e.grades_json else grade_thresholds(uow.session)
     return DepartmentSheet(e.id, year, unit.id, unit.name, e.status, figure_fields(), items,
                            {**dict.fromkeys((f.key for f in figure_fields()), None),
                             **_decimal_map(data.get("figures", {}))},
                            suggested, _entries(_lines(uow, e.id), items), e.score, e.grade, thresholds,
-                           e.finalised_at)
+                           e.finalised_at, _recorded_goal(uow, year, unit_id, recorded))
 
 
 def _decimal_map(raw: dict[str, Any]) -> dict[str, Decimal | None]:
@@ -203,7 +238,8 @@ def save_sheet(uow: UnitOfWork, actor: Actor, year: int, unit_id: int, figures: 
     if unknown:
         raise ValidationError(f"未知的部门数据项：{'、'.join(unknown)}。", unknown[0])
     problems = check_figures(fields, figures)
-    framework = json.loads(e.framework_json) if e is not None and e.framework_json else frameworks()["department"]
+    framework = (json.loads(e.framework_json) if e is not None and e.framework_json
+                 else _goal_framework(uow, year, unit_id)[0])
     items = sheet_items(framework)
     unknown = sorted(set(entries) - {i.key for i in items})
     if unknown:

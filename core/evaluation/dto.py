@@ -10,8 +10,10 @@ from decimal import Decimal
 from core.common.labels import DRAFT_STATUSES, EVALUATION_KINDS
 from core.evaluation.rules import department_sheet as department_rules
 from core.evaluation.rules import self_evaluation as self_evaluation_rules
+from core.evaluation.rules.department_goal import TargetUse
 from core.evaluation.rules.department_sheet import Field, ItemEntry, SheetItem
 from core.evaluation.rules.self_evaluation import LineInput, SheetLine
+from core.goals.rules.goal_table import IndicatorRow
 from core.goals.rules.notation import format_decimal
 
 SELF_EVALUATION_STATUSES = {"new": "未自评", **DRAFT_STATUSES}  # "new": no self-evaluation yet
@@ -83,6 +85,16 @@ class DepartmentRow:
 
 
 @dataclass(frozen=True)
+class GoalBasis:
+    """The approved department goal table the sheet scores against."""
+
+    annual_goal: str | None
+    indicators: tuple[IndicatorRow, ...]
+    tasks: tuple[str, ...]
+    targets: tuple[TargetUse, ...]  # the rule items whose limit is the table's target
+
+
+@dataclass(frozen=True)
 class DepartmentSheet:
     evaluation_id: int | None
     year: int
@@ -98,6 +110,7 @@ class DepartmentSheet:
     grade: str | None
     thresholds: tuple[tuple[str, Decimal], ...]  # recorded at finalising; the current ones before
     finalised_at: datetime | None
+    goal: GoalBasis | None = None
 
     def result(self, figures: dict[str, Decimal | None] | None = None,
                entries: dict[str, ItemEntry] | None = None) -> department_rules.SheetResult:

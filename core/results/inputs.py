@@ -71,7 +71,7 @@ def _reviews(s: Session, year: int) -> dict[int, str]:
                      .join(newest, (newest.c.goal_table_id == GoalReview.goal_table_id)
                            & (newest.c.version == GoalReview.version))
                      .join(Project, Project.id == GoalTable.project_id).where(Project.year == year))
-    return {pid: grade for pid, grade in rows if grade in REVIEW_GRADES}
+    return {pid: grade for pid, grade in rows if pid is not None and grade in REVIEW_GRADES}
 
 
 def _lights(uow: UnitOfWork, actor: Actor, year: int) -> dict[int, tuple[str, bool]]:

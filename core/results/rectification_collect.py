@@ -75,7 +75,7 @@ def _indicator_names(s: Session, project_ids: set[int]) -> dict[tuple[int, int],
     rows = s.execute(select(GoalTable.project_id, Indicator.position, Indicator.name)
                      .join(GoalTableVersion, current).join(Indicator, Indicator.version_id == GoalTableVersion.id)
                      .where(GoalTable.project_id.in_(project_ids)))
-    return {(pid, pos): name for pid, pos, name in rows}
+    return {(pid, pos): name for pid, pos, name in rows if pid is not None}
 
 
 def _monitoring(s: Session, year: int) -> Iterator[Found]:

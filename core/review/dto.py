@@ -142,7 +142,7 @@ class RuleChanges:
 
 @dataclass(frozen=True)
 class QueueRow:
-    project_id: int
+    project_id: int  # the queue key: a project id, or minus a department table's goal table id
     project_code: str
     project_name: str
     unit_id: int

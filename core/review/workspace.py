@@ -4,6 +4,9 @@ batch approval of clean tables.
 
 Every save carries the goal table's `updated_at` the reviewer opened, so two reviewers deciding the same
 table cannot overwrite each other: the second gets a ConflictError and nothing is written.
+
+Department goal tables (部门整体) share the queue, the review view and the decisions: their key is minus their goal
+table id (`core.review.department.queue_key`), a project table's key its project id.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from core.goals.service import ConflictError
 from core.org.access import require, require_unit
 from core.org.lookups import departments
 from core.org.rules.roles import Actor, Permission
+from core.review import department as dept_review
 from core.review.auto import review_base, review_scope, review_where
+from core.review.department import Subject
 from core.review.dto import Decision, Queue, QueueRow, ReviewBase, ReviewForm, ReviewView, TableReview
 from core.review.rules.model import DIMENSIONS, Finding
 from core.review.rules.outcome import (
@@ -34,7 +39,7 @@ from core.review.rules.outcome import (
     finding_key,
 )
 from db.codes import DraftStatus, GoalStatus, ReviewGrade, ReviewOutcome
-from db.models import GoalReview, GoalTable, Project, User, utcnow
+from db.models import DepartmentGoal, GoalReview, GoalTable, Project, User, utcnow
 from db.uow import UnitOfWork
 
 REVIEWS = Changes(frozenset({"review"}))  # the goal tables' statuses change too; pages listen to both
@@ -62,7 +67,45 @@ def load_queue(uow: UnitOfWork, actor: Actor, year: int, base: ReviewBase | None
 
 def queue_rows(uow: UnitOfWork, actor: Actor, year: int, project_ids: list[int] | None,
                base: ReviewBase) -> list[QueueRow]:
-    """Queue rows of the year (or only of `project_ids`, to refresh what a reviewer just decided)."""
+    """Queue rows of the year (or only of `project_ids`, to refresh what a reviewer just decided); department
+    tables (部门整体) follow the project tables."""
+    s = uow.session
+    wanted = None if project_ids is None else [k for k in project_ids if k > 0]
+    rows = _project_rows(uow, actor, year, wanted, base) if wanted is None or wanted else []
+    tables = None if project_ids is None else [dept_review.goal_table_of(k) for k in project_ids if k < 0]
+    if tables is None or tables:
+        rows += _department_rows(s, actor, year, tables, base)
+    return rows
+
+
+def _department_rows(s: Session, actor: Actor, year: int, table_ids: list[int] | None,
+                     base: ReviewBase) -> list[QueueRow]:
+    reviews = dept_review.department_reviews(s, actor, year, base, table_ids, QUEUE_STATUSES)
+    tables = {t.id: (t, u) for t, u in s.execute(
+        select(GoalTable, DepartmentGoal.unit_id).join(DepartmentGoal, DepartmentGoal.goal_table_id == GoalTable.id)
+        .where(GoalTable.id.in_([dept_review.goal_table_of(r.project_id) for r in reviews])))}
+    decided = {(r.goal_table_id, r.version): r for r in s.scalars(
+        select(GoalReview).where(GoalReview.goal_table_id.in_(list(tables)), GoalReview.status == "final"))}
+    names = dict(s.execute(select(User.username, User.display_name)).all())
+    rows = []
+    for r in reviews:
+        table, unit_id = tables[dept_review.goal_table_of(r.project_id)]
+        rows.append(_row(r, unit_id, (unit_id, r.unit_name), dept_review.ATTRIBUTE, table,
+                         decided.get((table.id, table.current_version)), names))
+    return rows
+
+
+def _row(r: TableReview, unit_id: int, top: tuple[int, str], attribute: str, table: GoalTable,
+         done: GoalReview | None, names: dict[str, str]) -> QueueRow:
+    return QueueRow(
+        r.project_id, r.project_code, r.project_name, unit_id, r.unit_name, *top, attribute, r.total_amount,
+        table.status, status_label(table.status), STAGES[table.status], table.current_version, table.updated_at,
+        r.score, *_counts(r.findings), GRADES[done.grade].label if done and done.grade in GRADES else None,
+        names.get(done.reviewed_by, done.reviewed_by) if done else None)
+
+
+def _project_rows(uow: UnitOfWork, actor: Actor, year: int, project_ids: list[int] | None,
+                  base: ReviewBase) -> list[QueueRow]:
     s = uow.session
     in_review = select(GoalTable.project_id).where(GoalTable.status.in_(QUEUE_STATUSES))
     where = review_scope(s, actor, year, None) & Project.id.in_(in_review.scalar_subquery())
@@ -80,23 +123,14 @@ def queue_rows(uow: UnitOfWork, actor: Actor, year: int, project_ids: list[int] 
     rows = []
     for r in reviews:
         project, table = meta[r.project_id]
-        dept_id, dept_name = tops.get(project.unit_id, (project.unit_id, r.unit_name))
-        done = decided.get((table.id, table.current_version))
-        rows.append(QueueRow(
-            r.project_id, r.project_code, r.project_name, project.unit_id, r.unit_name, dept_id, dept_name,
-            PROJECT_ATTRIBUTES.get(project.attribute, project.attribute), r.total_amount, table.status,
-            status_label(table.status), STAGES[table.status], table.current_version, table.updated_at, r.score,
-            *_counts(r.findings), GRADES[done.grade].label if done and done.grade in GRADES else None,
-            names.get(done.reviewed_by, done.reviewed_by) if done else None))
+        rows.append(_row(r, project.unit_id, tops.get(project.unit_id, (project.unit_id, r.unit_name)),
+                         PROJECT_ATTRIBUTES.get(project.attribute, project.attribute), table,
+                         decided.get((table.id, table.current_version)), names))
     return rows
 
 
-def _table(s: Session, project_id: int) -> tuple[Project, GoalTable]:
-    project = s.get(Project, project_id)
-    table = s.scalar(select(GoalTable).where(GoalTable.project_id == project_id))
-    if project is None or table is None:
-        raise NotFound(f"项目（编号 {project_id}）不存在或还没有绩效目标表。")
-    return project, table
+def _table(s: Session, key: int) -> tuple[Subject, GoalTable]:
+    return dept_review.subject(s, key)
 
 
 def _form(review: GoalReview | None) -> ReviewForm:
@@ -107,11 +141,14 @@ def _form(review: GoalReview | None) -> ReviewForm:
                       marks)
 
 
-def _single(uow: UnitOfWork, actor: Actor, project: Project, base: ReviewBase | None) -> TableReview:
+def _single(uow: UnitOfWork, actor: Actor, project: Subject, base: ReviewBase | None) -> TableReview:
     s = uow.session
-    where = review_scope(s, actor, project.year, None) & (Project.id == project.id)
-    found = review_where(s, where, base if base is not None and base.year == project.year
-                         else review_base(s, project.year))
+    base = base if base is not None and base.year == project.year else review_base(s, project.year)
+    if project.key < 0:
+        review_scope(s, actor, project.year, None)  # the permission check
+        found = dept_review.department_reviews(s, actor, project.year, base, [dept_review.goal_table_of(project.key)])
+    else:
+        found = review_where(s, review_scope(s, actor, project.year, None) & (Project.id == project.key), base)
     if not found:
         raise NotFound(f"项目“{project.name}”不在您可以审核的范围内。")
     return found[0]
@@ -127,13 +164,13 @@ def open_review(uow: UnitOfWork, actor: Actor, project_id: int, base: ReviewBase
     dept = departments(s).get(project.unit_id, (project.unit_id, reviewed.unit_name))[1]
     by = s.scalar(select(User.display_name).where(User.username == review.reviewed_by)) if review else None
     assert reviewed.table is not None
-    return ReviewView(project.id, dept, reviewed.table, reviewed.previous, reviewed.findings, reviewed.score,
+    return ReviewView(project.key, dept, reviewed.table, reviewed.previous, reviewed.findings, reviewed.score,
                       table.current_version, table.updated_at, _form(review),
                       review.status if review else None, by or (review.reviewed_by if review else None),
                       review.decided_at if review else None)
 
 
-def _check_open(project: Project, table: GoalTable, expected: datetime, s: Session) -> GoalReview | None:
+def _check_open(project: Subject, table: GoalTable, expected: datetime, s: Session) -> GoalReview | None:
     review = s.scalar(select(GoalReview).where(GoalReview.goal_table_id == table.id,
                                                GoalReview.version == table.current_version))
     if review is not None and review.status == DraftStatus.FINAL:
@@ -207,13 +244,15 @@ def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], ba
         raise ValidationError("请先选择要批量通过的目标表。", "selection")
     pairs = [_table(s, pid) for pid in sorted(tokens)]
     year = pairs[0][0].year
-    where = review_scope(s, actor, year, None) & Project.id.in_(sorted(tokens))
-    reviews = {r.project_id: r for r in review_where(s, where, base if base and base.year == year
-                                                     else review_base(s, year))}
+    base = base if base and base.year == year else review_base(s, year)
+    where = review_scope(s, actor, year, None) & Project.id.in_(sorted(k for k in tokens if k > 0))
+    reviews = {r.project_id: r for r in review_where(s, where, base)}
+    tables = [dept_review.goal_table_of(k) for k in tokens if k < 0]
+    reviews |= {r.project_id: r for r in dept_review.department_reviews(s, actor, year, base, tables)} if tables else {}
     now = utcnow()
     for project, table in pairs:
-        existing = _check_open(project, table, tokens[project.id], s)
-        found = reviews[project.id].findings
+        existing = _check_open(project, table, tokens[project.key], s)
+        found = reviews[project.key].findings
         if any(f.severity in ("error", "warning") for f in found):
             raise ValidationError(f"项目“{project.name}”的预审发现错误或警告，不能批量通过，请逐表审核。", "selection")
         review = existing or GoalReview(goal_table_id=table.id, version=table.current_version)
@@ -224,7 +263,7 @@ def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], ba
             setattr(review, key, getattr(review, key, None) or "")
         review.findings_json = _marks_json(found, {})
         review.score, review.reviewed_by, review.reviewed_at, review.decided_at = (
-            reviews[project.id].score, actor.username, now, now)
+            reviews[project.key].score, actor.username, now, now)
         s.add(review)
         table.status, table.updated_at = GoalStatus.APPROVED, now
     s.flush()

@@ -3,7 +3,7 @@ and the report builders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -183,3 +183,5 @@ class YearFigures:
     execution_rate: Decimal | None  # percent, 1 decimal
     top_departments: list[tuple[str, int, Decimal]]  # (department, projects, funds) largest first
     generated_at: datetime
+    # department goal tables (部门整体绩效目标), counted apart from the projects' tables: status label -> count
+    department_goals_by_status: dict[str, int] = field(default_factory=dict)

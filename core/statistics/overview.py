@@ -14,6 +14,7 @@ from core.org.access import scoped, visible_unit_ids
 from core.org.rules.roles import Actor
 from core.statistics.dto import YearFigures
 from db.models import (
+    DepartmentGoal,
     ExecutionRecord,
     GoalTable,
     GoalTableVersion,
@@ -56,6 +57,12 @@ def year_figures(uow: UnitOfWork, actor: Actor, year: int) -> YearFigures:
     for status, n in s.execute(status_stmt):
         by_status[GOAL_STATUSES.get(status, status)] = n
 
+    department_goals = {GOAL_STATUSES[k]: 0 for k in GOAL_STATUSES}
+    for status, n in s.execute(scoped(
+            select(GoalTable.status, func.count()).join(DepartmentGoal, DepartmentGoal.goal_table_id == GoalTable.id)
+            .where(DepartmentGoal.year == year).group_by(GoalTable.status), DepartmentGoal.unit_id, visible)):
+        department_goals[GOAL_STATUSES.get(status, status)] = n
+
     indicators = s.scalar(scoped(
         select(func.count(Indicator.id))
         .join(GoalTableVersion, Indicator.version_id == GoalTableVersion.id)
@@ -86,6 +93,7 @@ def year_figures(uow: UnitOfWork, actor: Actor, year: int) -> YearFigures:
         execution_rate=rate,
         top_departments=top[:top_n],
         generated_at=utcnow(),
+        department_goals_by_status=department_goals,
     )
 
 
@@ -103,6 +111,7 @@ def figures_as_json(f: YearFigures) -> dict[str, Any]:
         "projects_continuing": f.projects_continuing,
         "projects_with_goal_tables": sum(f.goal_tables_by_status.values()),
         "goal_tables_by_status": f.goal_tables_by_status,
+        "department_goal_tables_by_status": f.department_goals_by_status,
         "indicators": f.indicators,
         "funds_wan": formatting.plain(f.funds_total),
         "funds_by_type_wan": {k: formatting.plain(v) for k, v in f.funds_by_type.items()},

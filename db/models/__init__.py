@@ -1,6 +1,7 @@
 """All ORM models; importing this package registers every table on `Base.metadata`."""
 
 from db.models.base import Base, utcnow
+from db.models.department_goals import DepartmentGoal, DepartmentTask
 from db.models.evaluation import (
     Agency,
     Evaluation,
@@ -39,6 +40,8 @@ __all__ = [
     "Base",
     "BudgetOverride",
     "CorrectiveAction",
+    "DepartmentGoal",
+    "DepartmentTask",
     "Evaluation",
     "EvaluationLine",
     "EvaluationTemplate",

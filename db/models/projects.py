@@ -44,13 +44,14 @@ class Project(Base):
 
 
 class GoalTable(Base):
-    """The 绩效目标表 of a project; its content lives in versions, the newest being current."""
+    """The 绩效目标表 of a project, or (project_id empty) of a department as a whole (部门整体绩效目标, linked
+    from `department_goal`); its content lives in versions, the newest being current."""
 
     __tablename__ = "goal_table"
     __table_args__ = (one_of("status", GoalStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), unique=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"), unique=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

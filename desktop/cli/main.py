@@ -69,6 +69,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
               f"项目 {data['projects']}，资金 {formatting.amount(figures.funds_total)} 万元，指标 {data['indicators']}")
         for status, n in data["goal_tables_by_status"].items():
             print(f"  绩效目标表 {status}：{n}")
+        for status, n in data["department_goal_tables_by_status"].items():
+            print(f"  部门整体绩效目标表 {status}：{n}")
         print(f"年度统计（本年 / 上年 {year - 1}，整改逾期截至 {formatting.screen_date(as_of)}）：")
         for row in year_statistics.figure_rows(comparison):
             print(figure_line(row))
