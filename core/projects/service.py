@@ -165,3 +165,12 @@ def list_projects(uow: UnitOfWork, actor: Actor, year: int, status: str | None =
             p.span_total_amount, p.start_year, p.end_year, previous_code,
             LINK_BASES.get(p.link_basis or "", "已关联" if previous_code else "")))
     return rows
+
+
+def project_id(uow: UnitOfWork, actor: Actor, year: int, code: str) -> int:
+    """The id of the year's project with this code (NotFound when there is none)."""
+    require(actor, Permission.VIEW_ALL_UNITS)
+    found = uow.session.scalar(select(Project.id).where(Project.year == year, Project.code == code.strip()))
+    if found is None:
+        raise NotFound(f"{year} 年度没有项目编码“{code}”。")
+    return found
