@@ -177,17 +177,25 @@ def apply_registry(uow: UnitOfWork, actor: Actor, path: str | Path) -> tuple[Reg
         registry.ensure_year(s, year)
     s.add_all(created)
     s.flush()
-    for project, fields in zip(created, plan.create.values(), strict=True):
-        uow.audit(actor.username, "project.registry_import", "project", project.id, None,
-                  {"code": project.code, "status": project.status, **fields})
+    updated = {}
     for project, changed in plan.update.values():
-        registry.update(uow, actor, project, changed, "project.registry_import")
+        updated[f"{project.year}:{project.code}"] = {"before": {k: getattr(project, k) for k in changed},
+                                                     "after": changed}
+        for key, value in changed.items():
+            setattr(project, key, value)
     done: Counter[str | None] = Counter()
+    linked: dict[str, object] = {}
     for year in sorted({year for year, _ in (*plan.create, *plan.update)}):
         linker = Linker(uow, year)
         for project in created:
             if project.year == year:
-                done[linker.link(uow, actor, project)] += 1
+                done[linker.link(project)] += 1
+        linked.update({f"{year}:{code}": fields for code, fields in linker.done.items()})
+    # One entry for the whole import, as every bulk import has: the projects created (their rows keep the values
+    # they were created with), each changed project's fields before and after, and each link set.
+    if created or updated:
+        uow.audit(actor.username, "project.registry_import", "registry_file", preview.file, None,
+                  {"created": {f"{p.year}:{p.code}": p.id for p in created}, "updated": updated, "linked": linked})
     uow.commit()
     links = LinkSummary(done["code"], done["name"], done["proposed"], done[None])
     return RegistryResult(preview, len(created), len(plan.update), links), registry.PROJECTS

@@ -28,10 +28,13 @@ PROPOSE_SETTING = "registry.link_propose_similarity"
 
 
 class Linker:
-    """Last year's projects of a year, loaded once, by code and by department; finds each project's link."""
+    """Last year's projects of a year, loaded once, by code and by department; finds and sets each project's link,
+    keeping what it set in `done` (project code -> fields) for the caller's audit: one entry per registration, one
+    for a whole import or a whole year."""
 
     def __init__(self, uow: UnitOfWork, year: int) -> None:
         s = uow.session
+        self.done: dict[str, dict[str, object]] = {}
         self.auto = Decimal(settings.get(s, AUTO_SETTING))
         self.propose = Decimal(settings.get(s, PROPOSE_SETTING))
         self.department = {uid: (parent if kind == "budget_unit" and parent else uid)
@@ -62,13 +65,13 @@ class Linker:
                 found = (other, score)
         return found
 
-    def link(self, uow: UnitOfWork, actor: Actor, project: Project) -> str | None:
+    def link(self, project: Project) -> str | None:
         """Link or propose for one continuing project without a link; what was done (code|name|proposed)."""
         if project.attribute != "continuing" or project.previous_project_id is not None:
             return None
         same = self.by_code.get(project.code)
         if same is not None and same.id not in self.taken:
-            return self._set(uow, actor, project, same, "code")
+            return self._set(project, same, "code")
         if project.link_basis == "rejected":
             return None
         best = self.best(project)
@@ -76,20 +79,28 @@ class Linker:
             return None
         other, score = best
         if score >= self.auto:
-            return self._set(uow, actor, project, other, "name")
-        update(uow, actor, project, {"proposed_previous_id": other.id, "link_basis": "proposed"}, "project.link_propose")
-        return "proposed"
+            return self._set(project, other, "name")
+        return self._write(project, {"proposed_previous_id": other.id, "link_basis": "proposed"})
 
-    def _set(self, uow: UnitOfWork, actor: Actor, project: Project, other: Project, basis: str) -> str:
+    def _set(self, project: Project, other: Project, basis: str) -> str:
         self.taken.add(other.id)
-        update(uow, actor, project, {"previous_project_id": other.id, "proposed_previous_id": None,
-                                     "link_basis": basis}, "project.link")
-        return basis
+        return self._write(project, {"previous_project_id": other.id, "proposed_previous_id": None,
+                                     "link_basis": basis})
+
+    def _write(self, project: Project, fields: dict[str, object]) -> str:
+        for key, value in fields.items():
+            setattr(project, key, value)
+        self.done[project.code] = fields
+        return str(fields["link_basis"])
 
 
 def link_one(uow: UnitOfWork, actor: Actor, project: Project) -> str | None:
-    """Link one continuing project (just registered) to last year's; no commit."""
-    return Linker(uow, project.year).link(uow, actor, project)
+    """Link one continuing project (just registered) to last year's, audited; no commit."""
+    linker = Linker(uow, project.year)
+    done = linker.link(project)
+    if done is not None:
+        uow.audit(actor.username, "project.link", "project", project.id, None, linker.done[project.code])
+    return done
 
 
 def link_year(uow: UnitOfWork, actor: Actor, year: int) -> tuple[LinkSummary, Changes]:
@@ -101,7 +112,9 @@ def link_year(uow: UnitOfWork, actor: Actor, year: int) -> tuple[LinkSummary, Ch
     for project in uow.session.scalars(select(Project).where(
             Project.year == year, Project.attribute == "continuing", Project.previous_project_id.is_(None))
             .order_by(Project.code)):
-        done[linker.link(uow, actor, project)] += 1
+        done[linker.link(project)] += 1
+    if linker.done:
+        uow.audit(actor.username, "project.link_year", "fiscal_year", year, None, linker.done)
     uow.commit()
     return LinkSummary(done["code"], done["name"], done["proposed"], done[None]), PROJECTS
 

@@ -185,6 +185,10 @@ def test_the_registry_workbook_previews_applies_the_good_rows_and_locates_the_ba
     assert all(text.startswith("文件“项目清单.xlsx”工作表“项目库”第 ") for text in preview.located())
     result, _ = call(db, xr.apply_registry, admin_actor, path)
     assert (result.created, result.updated) == (1, 1)
+    with db.unit_of_work() as uow:
+        [audit] = uow.session.scalars(select(AuditEntry.after_json).where(
+            AuditEntry.action == "project.registry_import")).all()
+    assert '"2025:P1"' in audit and '"旧名称"' in audit and '"新名称"' in audit and "P2" not in audit
     rows = {r.code: r for r in call(db, service.list_projects, admin_actor, 2025)}
     assert set(rows) == {"OLD", "P1"} and rows["OLD"].name == "新名称"
     assert (rows["P1"].status, rows["P1"].span_total_amount, rows["P1"].implementing_unit) == (
