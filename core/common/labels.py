@@ -140,3 +140,20 @@ INDICATOR_TREE = {
     "效益指标": ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"],
     "满意度指标": ["服务对象满意度指标"],
 }
+PROJECT_STATUSES = {
+    "applied": "新项目申请",
+    "declined": "不予受理",
+    "reserve": "储备",
+    "library": "入库",
+    "arranged": "已安排",
+    "executing": "执行中",
+    "completed": "已完成",
+    "terminated": "已终止",
+}
+LINK_BASES = {
+    "code": "同编码自动关联",
+    "name": "名称相近自动关联",
+    "confirmed": "人工确认",
+    "proposed": "待确认",
+    "rejected": "已否决",
+}

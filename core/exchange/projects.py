@@ -3,9 +3,11 @@ package's 项目信息 sheet, the basic data of a unit's projects as the bureau'
 
 On a unit's spoke, the bureau's goals package creates the missing projects of the unit's family (the unit and its
 budget units) and updates changed basics, so that the goal tables, results and monitoring that follow find their
-projects. On the hub the project library is the bureau's own: a row naming an unknown project is a located
-problem (项目须先在财政局项目库登记), and basics that differ from the library are listed as conflicting and left
-alone; rows that match it are not listed there, the sheet is only for checking.
+projects. On the hub the project library is the bureau's own: a row naming a project the library does not have,
+for a unit of the package's family, is the unit's application for a new project (新项目申请): it is written with
+status "applied" together with its goal table, and the bureau accepts it into 储备 or declines it in the project
+library (core/projects); a project declined earlier is a located problem wherever a package names it. Basics that
+differ from the library are listed as conflicting and left alone; rows that match it are not listed there.
 """
 
 from __future__ import annotations
@@ -27,12 +29,15 @@ from core.exchange.rules.spec import SheetSpec
 from core.exchange.workbook import Problem, ReadPackage
 from core.org.access import require_unit
 from core.org.rules.roles import Actor
-from db.models import FiscalYear, Project, Unit
+from core.projects.rules import ProjectStatus
+from core.projects.service import ensure_year
+from db.models import Project, Unit
 from db.uow import UnitOfWork
 
 BASICS = ("name", "attribute", "nature", "fund_type", "total_amount", "fiscal_amount", "carryover_amount",
           "other_amount", "start_date", "end_date", "manager", "phone", "implementing_unit", "sector")
 _LABELS = {"attribute": PROJECT_ATTRIBUTES, "nature": PROJECT_NATURES, "fund_type": FUND_TYPES}
+APPLICATION = "新项目申请"
 _CODES = {key: {label: code for code, label in labels.items()} for key, labels in _LABELS.items()}
 
 
@@ -48,12 +53,13 @@ class OwnedProject:
     name: str
     unit_code: str
     parent_code: str | None  # the unit's superior: a department's package carries its budget units' projects
+    status: str = "arranged"  # the project library's status (core.projects.rules.ProjectStatus)
 
 
 def projects_by_code(s: Session, year: int, codes: Collection[str]) -> dict[str, OwnedProject]:
     """The year's projects with these codes, in one query."""
     parent = aliased(Unit)
-    rows = s.execute(select(Project.id, Project.code, Project.name, Unit.code, parent.code)
+    rows = s.execute(select(Project.id, Project.code, Project.name, Unit.code, parent.code, Project.status)
                      .join(Unit, Unit.id == Project.unit_id).outerjoin(parent, parent.id == Unit.parent_id)
                      .where(Project.year == year, Project.code.in_(sorted(codes))))
     return {row[1]: OwnedProject(*row) for row in rows}
@@ -93,6 +99,8 @@ def project_problem(sheet: SheetSpec, line: int, key: str, code: str, found: Own
                 else "请先导入财政局发来的绩效目标表交换包（其中“项目信息”工作表带来本单位的项目）。")
         return xpk.located(sheet, line, key, f"{manifest.year} 年度没有项目编码“{code}”：{hint}")
     mine = xpk.owner(manifest)
+    if found.status == ProjectStatus.DECLINED:
+        return xpk.located(sheet, line, key, f"项目“{code}”的新项目申请已被财政局不予受理，不能再导入其数据。")
     if mine not in (found.unit_code, found.parent_code):
         return xpk.located(sheet, line, key, f"项目“{code}”属于单位“{found.unit_code}”，不是本交换包单位“{mine}”的项目。")
     return None
@@ -140,13 +148,34 @@ def _differences(mine: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
     return [PROJECT_SHEET.column(k).header for k in ("unit_code", *BASICS) if mine[k] != theirs[k]]
 
 
+def _application(s: Session, manifest: Manifest, code: str, line: int, theirs: dict[str, Any],
+                 plan: ProjectPlan) -> RowChange | None:
+    """A row for a project the library does not have, of a unit of the package's family: the unit applies for a new
+    project (planned with status "applied"); None when the unit is not the package's."""
+    unit = s.scalar(select(Unit).where(Unit.code == theirs["unit_code"]))
+    mine = xpk.owner(manifest)
+    parent = unit.parent.code if unit is not None and unit.parent is not None else None
+    if unit is None or mine not in (unit.code, parent):
+        return None
+    basics = {k: theirs[k] for k in BASICS}
+    plan.create[code] = (unit.id, {**basics, "status": ProjectStatus.APPLIED.value})
+    plan.coming[code] = OwnedProject(0, code, basics["name"], unit.code, parent, ProjectStatus.APPLIED.value)
+    return RowChange(code, basics["name"], "new", PROJECT_SHEET.title, line,
+                     f"{APPLICATION}：导入后由财政局在项目库中受理（入储备）或不予受理。")
+
+
 def _on_hub(s: Session, manifest: Manifest, rows: dict[str, tuple[int, dict[str, Any]]],
-            problems: list[Problem]) -> list[RowChange]:
+            problems: list[Problem], plan: ProjectPlan) -> list[RowChange]:
     owned = projects_by_code(s, manifest.year, rows)
     stored = {p.code: p for p in s.scalars(select(Project).where(Project.year == manifest.year,
                                                                  Project.code.in_(sorted(rows))))}
     changes = []
     for code, (line, theirs) in rows.items():
+        if code not in owned:
+            application = _application(s, manifest, code, line, theirs, plan)
+            if application is not None:
+                changes.append(application)
+                continue
         problem = project_problem(PROJECT_SHEET, line, "project_code", code, owned.get(code), manifest)
         if problem is not None:
             problems.append(problem)
@@ -205,20 +234,13 @@ def analyse_projects(uow: UnitOfWork, read: ReadPackage, problems: list[Problem]
         return [], plan
     rows = _rows(read, problems)
     if xp.profile(s).role == "hub":
-        return _on_hub(s, manifest, rows, problems), plan
+        return _on_hub(s, manifest, rows, problems, plan), plan
     if manifest.sender != HUB:
         return [], plan  # a unit's own package is not for this installation: the pipeline refuses it
     return _on_spoke(s, manifest, rows, problems, plan), plan
 
 
 # --- writing -----------------------------------------------------------------------------------------------
-
-
-def ensure_year(s: Session, year: int) -> None:
-    """The fiscal year exists (open; the current one if it is the first)."""
-    if s.get(FiscalYear, year) is None:
-        s.add(FiscalYear(year=year, status="open", is_current=s.scalar(select(FiscalYear.year).limit(1)) is None))
-        s.flush()
 
 
 def write_projects(uow: UnitOfWork, actor: Actor, year: int, plan: ProjectPlan) -> list[str]:

@@ -192,17 +192,19 @@ def stamp(manifest: Manifest, sheets: Sequence[tuple[SheetSpec, Sequence[Mapping
 
 
 def write_package(path: str | Path, sheets: Sequence[tuple[SheetSpec, Sequence[Mapping[str, Any]]]],
-                  manifest: Manifest, instructions: Sequence[str]) -> Path:
-    """Write the package workbook to `path` (through a temporary file); rows are {column key: value}."""
+                  manifest: Manifest | None, instructions: Sequence[str]) -> Path:
+    """Write the package workbook to `path` (through a temporary file); rows are {column key: value}. Without a
+    manifest the workbook is a plain list in the same format (the project registry's template)."""
     wb = new_workbook()
     lists: list[list[str]] = []
     _instructions(wb, [spec for spec, _ in sheets], instructions)
     for spec, rows in sheets:
         _data_sheet(wb, spec, rows, lists)
-    hidden = wb.create_sheet(MANIFEST_TITLE)
-    hidden.sheet_state = "veryHidden"  # not shown in Excel's “unhide” list; reading never trusts it unsigned
-    for key, text in manifest.as_rows():
-        hidden.append([_cell(hidden, key, locked=True), _cell(hidden, text, locked=True)])
+    if manifest is not None:
+        hidden = wb.create_sheet(MANIFEST_TITLE)
+        hidden.sheet_state = "veryHidden"  # not shown in Excel's “unhide” list; reading never trusts it unsigned
+        for key, text in manifest.as_rows():
+            hidden.append([_cell(hidden, key, locked=True), _cell(hidden, text, locked=True)])
     if lists:
         options = wb.create_sheet(LISTS_TITLE)
         options.sheet_state = "hidden"

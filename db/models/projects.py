@@ -39,6 +39,15 @@ class Project(Base):
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     previous_project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
+    # The project library (项目库): lifecycle status, the years the project spans and its total over them (the
+    # year's amount is total_amount), and how the link to last year's project was made.
+    status: Mapped[str] = mapped_column(String(12), default="arranged", server_default="arranged", index=True)
+    # applied|declined|reserve|library|arranged|executing|completed|terminated (labels: PROJECT_STATUSES)
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+    span_total_amount: Mapped[Decimal | None] = mapped_column(Money())  # over all its years; None: one year
+    link_basis: Mapped[str | None] = mapped_column(String(10))  # code|name|confirmed|proposed|rejected
+    proposed_previous_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
 
     unit = relationship("Unit")
 

@@ -26,6 +26,7 @@ from desktop.cli import evaluation as cli_evaluation
 from desktop.cli import exchange as cli_exchange
 from desktop.cli import monitor as cli_monitor
 from desktop.cli import options
+from desktop.cli import projects as cli_projects
 from desktop.cli import rectification as cli_rectification
 from desktop.cli import results as cli_results
 from desktop.cli import review as cli_review
@@ -238,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_exchange.register(sub)
     cli_rectification.register(sub)
     cli_results.register(sub)
+    cli_projects.register(sub)
     return parser
 
 

@@ -29,6 +29,7 @@ from desktop.pages.goals.area import GoalsPage
 from desktop.pages.library.area import LibraryPage
 from desktop.pages.monitoring.area import MonitoringPage
 from desktop.pages.org.area import AdminPage
+from desktop.pages.projects.area import ProjectsPage
 from desktop.pages.results.area import ResultsPage
 from desktop.pages.review.area import ReviewPage
 from desktop.pages.statistics.home import HomePage
@@ -51,6 +52,7 @@ ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permissio
 AREAS = (
     Area("home", "工作台", HomePage),
     Area("goals", "绩效目标", GoalsPage),
+    Area("projects", "项目库", ProjectsPage, lambda ctx: ctx.actor.can(Permission.VIEW_ALL_UNITS)),
     Area("review", "目标审核", ReviewPage,
          lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
     Area("monitoring", "运行监控", MonitoringPage),

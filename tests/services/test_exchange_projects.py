@@ -1,7 +1,9 @@
 """The projects in the goals package (项目信息, bureau → unit) between the demo county's hub and a fresh unit
 installation enrolled from its enrolment package: the unit gets its family's projects exactly (amounts to the 分),
 changed basics arrive as "changed", a year it does not have yet is created; the hub refuses a project it does not
-know ("项目须先在财政局项目库登记") and lists basics that differ from its library as conflicting, writing nothing;
+takes a new project of the unit's own as its application (新项目申请, written as "applied" with its goal table, refused
+once declined), refuses one of another unit ("项目须先在财政局项目库登记") and lists basics that differ from its library
+as conflicting, leaving them alone;
 a spoke refuses a project of a unit outside its family; and a monitoring package before any goals package points
 the unit to the goals package."""
 
@@ -18,7 +20,6 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from core.common.errors import ValidationError
 from core.common.runner import call
 from core.exchange import enrolment as xe
 from core.exchange import goals as xg
@@ -27,8 +28,9 @@ from core.exchange import projects as xpj
 from core.monitoring import rounds as monitoring_rounds
 from core.org import auth
 from core.org.rules.roles import Actor
+from core.projects import service as registry
 from db.database import Database, open_database
-from db.models import AuditEntry, FiscalYear, Project, Unit
+from db.models import AuditEntry, FiscalYear, GoalTable, Project, Unit
 from tests.conftest import PASSWORD
 from tests.services.exchange_helpers import ROUND, YEAR, county, fingerprint, line_of, set_cells
 
@@ -144,25 +146,52 @@ def test_a_year_the_unit_does_not_have_yet_is_created(pair: Pair, tmp_path: Path
     assert mine and mine == {c: hub[c] for c in mine}
 
 
-def test_the_hub_refuses_unknown_projects_and_keeps_its_own_basics(pair: Pair, tmp_path: Path) -> None:
+def test_the_hub_takes_a_unit_s_new_project_as_an_application_and_keeps_its_own_basics(pair: Pair,
+                                                                                       tmp_path: Path) -> None:
     call(pair.spoke, xk.apply_any, pair.clerk, _from_hub(pair, tmp_path / "from-hub.xlsx"))
     package = call(pair.spoke, xg.export_goals, pair.clerk, YEAR, tmp_path / "from-unit.xlsx")
     first = pair.codes[0]
     set_cells(package, "项目信息", line_of(package, "项目信息", 项目编码=first), **{"总金额（万元）": "999.5"})
-    _append(package, "项目信息", 项目编码="X-新项目", 项目名称="单位自拟项目", 单位编码=pair.unit, 项目属性="新增",
-            项目性质="一次性", 资金性质="一般公共预算", **{k: "10" for k in ("总金额（万元）", "财政资金（万元）")},
-            **{k: "0" for k in ("上年结转（万元）", "其他资金（万元）")})
-    _append(package, "绩效目标表", 项目编码="X-新项目", 项目名称="单位自拟项目", 年度目标="完成建设")
+    clean = tmp_path / "from-unit-clean.xlsx"
+    for code, unit in (("X-新项目", pair.unit), ("X-他人项目", _other_department(pair))):
+        if code == "X-他人项目":
+            shutil.copy(package, clean)  # the same package without the other unit's rows: nothing blocks it
+        _append(package, "项目信息", 项目编码=code, 项目名称="单位自拟项目", 单位编码=unit, 项目属性="新增",
+                项目性质="一次性", 资金性质="一般公共预算", **{k: "10" for k in ("总金额（万元）", "财政资金（万元）")},
+                **{k: "0" for k in ("上年结转（万元）", "其他资金（万元）")})
+        _append(package, "绩效目标表", 项目编码=code, 项目名称="单位自拟项目", 年度总体目标="完成建设")
     before = fingerprint(pair.hub)
     preview = call(pair.hub, xk.preview_any, pair.admin, package)
     assert preview.decision == "edited"
+    # A project of another unit is still refused: only the package's own family may apply.
     assert sorted((p.sheet, p.header) for p in preview.problems) == [("绩效目标表", "项目编码"), ("项目信息", "项目编码")]
-    assert all("项目须先在财政局项目库登记" in p.message and p.row for p in preview.problems)
+    assert all("X-他人项目" in p.message and "项目须先在财政局项目库登记" in p.message for p in preview.problems)
+    application = [c for c in preview.changes if c.code == "X-新项目"]
+    assert [(c.sheet, c.status) for c in application] == [("项目信息", "new"), ("绩效目标表", "new")]
+    assert application[0].reason.startswith("新项目申请")
     conflicts = {c.code: c.reason for c in preview.by_status("conflicting") if c.sheet == "项目信息"}
     assert list(conflicts) == [first] and "总金额（万元）" in conflicts[first] and "以财政局为准" in conflicts[first]
-    with pytest.raises(ValidationError, match="未导入任何数据"):
-        call(pair.hub, xk.apply_any, pair.admin, package, True)
     assert fingerprint(pair.hub) == before
+    call(pair.hub, xk.apply_any, pair.admin, clean, True)
+    with pair.hub.unit_of_work() as uow:
+        applied = uow.session.scalar(select(Project).where(Project.year == YEAR, Project.code == "X-新项目"))
+        assert applied is not None and applied.status == "applied" and applied.total_amount == Decimal("10")
+        assert uow.session.scalar(select(Project.id).where(Project.code == "X-他人项目")) is None
+        table = uow.session.scalar(select(GoalTable).where(GoalTable.project_id == applied.id))
+        assert table is not None and table.versions[-1].annual_goal == "完成建设"
+        project_id = applied.id
+    call(pair.hub, registry.move_status, pair.admin, project_id, "declined", "不符合支出方向")
+    again = call(pair.hub, xk.preview_any, pair.admin, clean)
+    refused = [p for p in again.problems if "X-新项目" in p.message]
+    assert {p.sheet for p in refused} == {"项目信息", "绩效目标表"} and all("不予受理" in p.message for p in refused)
+
+
+def _other_department(pair: Pair) -> str:
+    with pair.hub.unit_of_work() as uow:
+        code = uow.session.scalar(select(Unit.code).where(Unit.kind == "department", Unit.code != pair.unit)
+                                  .order_by(Unit.code).limit(1))
+    assert code is not None
+    return code
 
 
 def test_a_unit_refuses_projects_of_units_outside_its_family(pair: Pair, tmp_path: Path) -> None:

@@ -86,8 +86,8 @@ def test_first_admin_dialog_then_login(qtbot, shell) -> None:  # type: ignore[no
 
 
 @pytest.mark.parametrize(("role", "areas"), [
-    (Role.ADMIN, ["工作台", "绩效目标", "目标审核", "运行监控", "绩效评价", "结果应用", "事前评估", "指标库", "报表中心", "数据交换", "系统管理"]),
-    (Role.LEADER, ["工作台", "绩效目标", "目标审核", "运行监控", "绩效评价", "结果应用", "事前评估", "指标库", "报表中心", "数据交换"]),
+    (Role.ADMIN, ["工作台", "绩效目标", "项目库", "目标审核", "运行监控", "绩效评价", "结果应用", "事前评估", "指标库", "报表中心", "数据交换", "系统管理"]),
+    (Role.LEADER, ["工作台", "绩效目标", "项目库", "目标审核", "运行监控", "绩效评价", "结果应用", "事前评估", "指标库", "报表中心", "数据交换"]),
 ])
 def test_navigation_shows_only_permitted_areas(qtbot, shell, role: Role, areas: list[str]) -> None:  # type: ignore[no-untyped-def]
     database, runner, hub, unhandled = shell

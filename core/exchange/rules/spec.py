@@ -59,10 +59,11 @@ class SheetSpec:
     title: str  # the Chinese sheet name
     columns: tuple[ColumnSpec, ...]
     description: str = ""
+    standard: bool = True  # False: a list from another system (the registry workbook), without the row id columns
 
     @property
     def all_columns(self) -> tuple[ColumnSpec, ...]:
-        return STANDARD + self.columns
+        return STANDARD + self.columns if self.standard else self.columns
 
     def column(self, key: str) -> ColumnSpec:
         for c in self.all_columns:

@@ -1,0 +1,1 @@
+"""The 项目库 area: the bureau's project library."""
