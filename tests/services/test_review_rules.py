@@ -49,7 +49,9 @@ def test_list_shows_every_rule_with_its_shipped_settings(db: Database, admin_act
     assert ids == sorted(ids) and {"A01", "A04", "C01", "F08", "R06"} <= set(ids)
     a04 = next(r for r in table.rules if r.id == "A04")
     assert (a04.dimension, a04.title, a04.enabled, a04.severity) == ("适当性", "指标权重合计不符", True, "warning")
-    assert a04.params == {"expected_total": "90"} and not a04.overridden
+    # the weight convention: 90 for the indicators with 10 kept for 预算执行率 (a setting, issue 14)
+    assert a04.params == {"expected_total": "90", "execution_reserve": "10", "execution_names": ["预算执行率"],
+                          "accept_full_total": False} and not a04.overridden
     assert table.deductions == {"error": Decimal(10), "warning": Decimal(4), "info": Decimal(1)}
     assert table.problem is None
 
@@ -74,7 +76,7 @@ def test_changed_threshold_changes_the_findings(county: Database, admin_actor: A
     reviews = call(county, review_auto.auto_review, admin_actor, 2024)
     assert {f.severity for r in reviews for f in r.findings if f.rule_id == "A04"} == {"error"}
     a04 = rule(county, admin_actor, "A04")
-    assert a04.params == {"expected_total": "100"} and a04.severity == "error"  # stored exactly, as text
+    assert a04.params["expected_total"] == "100" and a04.severity == "error"  # stored exactly, as text
 
 
 def test_only_differences_from_the_defaults_are_stored(db: Database, admin_actor: Actor) -> None:
