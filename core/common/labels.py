@@ -1,5 +1,7 @@
 """Chinese labels for the code names stored in the database (glossary of DOMAIN.md)."""
 
+from db.codes import IndicatorKind
+
 UNIT_KINDS = {"bureau": "财政局", "department": "部门", "township": "镇街", "budget_unit": "预算单位"}
 PROJECT_ATTRIBUTES = {"new": "新增", "continuing": "延续"}
 PROJECT_NATURES = {"one_off": "一次性", "recurring": "经常性"}
@@ -22,3 +24,6 @@ INDICATOR_TREE = {
     "效益指标": ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"],
     "满意度指标": ["服务对象满意度指标"],
 }
+INDICATOR_KINDS: dict[str, str] = {IndicatorKind.CUMULATIVE: "累计型", IndicatorKind.RATE: "比率型",
+                                   IndicatorKind.MILESTONE: "时点型", IndicatorKind.QUALITATIVE: "定性"}
+KIND_UNDECIDED = "待定"  # shown where an indicator's kind could not be inferred and nobody has chosen one

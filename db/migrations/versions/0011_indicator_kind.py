@@ -1,0 +1,48 @@
+"""Indicator kinds (指标类型: 累计型/比率型/时点型/定性): indicator.kind and indicator.kind_chosen.
+
+Data step: every existing indicator, in every version, gets the kind its unit, value and wording imply (the rules
+of core/goals/rules/indicator_kind.py, as shipped with this upgrade), with kind_chosen false. An indicator the
+rules cannot decide keeps kind NULL, which the editor and the reviewer show as 待定 for a person to choose:
+nothing is guessed.
+
+Revision ID: 0011
+Revises: 0008
+Create Date: 2026-12-08
+"""
+from decimal import Decimal
+
+import sqlalchemy as sa
+from alembic import op
+
+from core.goals.rules.goal_table import IndicatorRow
+from core.goals.rules.indicator_kind import infer_kind
+
+revision = '0011'
+# 0009 (CHECK constraints) and 0010 are not on this branch's main yet; the lead renumbers at merge.
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('indicator', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('kind', sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column('kind_chosen', sa.Boolean(), server_default=sa.false(), nullable=False))
+    bind = op.get_bind()
+    rows = bind.execute(sa.text(
+        "SELECT id, level1, level2, name, comparator, target, target_text, unit_of_measure FROM indicator"))
+    kinds = []
+    for id_, level1, level2, name, comparator, target, target_text, unit in rows:
+        row = IndicatorRow(level1, level2, name, comparator, None if target is None else Decimal(target),
+                           target_text, unit)
+        kind = infer_kind(row)
+        if kind is not None:
+            kinds.append({"id": id_, "kind": kind.value})
+    if kinds:
+        bind.execute(sa.text("UPDATE indicator SET kind = :kind WHERE id = :id"), kinds)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('indicator', schema=None) as batch_op:
+        batch_op.drop_column('kind_chosen')
+        batch_op.drop_column('kind')
