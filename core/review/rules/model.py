@@ -28,6 +28,7 @@ class IndicatorView:
     unit_of_measure: str | None = None
     weight: Decimal | None = None
     scoring_standard: str | None = None
+    kind: str | None = None  # 指标类型 (db.codes.IndicatorKind); None: 待定
 
 
 @dataclass(frozen=True)
