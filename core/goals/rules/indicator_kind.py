@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from core.common.labels import INDICATOR_KINDS
 from core.goals.rules.goal_table import GoalContent, IndicatorRow
 from core.goals.rules.notation import normalise_text, normalise_unit
 from db.codes import IndicatorKind
@@ -150,6 +151,16 @@ def settle_kinds(content: GoalContent, lexicon: KindLexicon | None = None) -> Go
     """`settle_kind` for every indicator of a goal table."""
     rows = tuple(settle_kind(row, lexicon) for row in content.indicators)
     return content if rows == content.indicators else replace(content, indicators=rows)
+
+
+def read_kind(row: IndicatorRow, label: str | None, lexicon: KindLexicon | None = None) -> IndicatorRow:
+    """The row with the kind a workbook's 指标类型 cell gives (a label of INDICATOR_KINDS): blank means inferred;
+    a kind other than the inferred one was chosen by a person and is kept as chosen."""
+    inferred = settle_kind(replace(row, kind=None, kind_chosen=False), lexicon)
+    code = next((c for c, text in INDICATOR_KINDS.items() if text == label), None) if label else None
+    if code is None or code == inferred.kind:
+        return inferred
+    return replace(row, kind=code, kind_chosen=True)
 
 
 def undecided(content: GoalContent) -> list[int]:
