@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from db.codes import IndicatorKind
 from db.models.base import Base, UTCDateTime, utcnow
 from db.types import DecimalText, Money
 
@@ -86,6 +97,8 @@ class Indicator(Base):
     (累计型/比率型/时点型/定性) with whether a person chose it (else it was inferred)."""
 
     __tablename__ = "indicator"
+    # the CHECK that one_of("kind", IndicatorKind) builds where db.models.base has it (NULL passes: 待定)
+    __table_args__ = (CheckConstraint(f"kind IN ({', '.join(repr(k.value) for k in IndicatorKind)})", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("goal_table_version.id"), index=True)
@@ -102,7 +115,7 @@ class Indicator(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # 指标类型 (db.codes.IndicatorKind); NULL: 待定, nobody could infer it or has chosen one yet
     kind: Mapped[str | None] = mapped_column(String(16))
-    kind_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    kind_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class ExecutionRecord(Base):
