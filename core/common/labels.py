@@ -24,6 +24,7 @@ from db.codes import (
     FindingSource,
     FundType,
     GoalStatus,
+    IndicatorKind,
     InstallationRole,
     Likelihood,
     NoticeKind,
@@ -114,6 +115,10 @@ PACKAGE_STATES: dict[str, str] = {PackageState.EXPORTED: "已导出", PackageSta
                   PackageState.REFUSED: "已拒绝"}
 INSTALLATION_ROLES: dict[str, str] = {InstallationRole.HUB: "财政局", InstallationRole.SPOKE: "单位"}
 
+INDICATOR_KINDS: dict[str, str] = {IndicatorKind.CUMULATIVE: "累计型", IndicatorKind.RATE: "比率型",
+                                   IndicatorKind.MILESTONE: "时点型", IndicatorKind.QUALITATIVE: "定性"}
+KIND_UNDECIDED = "待定"  # shown where an indicator's kind could not be inferred and nobody has chosen one
+
 # Every code set and its labels; `label` looks a member up here (and the tests check that none is missing).
 LABELS: dict[type[StrEnum], Mapping[str, str]] = {
     YearStatus: YEAR_STATUSES, UnitKind: UNIT_KINDS, Role: ROLES, ProjectAttribute: PROJECT_ATTRIBUTES,
@@ -127,6 +132,7 @@ LABELS: dict[type[StrEnum], Mapping[str, str]] = {
     PanelRole: PANEL_ROLES, FindingSource: FINDING_SOURCES, RectificationSource: RECTIFICATION_SOURCES,
     RectificationStatus: RECTIFICATION_STATUSES, NoticeKind: NOTICE_KINDS, ExchangeKind: EXCHANGE_KINDS,
     PackageDirection: PACKAGE_DIRECTIONS, PackageState: PACKAGE_STATES, InstallationRole: INSTALLATION_ROLES,
+    IndicatorKind: INDICATOR_KINDS,
 }
 
 

@@ -17,6 +17,8 @@ from functools import cache
 from typing import Any
 
 from core.common.labels import INDICATOR_TREE
+from core.goals.rules.goal_table import IndicatorRow
+from core.goals.rules.indicator_kind import infer_kind
 from resources import path
 
 CENT = Decimal("0.01")
@@ -83,7 +85,9 @@ class Ind:
         return {"version_id": version_id, "position": position, "level1": self.level1,
                 "level2": self.level2, "name": self.name, "comparator": self.comparator,
                 "target": self.target, "target_text": self.target_text, "unit_of_measure": self.unit,
-                "weight": self.weight, "scoring_standard": SCORING[self.comparator], "note": None}
+                "weight": self.weight, "scoring_standard": SCORING[self.comparator], "note": None,
+                "kind": infer_kind(IndicatorRow(self.level1, self.level2, self.name, self.comparator, self.target,
+                                                self.target_text, self.unit))}
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from core.common import formatting
+from core.common.labels import INDICATOR_KINDS
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import PackageApplied, PackageKind, PackagePreview, RowChange
@@ -46,6 +47,7 @@ from core.goals.rules.goal_table import (
     status_label,
     validate_content,
 )
+from core.goals.rules.indicator_kind import read_kind
 from core.goals.rules.notation import IndicatorValue
 
 # The goal-table service's own helpers write versions exactly as saving a draft does.
@@ -85,7 +87,8 @@ def goal_rows(s: Session, year: int, unit_ids: list[int] | None = None,
             value = IndicatorValue(row.comparator, row.target, row.target_text, row.unit_of_measure)
             indicators.append({"row_id": indicator_row_id(project.code, n), "version": table.current_version,
                                "deleted": False, "project_code": project.code, "level1": row.level1,
-                               "level2": row.level2, "name": row.name, "value": value, "weight": row.weight,
+                               "level2": row.level2, "name": row.name, "value": value,
+                               "kind": INDICATOR_KINDS.get(row.kind or ""), "weight": row.weight,
                                "scoring_standard": row.scoring_standard, "note": row.note})
     return tables, indicators
 
@@ -146,9 +149,9 @@ def parse_tables(read: ReadPackage, problems: list[Problem]) -> dict[str, _Parse
                                         f"项目编码“{code}”不在“{GOAL_TABLE_SHEET.title}”工作表中。"))
             continue
         v = values["value"]
-        parsed[code].indicators.append((line, IndicatorRow(
+        parsed[code].indicators.append((line, read_kind(IndicatorRow(
             values["level1"], values["level2"], values["name"], v.comparator, v.target, v.target_text,
-            v.unit_of_measure, values["weight"], values["scoring_standard"], values["note"])))
+            v.unit_of_measure, values["weight"], values["scoring_standard"], values["note"]), values["kind"])))
     return parsed
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common import formatting
+from core.common.labels import INDICATOR_KINDS
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import RowChange
@@ -40,6 +41,7 @@ from core.goals.rules.goal_table import (
     status_label,
     validate_content,
 )
+from core.goals.rules.indicator_kind import read_kind
 from core.goals.rules.notation import IndicatorValue
 from core.goals.service import new_version, version_content, version_of, write_indicators
 from core.org.rules.roles import Actor
@@ -84,7 +86,7 @@ def goal_result_rows(s: Session, year: int, unit_ids: list[int]) -> tuple[list[d
             approved.append({"row_id": approved_row_id(project.code, n), "version": table.current_version,
                              "deleted": False, "project_code": project.code, "project_name": project.name,
                              "level1": row.level1, "level2": row.level2, "name": row.name, "value": value,
-                             "weight": row.weight, "scoring_standard": row.scoring_standard, "note": row.note})
+                             "kind": INDICATOR_KINDS.get(row.kind or ""), "weight": row.weight, "scoring_standard": row.scoring_standard, "note": row.note})
     return reviews, approved
 
 
@@ -143,9 +145,9 @@ def _parse_approved(read: ReadPackage, problems: list[Problem]) -> dict[str, lis
         if values["deleted"]:
             continue
         v = values["value"]
-        parsed[code].append((line, IndicatorRow(values["level1"], values["level2"], values["name"], v.comparator,
-                                                v.target, v.target_text, v.unit_of_measure, values["weight"],
-                                                values["scoring_standard"], values["note"])))
+        parsed[code].append((line, read_kind(IndicatorRow(
+            values["level1"], values["level2"], values["name"], v.comparator, v.target, v.target_text,
+            v.unit_of_measure, values["weight"], values["scoring_standard"], values["note"]), values["kind"])))
     return {code: rows for code, rows in parsed.items() if code not in skipped}
 
 

@@ -26,6 +26,7 @@ from core.goals.rules.goal_table import (
     status_label,
     validate_content,
 )
+from core.goals.rules.indicator_kind import settle_kinds
 from core.org.access import require, require_unit, visible_unit_ids
 from core.org.rules.roles import Actor, Permission
 from db.codes import GoalStatus
@@ -44,7 +45,7 @@ def version_content(version: GoalTableVersion) -> GoalContent:
     return GoalContent(
         version.overview, version.basis, version.schedule, version.long_term_goal, version.annual_goal,
         tuple(IndicatorRow(i.level1, i.level2, i.name, i.comparator, i.target, i.target_text, i.unit_of_measure,
-                           i.weight, i.scoring_standard, i.note) for i in version.indicators),
+                           i.weight, i.scoring_standard, i.note, i.kind, i.kind_chosen) for i in version.indicators),
     )
 
 
@@ -101,6 +102,9 @@ def _validated(content: GoalContent) -> GoalContent:
 
 
 def write_indicators(uow: UnitOfWork, version: GoalTableVersion, content: GoalContent) -> None:
+    """Replace the version's texts and indicators; each indicator keeps the kind a person chose, else gets the kind
+    its content implies (None: 待定)."""
+    content = settle_kinds(content)
     for old in list(version.indicators):
         uow.session.delete(old)
     uow.session.flush()
@@ -108,7 +112,8 @@ def write_indicators(uow: UnitOfWork, version: GoalTableVersion, content: GoalCo
         uow.session.add(Indicator(version_id=version.id, position=position, level1=row.level1, level2=row.level2,
                                   name=row.name.strip(), comparator=row.comparator, target=row.target,
                                   target_text=row.target_text, unit_of_measure=row.unit_of_measure,
-                                  weight=row.weight, scoring_standard=row.scoring_standard, note=row.note))
+                                  weight=row.weight, scoring_standard=row.scoring_standard, note=row.note,
+                                  kind=row.kind, kind_chosen=row.kind_chosen))
     for key in ("overview", "basis", "schedule", "long_term_goal", "annual_goal"):
         setattr(version, key, getattr(content, key))
     uow.session.flush()

@@ -61,7 +61,7 @@ def _views(session: Session, where: Any, units: dict[int, str]) -> dict[int, Tab
     rows = session.execute(
         select(Indicator.version_id, Indicator.position, Indicator.level1, Indicator.level2, Indicator.name,
                Indicator.comparator, Indicator.target, Indicator.target_text, Indicator.unit_of_measure,
-               Indicator.weight, Indicator.scoring_standard)
+               Indicator.weight, Indicator.scoring_standard, Indicator.kind)
         .join(GoalTableVersion, GoalTableVersion.id == Indicator.version_id)
         .join(GoalTable, current).join(Project, Project.id == GoalTable.project_id).where(where)
         .order_by(Indicator.version_id, Indicator.position))

@@ -5,10 +5,27 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.codes import Comparator, ExecutionSource, FundType, GoalStatus, ProjectAttribute, ProjectNature
+from db.codes import (
+    Comparator,
+    ExecutionSource,
+    FundType,
+    GoalStatus,
+    IndicatorKind,
+    ProjectAttribute,
+    ProjectNature,
+)
 from db.models.base import Base, UTCDateTime, one_of, utcnow
 from db.types import DecimalText, Money
 
@@ -95,10 +112,11 @@ class GoalTableVersion(Base):
 
 
 class Indicator(Base):
-    """A 三级 indicator: comparator (>= <= = > < qual), numeric target or qualitative text, unit."""
+    """A 三级 indicator: comparator (>= <= = > < qual), numeric target or qualitative text, unit, and its kind
+    (累计型/比率型/时点型/定性) with whether a person chose it (else it was inferred)."""
 
     __tablename__ = "indicator"
-    __table_args__ = (one_of("comparator", Comparator),)
+    __table_args__ = (one_of("comparator", Comparator), one_of("kind", IndicatorKind))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("goal_table_version.id"), index=True)
@@ -113,6 +131,9 @@ class Indicator(Base):
     weight: Mapped[Decimal | None] = mapped_column(DecimalText())
     scoring_standard: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # 指标类型 (db.codes.IndicatorKind); NULL: 待定, nobody could infer it or has chosen one yet
+    kind: Mapped[str | None] = mapped_column(String(16))
+    kind_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class ExecutionRecord(Base):

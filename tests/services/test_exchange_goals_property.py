@@ -12,7 +12,7 @@ from tempfile import TemporaryDirectory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES, PROJECT_NATURES
+from core.common.labels import FUND_TYPES, INDICATOR_KINDS, PROJECT_ATTRIBUTES, PROJECT_NATURES
 from core.exchange.goals import parse_tables
 from core.exchange.rules.goal_sheets import (
     GOAL_SHEETS,
@@ -25,7 +25,9 @@ from core.exchange.rules.goal_sheets import (
 from core.exchange.rules.manifest import Manifest
 from core.exchange.workbook import read_package, stamp, write_package
 from core.goals.rules.goal_table import GoalContent, IndicatorRow
+from core.goals.rules.indicator_kind import infer_kind, settle_kind
 from core.goals.rules.notation import IndicatorValue
+from db.codes import IndicatorKind
 
 ALPHABET = st.sampled_from(list("目标产出效益满意度abcXYZ0123456789=+-@，。、（）%≥≤ \n"))
 TEXT = st.text(ALPHABET, max_size=40).map(lambda s: s.strip() or None)
@@ -35,12 +37,13 @@ NUMERIC = st.builds(
     st.none(), st.sampled_from([None, "个", "万元", "%", "人次", "公里"]))
 QUAL = st.builds(lambda t: IndicatorValue("qual", None, t, None), st.sampled_from(["明显改善", "有所提升", "达标"]))
 ROW = st.builds(
-    lambda level, name, value, weight, standard: IndicatorRow(
+    lambda level, name, value, weight, standard, kind: settle_kind(IndicatorRow(
         level[0], level[1], name, value.comparator, value.target, value.target_text, value.unit_of_measure,
-        weight, standard, None),
+        weight, standard, None, kind, kind is not None)),
     st.sampled_from([("产出指标", "数量指标"), ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")]),
     st.text(st.sampled_from(list("培训人次覆盖率农户")), min_size=1, max_size=12),
-    st.one_of(NUMERIC, QUAL), st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=1)), TEXT)
+    st.one_of(NUMERIC, QUAL), st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=1)), TEXT,
+    st.one_of(st.none(), st.sampled_from(list(IndicatorKind))))  # a kind chosen by a person, or inferred
 CONTENT = st.builds(GoalContent, TEXT, TEXT, TEXT, TEXT, TEXT, st.lists(ROW, max_size=6).map(tuple))
 
 
@@ -53,7 +56,8 @@ def test_goal_content_survives_the_package(content: GoalContent) -> None:
     indicators = [{"row_id": indicator_row_id(code, n), "version": 1, "deleted": False, "project_code": code,
                    "level1": r.level1, "level2": r.level2, "name": r.name,
                    "value": IndicatorValue(r.comparator, r.target, r.target_text, r.unit_of_measure),
-                   "weight": r.weight, "scoring_standard": r.scoring_standard, "note": r.note}
+                   "kind": INDICATOR_KINDS.get(r.kind or ""), "weight": r.weight,
+                   "scoring_standard": r.scoring_standard, "note": r.note}
                   for n, r in enumerate(content.indicators, 1)]
     sheets = [(PROJECT_SHEET, []), (GOAL_TABLE_SHEET, [table]), (INDICATOR_SHEET, indicators)]
     manifest = stamp(Manifest("p", "goals", "D001", "BUREAU", 2024, 1), sheets)
@@ -65,6 +69,7 @@ def test_goal_content_survives_the_package(content: GoalContent) -> None:
     assert problems == []
     back = GoalContent(*(item.texts[k] for k in TEXT_KEYS), tuple(r for _, r in item.indicators))
     assert back == content
+    assert all(b.kind_chosen == (r.kind != infer_kind(r)) for b, r in zip(back.indicators, content.indicators, strict=True))
 
 
 MONEY = st.decimals(min_value=Decimal("0"), max_value=Decimal("99999999"), places=6, allow_nan=False)

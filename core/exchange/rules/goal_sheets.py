@@ -9,7 +9,13 @@ position of an indicator is its place among the rows of its project; a deleted i
 
 from __future__ import annotations
 
-from core.common.labels import FUND_TYPES, INDICATOR_TREE, PROJECT_ATTRIBUTES, PROJECT_NATURES
+from core.common.labels import (
+    FUND_TYPES,
+    INDICATOR_KINDS,
+    INDICATOR_TREE,
+    PROJECT_ATTRIBUTES,
+    PROJECT_NATURES,
+)
 from core.exchange.rules.spec import ColumnSpec, SheetSpec
 from core.goals.rules.goal_table import TEXT_FIELDS
 
@@ -61,6 +67,8 @@ INDICATOR_SHEET = SheetSpec(INDICATORS, "绩效指标", (
     ColumnSpec("level2", "二级指标", "choice", True, LEVEL2_CHOICES, width=16),
     ColumnSpec("name", "三级指标", "text", True, width=30, max_length=200),
     ColumnSpec("value", "指标值", "notation", True, width=16, note="如“≥50个”“≤90万元”“=100%”或“定性: 明显改善”"),
+    ColumnSpec("kind", "指标类型", "choice", False, tuple(INDICATOR_KINDS.values()), width=10,
+               note="留空则按度量单位和指标名称推断（推断不出的为“待定”）；所填类型与推断不同时按所填保留"),
     ColumnSpec("weight", "权重", "decimal", False, width=8),
     ColumnSpec("scoring_standard", "评（扣）分标准", "text", False, width=40),
     ColumnSpec("note", "备注", "text", False, width=20),

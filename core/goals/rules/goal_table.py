@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from core.common.labels import COMPARATORS, GOAL_STATUSES, INDICATOR_TREE
+from core.common.labels import COMPARATORS, GOAL_STATUSES, INDICATOR_KINDS, INDICATOR_TREE, KIND_UNDECIDED
 
 TEXT_FIELDS = {
     "overview": "项目概况",
@@ -29,6 +29,10 @@ class IndicatorRow:
     weight: Decimal | None = None
     scoring_standard: str | None = None
     note: str | None = None
+    kind: str | None = None  # IndicatorKind; None: 待定 (see core.goals.rules.indicator_kind)
+    # A person chose `kind` (kept when the value changes); otherwise it is inferred on every save. Not part of
+    # the content's equality: the same kind, chosen or inferred, is the same table.
+    kind_chosen: bool = field(default=False, compare=False)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -80,6 +84,9 @@ def validate_content(content: GoalContent) -> None:
                                f"（如“{COMPARATORS[row.comparator]}50个”）。", f"{where}.target")
         if row.weight is not None and row.weight < 0:
             raise ContentError(f"{label}的权重不能为负数。", f"{where}.weight")
+        if row.kind is not None and row.kind not in INDICATOR_KINDS:
+            raise ContentError(f"{label}的指标类型“{row.kind}”无效，应为：{'、'.join(INDICATOR_KINDS.values())}。",
+                               f"{where}.kind")
 
 
 def can_edit(status: str) -> bool:
@@ -112,7 +119,8 @@ def diff_contents(old: GoalContent, new: GoalContent) -> list[Change]:
                for key, label in TEXT_FIELDS.items() if (getattr(old, key) or "") != (getattr(new, key) or "")]
     before = {row.key: row for row in old.indicators}
     after = {row.key: row for row in new.indicators}
-    indicator_fields = [f.name for f in fields(IndicatorRow) if f.name not in ("level1", "level2", "name")]
+    indicator_fields = [f.name for f in fields(IndicatorRow)
+                        if f.name not in ("level1", "level2", "name", "kind_chosen")]
     for key, row in after.items():
         place = f"{key[0]} / {key[1]} / {key[2]}"
         if key not in before:
@@ -121,7 +129,8 @@ def diff_contents(old: GoalContent, new: GoalContent) -> list[Change]:
         for name in indicator_fields:
             a, b = getattr(before[key], name), getattr(row, name)
             if a != b:
-                changes.append(Change("changed", f"{place}：{FIELD_LABELS[name]}", _show(a), _show(b)))
+                shown = (kind_label(a), kind_label(b)) if name == "kind" else (_show(a), _show(b))
+                changes.append(Change("changed", f"{place}：{FIELD_LABELS[name]}", *shown))
     changes.extend(Change("removed", f"{k[0]} / {k[1]} / {k[2]}", describe(r), None)
                    for k, r in before.items() if k not in after)
     return changes
@@ -130,7 +139,13 @@ def diff_contents(old: GoalContent, new: GoalContent) -> list[Change]:
 FIELD_LABELS = {
     "comparator": "指标性质", "target": "指标值", "target_text": "指标值（文字）",
     "unit_of_measure": "度量单位", "weight": "权重", "scoring_standard": "评（扣）分标准", "note": "备注",
+    "kind": "指标类型",
 }
+
+
+def kind_label(kind: str | None) -> str:
+    """累计型 / 比率型 / 时点型 / 定性, or 待定 for an indicator whose kind is not decided."""
+    return KIND_UNDECIDED if kind is None else INDICATOR_KINDS.get(kind, kind)
 
 
 def describe(row: IndicatorRow) -> str:

@@ -29,6 +29,7 @@ class IndicatorView:
     weight: Decimal | None = None
     scoring_standard: str | None = None
     read_note: str | None = None  # how a published table's wording was read (level label, unit in the name)
+    kind: str | None = None  # 指标类型 (db.codes.IndicatorKind); None: 待定
 
 
 @dataclass(frozen=True)

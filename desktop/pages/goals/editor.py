@@ -23,14 +23,17 @@ from core.common.errors import USER_ERRORS
 from core.goals import service as goals
 from core.goals.dto import GoalTableDetail
 from core.goals.rules.goal_table import TEXT_FIELDS, GoalContent, can_edit
+from core.goals.rules.indicator_kind import undecided
 from core.review import workspace as review
 from core.review.dto import Decision
 from db.codes import GoalStatus
 from desktop.pages.goals.indicators import (
+    KIND,
     LEVEL1,
     LEVEL2,
     VALUE,
     IndicatorModel,
+    KindDelegate,
     TreeLevelDelegate,
     blank_row,
     from_library,
@@ -63,6 +66,7 @@ class GoalEditorDialog(QDialog):
         self.grid.setModel(self.model)
         self.grid.setItemDelegateForColumn(LEVEL1, TreeLevelDelegate(self.model, LEVEL1, self))
         self.grid.setItemDelegateForColumn(LEVEL2, TreeLevelDelegate(self.model, LEVEL2, self))
+        self.grid.setItemDelegateForColumn(KIND, KindDelegate(self))
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.grid.horizontalHeader().setStretchLastSection(True)
         self.message = QLabel("", self)
@@ -114,6 +118,7 @@ class GoalEditorDialog(QDialog):
         self.buttons["submit"].setEnabled(editable)
         self.buttons["adjust"].setVisible(detail.status == GoalStatus.APPROVED)
         self.decision.setVisible(False)
+        self.message.setText(self.undecided_note())
         if detail.status in (GoalStatus.RETURNED, GoalStatus.REJECTED, GoalStatus.APPROVED):
             self.ctx.runner.submit(review.latest_decision, self.ctx.actor, detail.project_id,
                                    on_done=self._show_decision, on_error=lambda _exc: None)
@@ -128,6 +133,14 @@ class GoalEditorDialog(QDialog):
             lines.append(decision.opinion.strip())
         self.decision.setText("\n".join(lines))
         self.decision.setVisible(True)
+
+    def undecided_note(self) -> str:
+        """Asks for the kinds nobody could infer (empty when every indicator has one)."""
+        positions = undecided(self.content())
+        if not positions:
+            return ""
+        return (f"第 {'、'.join(map(str, positions))} 条指标的指标类型待定（无法从度量单位和名称推断），"
+                "请在“指标类型”列选择累计型、比率型、时点型或定性。")
 
     def content(self) -> GoalContent:
         texts = {key: edit.toPlainText().strip() or None for key, edit in self.texts.items()}
@@ -184,7 +197,8 @@ class GoalEditorDialog(QDialog):
 
     def _saved(self, detail: GoalTableDetail) -> None:
         self.show_detail(detail)
-        self.message.setText(f"已保存（第 {detail.current_version} 版，状态：{detail.status_label}）。")
+        self.message.setText(f"已保存（第 {detail.current_version} 版，状态：{detail.status_label}）。"
+                             + self.undecided_note())
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, USER_ERRORS):

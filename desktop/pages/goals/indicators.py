@@ -2,7 +2,8 @@
 
 Typing the paper notation ("≥50个", "≤90万元", "明显改善") into 指标值 fills comparator, value and unit.
 A row taken from the 指标库 arrives without a target ("≥（待填）公里"); typing just "50" there keeps the
-library's comparator and unit.
+library's comparator and unit. 指标类型 follows the row's content (core.goals.rules.indicator_kind) until a kind is
+chosen from its drop-down; 待定 (nothing could be inferred) is highlighted for the clerk to choose.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from core.common.labels import COMPARATORS, INDICATOR_TREE
-from core.goals.rules.goal_table import IndicatorRow
+from core.common.labels import COMPARATORS, INDICATOR_KINDS, INDICATOR_TREE
+from core.goals.rules.goal_table import IndicatorRow, kind_label
+from core.goals.rules.indicator_kind import settle_kind
 from core.goals.rules.notation import (
     IndicatorValue,
     NotationError,
@@ -28,8 +31,10 @@ from core.goals.rules.notation import (
 from core.library.dto import LibraryRow
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "权重", "评（扣）分标准", "备注")
-LEVEL1, LEVEL2, NAME, VALUE, WEIGHT, SCORING, NOTE = range(len(COLUMNS))
+COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "指标类型", "权重", "评（扣）分标准", "备注")
+LEVEL1, LEVEL2, NAME, VALUE, KIND, WEIGHT, SCORING, NOTE = range(len(COLUMNS))
+KIND_AUTO = "自动（按指标推断）"  # the drop-down's first choice: let the kind follow the row's content
+UNDECIDED_BRUSH = QColor("#fff2cc")
 
 
 def pending(row: IndicatorRow) -> bool:
@@ -46,14 +51,14 @@ def value_text(row: IndicatorRow) -> str:
 
 
 def blank_row(level1: str = "产出指标") -> IndicatorRow:
-    return IndicatorRow(level1, INDICATOR_TREE[level1][0], "", ">=", Decimal(0), None, None)
+    return settle_kind(IndicatorRow(level1, INDICATOR_TREE[level1][0], "", ">=", Decimal(0), None, None))
 
 
 def from_library(entry: LibraryRow) -> IndicatorRow:
     """A new row from a library entry: its tree place, name, comparator, unit and scoring; the target is left
     for the clerk (a typical range is not this project's target)."""
-    return IndicatorRow(entry.level1, entry.level2, entry.name, entry.comparator, None, None, entry.unit,
-                        None, entry.scoring or None, None)
+    return settle_kind(IndicatorRow(entry.level1, entry.level2, entry.name, entry.comparator, None, None,
+                                    entry.unit, None, entry.scoring or None, None))
 
 
 def _new_value(row: IndicatorRow, text: str) -> IndicatorValue:
@@ -98,8 +103,12 @@ class IndicatorModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.EditRole and index.column() == VALUE and pending(row):
             return ""
+        if role == Qt.ItemDataRole.EditRole and index.column() == KIND:
+            return kind_label(row.kind) if row.kind_chosen else KIND_AUTO
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(row, index.column())
+        if index.column() == KIND:
+            return self._kind_data(row, role)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == VALUE:
             return ("可直接输入纸质表写法，如 ≥50个、≤90万元、=100%、明显改善（定性）"
                     + ("；来自指标库的行只输入数值即可，指标性质和单位沿用指标库" if pending(row) else ""))
@@ -107,9 +116,19 @@ class IndicatorModel(QAbstractTableModel):
 
     @staticmethod
     def _text(row: IndicatorRow, column: int) -> str:
-        values = [row.level1, row.level2, row.name, value_text(row),
+        values = [row.level1, row.level2, row.name, value_text(row), kind_label(row.kind),
                   "" if row.weight is None else str(row.weight), row.scoring_standard or "", row.note or ""]
         return values[column]
+
+    @staticmethod
+    def _kind_data(row: IndicatorRow, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and row.kind is None:
+            return QBrush(UNDECIDED_BRUSH)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row.kind is None:
+                return "无法从度量单位和指标名称推断指标类型，请选择累计型、比率型、时点型或定性"
+            return "人工选定" if row.kind_chosen else "按度量单位和指标名称自动推断；可在下拉框中改选"
+        return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable:
@@ -129,6 +148,14 @@ class IndicatorModel(QAbstractTableModel):
 
     @staticmethod
     def _updated(row: IndicatorRow, column: int, text: str) -> IndicatorRow:
+        """The row after an edit; a kind nobody chose follows the new content."""
+        return settle_kind(IndicatorModel._edited(row, column, text))
+
+    @staticmethod
+    def _edited(row: IndicatorRow, column: int, text: str) -> IndicatorRow:
+        if column == KIND:
+            codes = {label: code for code, label in INDICATOR_KINDS.items()}
+            return replace(row, kind=codes.get(text), kind_chosen=text in codes)
         if column == LEVEL1:
             level2 = row.level2 if row.level2 in INDICATOR_TREE.get(text, []) else INDICATOR_TREE[text][0]
             return replace(row, level1=text, level2=level2)
@@ -187,6 +214,23 @@ class TreeLevelDelegate(QStyledItemDelegate):
             combo.addItems(list(INDICATOR_TREE))
         else:
             combo.addItems(INDICATOR_TREE.get(self._model.rows[index.row()].level1, []))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+
+
+class KindDelegate(QStyledItemDelegate):
+    """The 指标类型 drop-down: 自动 (follow the content) or one of the four kinds."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.addItems([KIND_AUTO, *INDICATOR_KINDS.values()])
         return combo
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:

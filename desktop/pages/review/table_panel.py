@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QTableView, QVBoxLayout, QWid
 
 from core.common import formatting
 from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES, PROJECT_NATURES
+from core.goals.rules.goal_table import kind_label
 from core.goals.rules.notation import IndicatorValue, NotationError, format_indicator_value
 from core.review.rules.model import Finding, IndicatorView, TableView
 from desktop.widgets.table_model import Column, RowTableModel
 
 SEVERITY_MARKS = {"error": "✖", "warning": "▲", "info": "●"}
 SEVERITY_COLOURS = {"error": "#b00020", "warning": "#b36b00", "info": "#1f5fa8"}
+UNDECIDED_COLOUR = "#b36b00"  # 待定: the kind still has to be decided
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 HEADER_FIELDS = (  # (finding field, label, value)
     ("project_name", "项目名称", lambda t: t.project_name),
@@ -92,6 +94,7 @@ class TablePanel(QWidget):
             Column("一级指标", lambda r: r.level1), Column("二级指标", lambda r: r.level2),
             Column("三级指标", lambda r: r.name, colour=self._colour),
             Column("指标值", value_notation, colour=self._colour),
+            Column("指标类型", lambda r: kind_label(r.kind), colour=lambda r: None if r.kind else UNDECIDED_COLOUR),
             Column("权重", lambda r: r.weight, align_right=True),
             Column("问题", self._problems, colour=self._colour),
             Column("评分标准", lambda r: r.scoring_standard)])
@@ -144,7 +147,7 @@ class TablePanel(QWidget):
         self.model.set_rows(list(table.indicators))
         self.indicators.resizeColumnsToContents()
         self.indicators.setColumnWidth(3, min(self.indicators.columnWidth(3), 260))
-        self.indicators.setColumnWidth(6, min(self.indicators.columnWidth(6), 160))
+        self.indicators.setColumnWidth(7, min(self.indicators.columnWidth(7), 160))
 
 
 def _escape(text: str) -> str:
