@@ -331,6 +331,16 @@ def list_tables(uow: UnitOfWork, actor: Actor, year: int, status: str | None = N
             for g, u, t, n, k in s.execute(stmt)]
 
 
+def open_units(uow: UnitOfWork, actor: Actor, year: int) -> list[tuple[int, str]]:
+    """The departments and townships the actor may see that have no table of the year yet: (unit id, name)."""
+    taken = select(DepartmentGoal.unit_id).where(DepartmentGoal.year == year)
+    stmt = select(Unit.id, Unit.name).where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.id.not_in(taken)).order_by(Unit.code)
+    visible = visible_unit_ids(uow.session, actor)
+    if visible is not None:
+        stmt = stmt.where(Unit.id.in_(visible))
+    return [(unit_id, name) for unit_id, name in uow.session.execute(stmt)]
+
+
 def approved_goal(session: Session, unit_id: int, year: int) -> tuple[GoalContent, tuple[TaskRow, ...], Budget] | None:
     """The approved department table of the year (its current version), for the overall evaluation."""
     goal = session.scalar(select(DepartmentGoal).join(GoalTable, GoalTable.id == DepartmentGoal.goal_table_id)
