@@ -309,6 +309,35 @@ def adjust(uow: UnitOfWork, actor: Actor, goal_table_id: int, budget: Budget, co
     return GOALS
 
 
+def write_imported(uow: UnitOfWork, actor: Actor, unit_id: int, year: int, budget: Budget, contact: Contact,
+                   content: GoalContent, tasks: tuple[TaskRow, ...], moment: datetime | None = None) -> int:
+    """Write a department table that arrived in an exchange package as its working version, exactly as saving a
+    draft does (a new table when the department has none; a frozen version gets a new working version). The caller
+    has checked that the table may change; `moment` is the sender's 更新时间 when the bureau sends it."""
+    s = uow.session
+    require_unit(s, actor, unit_id)
+    goal = s.scalar(select(DepartmentGoal).where(DepartmentGoal.unit_id == unit_id, DepartmentGoal.year == year))
+    if goal is None:
+        table = GoalTable(project_id=None, status="draft", current_version=1, updated_at=utcnow())
+        s.add(table)
+        s.flush()
+        current = GoalTableVersion(goal_table_id=table.id, version=1, reason="交换包导入", created_by=actor.username)
+        goal = DepartmentGoal(unit_id=unit_id, year=year, goal_table_id=table.id, total_amount=budget.total,
+                              fiscal_amount=budget.fiscal, carryover_amount=budget.carryover, other_amount=budget.other)
+        s.add_all([current, goal])
+        s.flush()
+    else:
+        table = goal.goal_table
+        current = version_of(table, table.current_version)
+        if current.submitted_at is not None:
+            current = new_version(uow, actor, table, "交换包导入")
+    _write(uow, goal, current, budget, content, tasks, contact)
+    table.updated_at = moment or utcnow()
+    uow.audit(actor.username, "department_goal.exchange_import", "goal_table", table.id, None,
+              {"version": current.version, "indicators": len(content.indicators), "tasks": len(tasks)})
+    return table.id
+
+
 def list_tables(uow: UnitOfWork, actor: Actor, year: int, status: str | None = None) -> list[DepartmentGoalRow]:
     """The year's department goal tables the actor may see, by unit code."""
     s = uow.session
