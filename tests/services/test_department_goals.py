@@ -18,6 +18,7 @@ from core.org.rules.roles import Actor, Role
 from core.review import workspace as review
 from core.review.department import TASK_RULE, queue_key
 from core.statistics import overview as stats
+from core.statistics import summary_report
 from db.database import Database
 from tests.conftest import actor_of
 from tests.services.department_goal_helpers import (
@@ -96,6 +97,7 @@ def test_review_queue_shows_it_as_department_and_a_decision_approves_it(db: Data
     figures = call(db, stats.year_figures, reviewer, YEAR)  # counted apart from the projects' tables
     assert figures.department_goals_by_status["已通过"] == 1 and sum(figures.goal_tables_by_status.values()) == 0
     assert stats.figures_as_json(figures)["department_goal_tables_by_status"]["已通过"] == 1
+    assert "部门整体绩效目标表1张，其中已通过1张" in summary_report._overview(figures, "2024年12月31日")
 
 
 def test_a_clean_table_with_its_contacts_has_no_error(db: Database, department: int) -> None:
