@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.common import formatting
 from core.common.labels import INDICATOR_KINDS
+from core.exchange import department_goals as xdg
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import PackageApplied, PackageKind, PackagePreview, RowChange
@@ -98,7 +99,7 @@ def goal_sheets(s: Session, year: int, unit_ids: list[int] | None = None,
     """The package's sheets with their rows: the projects' basic data and the goal tables (see `goal_rows`)."""
     tables, indicators = goal_rows(s, year, unit_ids, blank)
     return [(PROJECT_SHEET, xpj.project_rows(s, year, unit_ids)), (GOAL_TABLE_SHEET, tables),
-            (INDICATOR_SHEET, indicators)]
+            (INDICATOR_SHEET, indicators), *xdg.department_rows(s, year, unit_ids)]
 
 
 def export_goals(uow: UnitOfWork, actor: Actor, year: int, target: str | Path, unit_code: str | None = None) -> Path:
@@ -282,8 +283,8 @@ def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, plan: _Plan) -
 
 
 # counted in rows ("条"): a package from the bureau writes projects as well as goal tables
-KIND = PackageKind(GOALS_KIND, LABEL, GOAL_SHEETS, GOAL_INSTRUCTIONS, analyse, write, frozenset({"goals", "projects"}),
-                   unit="条")
+KIND = xdg.with_departments(PackageKind(GOALS_KIND, LABEL, GOAL_SHEETS, GOAL_INSTRUCTIONS, analyse, write,
+                                        frozenset({"goals", "projects"}), unit="条"))
 
 
 def preview_goals(uow: UnitOfWork, actor: Actor, path: str | Path) -> PackagePreview:

@@ -5,7 +5,7 @@ draft, submitted and adjusted with the same versions, statuses and rules as a pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -16,7 +16,15 @@ from core.common import formatting
 from core.common.dto import Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import UNIT_KINDS
-from core.goals.rules.department import Budget, DepartmentError, TaskRow, join_codes, split_codes, validate
+from core.goals.rules.department import (
+    Budget,
+    Contact,
+    DepartmentError,
+    TaskRow,
+    join_codes,
+    split_codes,
+    validate,
+)
 from core.goals.rules.goal_table import GoalContent, can_edit, status_label
 from core.goals.service import (
     GOALS,
@@ -63,6 +71,7 @@ class DepartmentGoalDetail:
     tasks: tuple[TaskRow, ...]
     versions: tuple[VersionInfo, ...]
     project_codes: tuple[str, ...]  # the projects a key task may name
+    contact: Contact = field(default_factory=Contact)
 
     @property
     def title(self) -> str:
@@ -172,7 +181,11 @@ def get(uow: UnitOfWork, actor: Actor, goal_table_id: int) -> DepartmentGoalDeta
         table.updated_at, table.current_version, budget_of(goal), project_budget(uow.session, unit.id, goal.year),
         version_content(current), tasks_of(uow.session, current.id),
         tuple(VersionInfo(v.version, v.reason, v.created_by, v.created_at, v.submitted_at) for v in table.versions),
-        _codes(uow.session, unit.id, goal.year))
+        _codes(uow.session, unit.id, goal.year), contact_of(goal))
+
+
+def contact_of(goal: DepartmentGoal) -> Contact:
+    return Contact(goal.manager, goal.phone)
 
 
 def budget_of(goal: DepartmentGoal) -> Budget:
@@ -180,10 +193,10 @@ def budget_of(goal: DepartmentGoal) -> Budget:
 
 
 def _check(uow: UnitOfWork, goal: DepartmentGoal, unit: Unit, budget: Budget, content: GoalContent,
-           tasks: tuple[TaskRow, ...]) -> None:
+           tasks: tuple[TaskRow, ...], contact: Contact | None = None) -> None:
     _validated(content)
     try:
-        validate(budget, tasks, frozenset(_codes(uow.session, unit.id, goal.year)))
+        validate(budget, tasks, frozenset(_codes(uow.session, unit.id, goal.year)), contact or contact_of(goal))
     except DepartmentError as exc:
         raise ValidationError(str(exc), exc.field) from exc
 
@@ -196,7 +209,8 @@ def _check_token(table: GoalTable, expected: datetime, unit: Unit) -> None:
 
 
 def _write(uow: UnitOfWork, goal: DepartmentGoal, version: GoalTableVersion, budget: Budget, content: GoalContent,
-           tasks: tuple[TaskRow, ...]) -> None:
+           tasks: tuple[TaskRow, ...], contact: Contact | None) -> None:
+    """Write the version's indicators and key tasks and the table's budget (and contacts, unless None: keep)."""
     write_indicators(uow, version, content)
     for old in uow.session.scalars(select(DepartmentTask).where(DepartmentTask.version_id == version.id)):
         uow.session.delete(old)
@@ -206,12 +220,16 @@ def _write(uow: UnitOfWork, goal: DepartmentGoal, version: GoalTableVersion, bud
                                        amount=row.amount, project_codes=join_codes(row.projects)))
     goal.total_amount, goal.fiscal_amount = budget.total, budget.fiscal
     goal.carryover_amount, goal.other_amount = budget.carryover, budget.other
+    if contact is not None:
+        goal.manager, goal.phone = contact.manager, contact.phone
     uow.session.flush()
 
 
 def save_draft(uow: UnitOfWork, actor: Actor, goal_table_id: int, budget: Budget, content: GoalContent,
-               tasks: tuple[TaskRow, ...], expected_updated_at: datetime) -> Changes:
-    """Save the working copy of a draft or returned table; a frozen version gets a new working version."""
+               tasks: tuple[TaskRow, ...], expected_updated_at: datetime, contact: Contact | None = None) -> Changes:
+    """Save the working copy of a draft or returned table; a frozen version gets a new working version.
+    `contact` None keeps the 负责人 and 联系电话 as they are."""
+    contact = contact.cleaned() if contact is not None else None
     uow.write()
     _require_editor(actor)
     goal, table, unit = _load(uow, actor, goal_table_id)
@@ -220,11 +238,11 @@ def save_draft(uow: UnitOfWork, actor: Actor, goal_table_id: int, budget: Budget
                               + ("已通过的目标表只能通过“调整”修改，并须填写调整原因。" if table.status == "approved" else ""),
                               "status")
     _check_token(table, expected_updated_at, unit)
-    _check(uow, goal, unit, budget, content, tasks)
+    _check(uow, goal, unit, budget, content, tasks, contact)
     current = version_of(table, table.current_version)
     if current.submitted_at is not None:
         current = new_version(uow, actor, table, "退回后修改")
-    _write(uow, goal, current, budget, content, tasks)
+    _write(uow, goal, current, budget, content, tasks, contact)
     table.updated_at = utcnow()
     uow.audit(actor.username, "department_goal.save_draft", "goal_table", table.id, None,
               {"version": current.version, "indicators": len(content.indicators), "tasks": len(tasks)})
@@ -259,15 +277,18 @@ def submit(uow: UnitOfWork, actor: Actor, goal_table_id: int, expected_updated_a
 
 
 def save_and_submit(uow: UnitOfWork, actor: Actor, goal_table_id: int, budget: Budget, content: GoalContent,
-                    tasks: tuple[TaskRow, ...], expected_updated_at: datetime) -> Changes:
+                    tasks: tuple[TaskRow, ...], expected_updated_at: datetime, contact: Contact | None = None
+                    ) -> Changes:
     """What 提交 in the editor does: save the working copy, then submit it."""
-    save_draft(uow, actor, goal_table_id, budget, content, tasks, expected_updated_at)
+    save_draft(uow, actor, goal_table_id, budget, content, tasks, expected_updated_at, contact)
     return submit(uow, actor, goal_table_id, _load(uow, actor, goal_table_id)[1].updated_at)
 
 
 def adjust(uow: UnitOfWork, actor: Actor, goal_table_id: int, budget: Budget, content: GoalContent,
-           tasks: tuple[TaskRow, ...], reason: str, expected_updated_at: datetime) -> Changes:
+           tasks: tuple[TaskRow, ...], reason: str, expected_updated_at: datetime, contact: Contact | None = None
+           ) -> Changes:
     """Change an approved table: a new frozen version with its reason, back to review."""
+    contact = contact.cleaned() if contact is not None else None
     uow.write()
     _require_editor(actor)
     goal, table, unit = _load(uow, actor, goal_table_id)
@@ -276,9 +297,9 @@ def adjust(uow: UnitOfWork, actor: Actor, goal_table_id: int, budget: Budget, co
     if len(reason.strip()) < 4:
         raise ValidationError("请填写调整原因（至少 4 个字）。", "reason")
     _check_token(table, expected_updated_at, unit)
-    _check(uow, goal, unit, budget, content, tasks)
+    _check(uow, goal, unit, budget, content, tasks, contact)
     version = new_version(uow, actor, table, f"调整：{reason.strip()}")
-    _write(uow, goal, version, budget, content, tasks)
+    _write(uow, goal, version, budget, content, tasks, contact)
     now = utcnow()
     version.submitted_at = now
     table.status, table.updated_at = "submitted", now
@@ -286,6 +307,35 @@ def adjust(uow: UnitOfWork, actor: Actor, goal_table_id: int, budget: Budget, co
               {"status": "submitted", "version": version.version, "reason": reason.strip()})
     uow.commit()
     return GOALS
+
+
+def write_imported(uow: UnitOfWork, actor: Actor, unit_id: int, year: int, budget: Budget, contact: Contact,
+                   content: GoalContent, tasks: tuple[TaskRow, ...], moment: datetime | None = None) -> int:
+    """Write a department table that arrived in an exchange package as its working version, exactly as saving a
+    draft does (a new table when the department has none; a frozen version gets a new working version). The caller
+    has checked that the table may change; `moment` is the sender's 更新时间 when the bureau sends it."""
+    s = uow.session
+    require_unit(s, actor, unit_id)
+    goal = s.scalar(select(DepartmentGoal).where(DepartmentGoal.unit_id == unit_id, DepartmentGoal.year == year))
+    if goal is None:
+        table = GoalTable(project_id=None, status="draft", current_version=1, updated_at=utcnow())
+        s.add(table)
+        s.flush()
+        current = GoalTableVersion(goal_table_id=table.id, version=1, reason="交换包导入", created_by=actor.username)
+        goal = DepartmentGoal(unit_id=unit_id, year=year, goal_table_id=table.id, total_amount=budget.total,
+                              fiscal_amount=budget.fiscal, carryover_amount=budget.carryover, other_amount=budget.other)
+        s.add_all([current, goal])
+        s.flush()
+    else:
+        table = goal.goal_table
+        current = version_of(table, table.current_version)
+        if current.submitted_at is not None:
+            current = new_version(uow, actor, table, "交换包导入")
+    _write(uow, goal, current, budget, content, tasks, contact)
+    table.updated_at = moment or utcnow()
+    uow.audit(actor.username, "department_goal.exchange_import", "goal_table", table.id, None,
+              {"version": current.version, "indicators": len(content.indicators), "tasks": len(tasks)})
+    return table.id
 
 
 def list_tables(uow: UnitOfWork, actor: Actor, year: int, status: str | None = None) -> list[DepartmentGoalRow]:
@@ -308,6 +358,16 @@ def list_tables(uow: UnitOfWork, actor: Actor, year: int, status: str | None = N
     return [DepartmentGoalRow(t.id, u.id, u.code, u.name, g.total_amount, project_budget(s, u.id, year).total,
                               t.status, status_label(t.status), t.current_version, n or 0, k or 0, t.updated_at)
             for g, u, t, n, k in s.execute(stmt)]
+
+
+def open_units(uow: UnitOfWork, actor: Actor, year: int) -> list[tuple[int, str]]:
+    """The departments and townships the actor may see that have no table of the year yet: (unit id, name)."""
+    taken = select(DepartmentGoal.unit_id).where(DepartmentGoal.year == year)
+    stmt = select(Unit.id, Unit.name).where(Unit.kind.in_(DEPARTMENT_KINDS), Unit.id.not_in(taken)).order_by(Unit.code)
+    visible = visible_unit_ids(uow.session, actor)
+    if visible is not None:
+        stmt = stmt.where(Unit.id.in_(visible))
+    return [(unit_id, name) for unit_id, name in uow.session.execute(stmt)]
 
 
 def approved_goal(session: Session, unit_id: int, year: int) -> tuple[GoalContent, tuple[TaskRow, ...], Budget] | None:

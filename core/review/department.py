@@ -84,7 +84,7 @@ def _views(session: Session, where: Any) -> dict[int, tuple[TableView, int, int]
         view = TableView(
             unit.code, f"{unit.name}{SUFFIX}", unit.name, unit.name, unit.sector, "continuing", "recurring", "general",
             goal.total_amount, goal.fiscal_amount, goal.carryover_amount, goal.other_amount,
-            date(goal.year, 1, 1), date(goal.year, 12, 31), goal.year, **dict(zip(TEXTS, texts, strict=True)),
+            date(goal.year, 1, 1), date(goal.year, 12, 31), goal.year, goal.manager, goal.phone, **dict(zip(TEXTS, texts, strict=True)),
             status=status, indicators=tuple(inds.get(vid, ())))
         out[goal.goal_table_id] = (view, unit.id, vid)
     return out

@@ -54,6 +54,14 @@ def _ordered(counts: dict[str, Decimal] | dict[str, int], standard: Sequence[str
     return [*standard, *(label for label in counts if label not in standard)]
 
 
+def _department_goals(f: YearFigures) -> str:
+    """The department goal tables (部门整体绩效目标), counted apart from the projects' tables; empty when none."""
+    total = sum(f.department_goals_by_status.values())
+    if not total:
+        return ""
+    return f"；部门整体绩效目标表{total}张，其中已通过{f.department_goals_by_status.get('已通过', 0)}张"
+
+
 def _overview(f: YearFigures, as_of: str) -> str:
     kinds = f.units_by_kind
     units = "、".join(f"{UNIT_KINDS[k]}{kinds.get(k, 0)}个" for k in MANAGED_KINDS)
@@ -61,7 +69,8 @@ def _overview(f: YearFigures, as_of: str) -> str:
         f"截至{as_of}，全县纳入预算绩效管理的{units}，项目{f.projects}个"
         f"（其中新增项目{f.projects_new}个、延续项目{f.projects_continuing}个），"
         f"资金{formatting.amount(f.funds_total, AMOUNT_PLACES)}万元。"
-        f"已编制绩效目标表{sum(f.goal_tables_by_status.values())}张，设置绩效指标{f.indicators}个。"
+        f"已编制绩效目标表{sum(f.goal_tables_by_status.values())}张，设置绩效指标{f.indicators}个"
+        f"{_department_goals(f)}。"
         f"已支出资金{formatting.amount(f.spent_total, AMOUNT_PLACES)}万元"
     )
     if f.execution_rate is None:

@@ -27,6 +27,8 @@ class DepartmentGoal(Base):
     fiscal_amount: Mapped[Decimal] = mapped_column(Money())
     carryover_amount: Mapped[Decimal] = mapped_column(Money())
     other_amount: Mapped[Decimal] = mapped_column(Money())
+    manager: Mapped[str | None] = mapped_column(String(32))  # 负责人
+    phone: Mapped[str | None] = mapped_column(String(32))  # 联系电话
 
     goal_table: Mapped[GoalTable] = relationship()
     unit = relationship("Unit")

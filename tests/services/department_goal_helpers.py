@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from core.common.runner import call
 from core.goals import department as dg
-from core.goals.rules.department import Budget, TaskRow
+from core.goals.rules.department import Budget, Contact, TaskRow
 from core.goals.rules.goal_table import GoalContent, IndicatorRow
 from core.org.rules.roles import Actor, Role
 from db.database import Database
@@ -17,6 +17,7 @@ from tests.conftest import actor_of
 D = Decimal
 YEAR = 2024
 BUDGET = Budget(D(3000), D(2800), D(150), D(50))
+CONTACT = Contact("王建国", "0735-1234567")
 TASKS = (TaskRow("义务教育均衡发展", D(1200), ("P1",)), TaskRow("学前教育普惠扩容", D(800), ("P2",)))
 INDICATORS = (
     IndicatorRow("产出指标", "数量指标", "新建改建幼儿园", ">=", D(4), unit_of_measure="所", weight=D(20)),
@@ -54,5 +55,5 @@ def submitted_table(db: Database, unit_id: int) -> int:
     clerk = clerk_of(unit_id)
     table_id = call(db, dg.create, clerk, unit_id, YEAR)
     detail = call(db, dg.get, clerk, table_id)
-    call(db, dg.save_and_submit, clerk, table_id, BUDGET, CONTENT, TASKS, detail.updated_at)
+    call(db, dg.save_and_submit, clerk, table_id, BUDGET, CONTENT, TASKS, detail.updated_at, CONTACT)
     return table_id

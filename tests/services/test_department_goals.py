@@ -18,10 +18,12 @@ from core.org.rules.roles import Actor, Role
 from core.review import workspace as review
 from core.review.department import TASK_RULE, queue_key
 from core.statistics import overview as stats
+from core.statistics import summary_report
 from db.database import Database
 from tests.conftest import actor_of
 from tests.services.department_goal_helpers import (
     BUDGET,
+    CONTACT,
     CONTENT,
     TASKS,
     YEAR,
@@ -95,6 +97,25 @@ def test_review_queue_shows_it_as_department_and_a_decision_approves_it(db: Data
     figures = call(db, stats.year_figures, reviewer, YEAR)  # counted apart from the projects' tables
     assert figures.department_goals_by_status["已通过"] == 1 and sum(figures.goal_tables_by_status.values()) == 0
     assert stats.figures_as_json(figures)["department_goal_tables_by_status"]["已通过"] == 1
+    assert "部门整体绩效目标表1张，其中已通过1张" in summary_report._overview(figures, "2024年12月31日")
+
+
+def test_a_clean_table_with_its_contacts_has_no_error(db: Database, department: int) -> None:
+    clerk = clerk_of(department)
+    table_id = call(db, dg.create, clerk, department, YEAR)
+    token = call(db, dg.get, clerk, table_id).updated_at
+    call(db, dg.save_draft, clerk, table_id, BUDGET, CONTENT, TASKS, token)
+    reviewer = actor_of(Role.REVIEWER)
+    missing = call(db, review.open_review, reviewer, queue_key(table_id)).findings
+    assert sorted(f.field for f in missing if f.rule_id == "C01") == ["manager", "phone"]
+    token = call(db, dg.get, clerk, table_id).updated_at
+    call(db, dg.save_draft, clerk, table_id, BUDGET, CONTENT, TASKS, token, replace(CONTACT, manager=" 王建国 "))
+    saved = call(db, dg.get, clerk, table_id)
+    assert saved.contact == CONTACT
+    call(db, dg.save_draft, clerk, table_id, BUDGET, CONTENT, TASKS, saved.updated_at)  # None keeps them
+    assert call(db, dg.get, clerk, table_id).contact == CONTACT
+    findings = call(db, review.open_review, reviewer, queue_key(table_id)).findings
+    assert [f for f in findings if f.severity == "error"] == []
 
 
 def test_annual_goal_missing_a_key_task_is_flagged_and_adjustment_goes_back_to_review(

@@ -27,6 +27,17 @@ class Budget:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Who answers for the department's table: 负责人 and 联系电话 (both may be empty in a draft)."""
+
+    manager: str | None = None
+    phone: str | None = None
+
+    def cleaned(self) -> Contact:
+        return Contact((self.manager or "").strip() or None, (self.phone or "").strip() or None)
+
+
+@dataclass(frozen=True)
 class TaskRow:
     """A 重点工作任务: what, its funds (万元, may be empty) and the codes of the projects that carry it."""
 
@@ -52,8 +63,16 @@ def join_codes(codes: tuple[str, ...]) -> str | None:
     return "、".join(codes) or None
 
 
-def validate(budget: Budget, tasks: tuple[TaskRow, ...], known_codes: frozenset[str]) -> None:
-    """Refuse budgets that do not add up, negative amounts, empty or repeated tasks, unknown project codes."""
+CONTACT_LENGTH = 32  # the columns' width
+
+
+def validate(budget: Budget, tasks: tuple[TaskRow, ...], known_codes: frozenset[str],
+             contact: Contact = Contact()) -> None:
+    """Refuse budgets that do not add up, negative amounts, empty or repeated tasks, unknown project codes,
+    contacts too long to keep."""
+    for key, label in (("manager", "负责人"), ("phone", "联系电话")):
+        if len(getattr(contact, key) or "") > CONTACT_LENGTH:
+            raise DepartmentError(f"{label}不能超过 {CONTACT_LENGTH} 个字。", key)
     amounts = {"total": budget.total, "fiscal": budget.fiscal, "carryover": budget.carryover, "other": budget.other}
     for key, value in amounts.items():
         if value < 0:

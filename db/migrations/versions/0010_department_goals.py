@@ -1,5 +1,5 @@
 """Department goal tables (部门整体绩效目标): a goal table may belong to a department's year instead of a project;
-the department's budget totals and the key tasks (重点工作任务) of each version.
+the department's budget totals, its 负责人 and 联系电话, and the key tasks (重点工作任务) of each version.
 
 Revision ID: 0010
 Revises: 0009
@@ -27,6 +27,8 @@ def upgrade() -> None:
     sa.Column('fiscal_amount', sa.BigInteger(), nullable=False),
     sa.Column('carryover_amount', sa.BigInteger(), nullable=False),
     sa.Column('other_amount', sa.BigInteger(), nullable=False),
+    sa.Column('manager', sa.String(length=32), nullable=True),
+    sa.Column('phone', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['goal_table_id'], ['goal_table.id'], name=op.f('fk_department_goal_goal_table_id_goal_table')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_department_goal_unit_id_unit')),
     sa.ForeignKeyConstraint(['year'], ['fiscal_year.year'], name=op.f('fk_department_goal_year_fiscal_year')),

@@ -33,15 +33,15 @@ from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
 
 
-def parse_amount(text: str) -> Decimal:
-    """The recommended amount typed in 万元 (thousands separators allowed); a Chinese message if it is not one."""
+def parse_amount(text: str, what: str = "建议金额") -> Decimal:
+    """An amount typed in 万元 (thousands separators allowed); a Chinese message naming `what` if it is not one."""
     cleaned = text.strip().replace(",", "").replace("，", "").removesuffix("万元")
     try:
         value = Decimal(cleaned)
     except InvalidOperation as exc:
-        raise ValueError(f"建议金额“{text.strip()}”不是有效的数值，请以万元为单位填写，例如 2000 或 1,234.56。") from exc
+        raise ValueError(f"{what}“{text.strip()}”不是有效的数值，请以万元为单位填写，例如 2000 或 1,234.56。") from exc
     if not value.is_finite():
-        raise ValueError(f"建议金额“{text.strip()}”不是有效的数值。")
+        raise ValueError(f"{what}“{text.strip()}”不是有效的数值。")
     return value
 
 

@@ -1,14 +1,16 @@
-"""绩效目标 area: the year's goal tables (a clerk sees its own unit's), opened for editing or version comparison."""
+"""绩效目标 area: the year's goal tables (a clerk sees its own unit's), opened for editing or version comparison;
+the 部门整体 tab holds the departments' own tables (`desktop.pages.goals.department`)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from core.common.dto import Changes
 from core.common.labels import GOAL_STATUSES
 from core.goals import service as goals
 from core.goals.dto import GoalTableDetail, GoalTableRow
+from desktop.pages.goals.department import DepartmentGoalsTab
 from desktop.pages.goals.editor import GoalEditorDialog
 from desktop.pages.goals.versions import VersionsDialog
 from desktop.shell.context import AppContext
@@ -47,12 +49,21 @@ class GoalsPage(QWidget):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.count)
+        projects = QWidget(self)
+        project_layout = QVBoxLayout(projects)
+        project_layout.setContentsMargins(0, 0, 0, 0)
+        project_layout.addLayout(bar)
+        project_layout.addWidget(self.table, 1)
+        self.department = DepartmentGoalsTab(ctx, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("goalTabs")
+        self.tabs.addTab(projects, "项目")
+        self.tabs.addTab(self.department, "部门整体")
         layout = QVBoxLayout(self)
         heading = QLabel("绩效目标表", self)
         heading.setObjectName("pageHeading")
         layout.addWidget(heading)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.tabs, 1)
         ctx.hub.changes_applied.connect(self._on_changes)
         ctx.hub.year_changed.connect(lambda _year: self.reload())
         self.reload()

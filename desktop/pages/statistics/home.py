@@ -80,8 +80,10 @@ class HomePage(QWidget):
         self.cards["funds"].set_value(formatting.amount(f.funds_total), f"已支出 {formatting.amount(f.spent_total)} 万元")
         submitted = f.goal_tables_by_status.get("已提交", 0)
         approved = f.goal_tables_by_status.get("已通过", 0)
+        departments = sum(f.department_goals_by_status.values())
         self.cards["goals"].set_value(str(sum(f.goal_tables_by_status.values())),
-                                      f"待审 {submitted}，已通过 {approved}，指标 {f.indicators} 条")
+                                      f"待审 {submitted}，已通过 {approved}，指标 {f.indicators} 条"
+                                      + (f"；部门整体 {departments} 张" if departments else ""))
         self.cards["execution"].set_value(formatting.percent(f.execution_rate), "全年执行数 ÷ 项目资金")
         self.status_model.set_rows(list(f.goal_tables_by_status.items()))
         self.top_model.set_rows(f.top_departments)
