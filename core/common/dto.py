@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-
-
-@dataclass(frozen=True)
-class Changes:
-    """Which areas a service call changed, so each page reloads only when it must."""
-
-    areas: frozenset[str] = field(default_factory=frozenset)
-
-    def touches(self, area: str) -> bool:
-        return area in self.areas
 
 
 @dataclass(frozen=True)

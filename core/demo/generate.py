@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from core.common.changes import EVERYTHING, Changes
 from core.common.errors import PermissionDenied, ValidationError
 from core.common.progress import NoProgress, ProgressReporter
 from core.demo.build import (
@@ -77,6 +78,7 @@ class DemoReport:
     indicators: int
     execution_records: int
     planted: tuple[PlantedDefect, ...]
+    changes: Changes = EVERYTHING  # a whole county written: every page reloads
 
 
 def generate_demo(uow: UnitOfWork, actor: Actor, year: int = 2024, scale: float = 1.0,

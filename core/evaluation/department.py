@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import UNIT_KINDS
 from core.evaluation.common import (
@@ -53,7 +53,7 @@ from db.models import (
 from db.uow import UnitOfWork
 from resources import path as resource_path
 
-EVALUATION = Changes(frozenset({"evaluation"}))
+EVALUATION = Changes.of(Area.EVALUATION)
 SUBJECT_UNIT_KINDS = ("department", "township")
 CENT = Decimal("0.01")
 STATUSES = {"none": "未评价", "draft": "草稿", "final": "已定稿"}

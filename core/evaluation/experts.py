@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.evaluation.rules.scoring import q
 from core.org.access import require
@@ -21,7 +21,7 @@ from core.org.rules.roles import Actor, Permission
 from db.models import Agency, Evaluation, Expert, PanelMember, Unit
 from db.uow import UnitOfWork
 
-EXPERTS = Changes(frozenset({"experts"}))
+EXPERTS = Changes.of(Area.EXPERTS)
 FIELD_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
 RATINGS = {1: "差", 2: "较差", 3: "一般", 4: "良好", 5: "优秀"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.evaluation.common import (
     SUBJECT_KINDS,
@@ -301,7 +301,7 @@ def rate_agency(uow: UnitOfWork, actor: Actor, evaluation_id: int, rating: int |
     ev.agency_rating = rating
     uow.audit(actor.username, "evaluation.agency_rating", "evaluation", ev.id, {"rating": before}, {"rating": rating})
     uow.commit()
-    return Changes(EVALUATION.areas | {"experts"})
+    return EVALUATION | Changes.of(Area.EXPERTS)
 
 
 def key_evaluation_pdf(uow: UnitOfWork, actor: Actor, evaluation_id: int, target: Path) -> Path:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.evaluation.common import (
     SUBJECT_KINDS,
@@ -29,7 +29,7 @@ from core.review.workspace import departments
 from db.models import Agency, Evaluation, ExecutionRecord, Expert, ExpertScore, PanelMember, Project, Unit
 from db.uow import UnitOfWork
 
-EVALUATION = Changes(frozenset({"evaluation"}))
+EVALUATION = Changes.of(Area.EVALUATION)
 STATUSES = {"draft": "草稿", "final": "已定稿"}
 ROLES = {"lead": "组长", "member": "成员"}
 # The texts of the report's parts that are written, not computed (DOMAIN.md §4 outline, parts 一, 五, 六, 七).

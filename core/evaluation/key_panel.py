@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.evaluation.common import require_evaluator
 from core.evaluation.experts import split_fields
@@ -30,7 +30,7 @@ from core.review.workspace import departments
 from db.models import Agency, Evaluation, Expert, ExpertScore, PanelMember, Unit, utcnow
 from db.uow import UnitOfWork
 
-CHANGES = Changes(EVALUATION.areas | {"experts"})  # the experts' workload changes with the panel
+CHANGES = EVALUATION | Changes.of(Area.EXPERTS)  # the experts' workload changes with the panel
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.common.errors import ValidationError
 from core.common.printing.workbook import HEADER_ROW, Column, new_workbook, save, write_sheet
 from core.evaluation.common import require_evaluator

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import or_, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES
 from core.exante.report import build_exante_report
@@ -36,7 +36,7 @@ from db.models import ExAnteAssessment, Project, Unit, utcnow
 from db.uow import UnitOfWork
 from resources import path as resource_path
 
-EXANTE = Changes(frozenset({"exante"}))
+EXANTE = Changes.of(Area.EXANTE)
 STATUSES = {"none": "未评估", "draft": "草稿", "final": "已定稿"}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.common.errors import ValidationError
 from core.common.printing.workbook import Column, new_workbook, save, write_sheet
 from core.common.workbook_guard import open_workbook

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import PROJECT_ATTRIBUTES
 from core.goals.rules.goal_table import (
@@ -31,7 +31,7 @@ from core.org.rules.roles import Actor, Permission
 from db.models import GoalTable, GoalTableVersion, Indicator, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
-GOALS = Changes(frozenset({"goals"}))
+GOALS = Changes.of(Area.GOALS)
 
 
 class ConflictError(ValidationError):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.goals.rules.notation import norm
 from core.library.input import LibraryEntryInput, validated
@@ -29,7 +29,7 @@ from db.uow import UnitOfWork
 __all__ = ["LIBRARY", "EntryAdded", "HistoryRow", "LibraryEntryInput", "LibraryRow", "add_entry", "browse", "can_manage",
            "deactivate_entry", "entries", "history", "sectors"]
 
-LIBRARY = Changes(frozenset({"library"}))
+LIBRARY = Changes.of(Area.LIBRARY)
 BUREAU_PREFIX = "BUR-"
 SHIPPED, BUREAU = "内置", "本局新增"
 NO_SECTOR = "（未填行业）"

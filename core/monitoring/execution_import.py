@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import PermissionDenied, ValidationError
 from core.common.progress import NoProgress, ProgressReporter
 from core.monitoring.execution_files import SheetData, read_workbook
@@ -46,7 +46,7 @@ __all__ = ["DEFAULT_SOURCE", "ApplyResult", "ColumnMapping", "FileInfo", "Period
            "suggest_mapping"]
 
 DEFAULT_SOURCE = "国库集中支付系统"
-EXECUTION = Changes(frozenset({"execution"}))
+EXECUTION = Changes.of(Area.EXECUTION)
 IMPORTERS = (Permission.MANAGE_SETTINGS, Permission.REVIEW_GOALS, Permission.EVALUATE)
 ZERO = Decimal(0)
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.monitoring.grid import GridRow, ProjectMonitoring, check_period, grid, project_monitoring
 from core.monitoring.rules import lights as rules
@@ -31,8 +31,8 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 
-MONITORING = Changes(frozenset({"monitoring"}))  # rounds opened or closed, tables filled: the grid reloads
-ROWS = Changes(frozenset({"monitoring_rows"}))  # only some projects' marks changed: the page refreshes those rows
+MONITORING = Changes.of(Area.MONITORING)  # rounds opened or closed, tables filled: the grid reloads
+ROWS = Changes.of(Area.MONITORING_ROWS)  # only some projects' marks changed: the page refreshes those rows
 ACTION_KINDS = {"corrective": "纠偏", "rectification": "整改"}
 
 
@@ -260,7 +260,7 @@ def create_action(uow: UnitOfWork, actor: Actor, project_id: int, round_id: int 
     uow.audit(actor.username, "monitoring.action", "corrective_action", action.id, None,
               {"project_id": project_id, "kind": kind, "description": description.strip()})
     uow.commit()
-    return Changes(frozenset({"monitoring_rows", "actions"}))
+    return Changes.of(Area.MONITORING_ROWS, Area.ACTIONS)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
@@ -31,7 +31,7 @@ from db.models import BudgetOverride, FiscalYear, Project, ResultPolicy, Unit, U
 from db.uow import UnitOfWork
 from resources import path as resource_path
 
-RESULTS = Changes(frozenset({"results"}))
+RESULTS = Changes.of(Area.RESULTS)
 
 
 @cache

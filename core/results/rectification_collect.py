@@ -13,10 +13,11 @@ from datetime import date
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from core.common.changes import Changes
 from core.common.errors import ValidationError
 from core.evaluation.common import KINDS as EVALUATION_KINDS
 from core.org.rules.roles import Actor
-from core.results.rectification import deadline_days, new_uid, require_bureau
+from core.results.rectification import RECTIFICATION, deadline_days, new_uid, require_bureau
 from core.results.rules import rectification as rules
 from core.review.rules.outcome import GRADES as REVIEW_GRADES
 from db.models import (
@@ -58,6 +59,7 @@ class Found:
 class CollectResult:
     added: dict[str, int]  # source → items added
     existing: int  # source records already in the register
+    changes: Changes = RECTIFICATION
 
     @property
     def total_added(self) -> int:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import PROJECT_ATTRIBUTES
 from core.goals.rules.goal_table import status_label
@@ -35,7 +35,7 @@ from core.review.rules.outcome import (
 from db.models import GoalReview, GoalTable, Project, Unit, User, utcnow
 from db.uow import UnitOfWork
 
-REVIEWS = Changes(frozenset({"review"}))  # the goal tables' statuses change too; pages listen to both
+REVIEWS = Changes.of(Area.REVIEW, Area.GOALS)  # a decision changes the goal table's status too
 QUEUE_STATUSES = ("submitted", "returned", "approved", "rejected")
 STAGES = {"submitted": "待审", "returned": "退回", "approved": "已审", "rejected": "已审"}
 
@@ -279,7 +279,16 @@ def save_review(uow: UnitOfWork, actor: Actor, project_id: int, form: ReviewForm
     return REVIEWS
 
 
-def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], base: ReviewBase | None = None) -> int:
+@dataclass(frozen=True)
+class BatchApproved:
+    """How many goal tables a batch approval passed; every page showing their statuses hears `changes`."""
+
+    count: int
+    changes: Changes = REVIEWS
+
+
+def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime],
+                  base: ReviewBase | None = None) -> BatchApproved:
     """Grade 优 every listed table in one transaction; refuses them all if any one has errors or warnings,
     is no longer waiting for review, or changed since the reviewer looked at it."""
     _require_reviewer(actor)
@@ -312,7 +321,7 @@ def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], ba
     uow.audit(actor.username, "goal_review.batch_approve", "goal_table", None, None,
               {"projects": sorted(tokens), "grade": "excellent"})
     uow.commit()
-    return len(pairs)
+    return BatchApproved(len(pairs))
 
 
 @dataclass(frozen=True)

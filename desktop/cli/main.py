@@ -138,14 +138,14 @@ def _user_id(db: Database, username: str) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     with _open(args) as db:
-        done = maintenance.backup_database(db, CLI_ACTOR, Path(args.to) if args.to else None)
+        done = maintenance.backup_database(db, CLI_ACTOR, Path(args.to) if args.to else None).path
     print(f"已备份到 {done}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     with _open(args, exclusive=True) as db:
-        safety = maintenance.restore_database(db, CLI_ACTOR, Path(args.source))
+        safety = maintenance.restore_database(db, CLI_ACTOR, Path(args.source)).safety
     print(f"已从 {args.source} 恢复。恢复前的数据已另存为 {safety}")
     return 0
 

@@ -1,7 +1,9 @@
-"""The main window: navigation over the areas that do real work, year selector, user, status bar."""
+"""The main window: navigation over the areas that do real work, year selector, user, status bar. An area's page
+is built when it is first opened, so the window opens with only the home page built and loaded."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.org.rules.roles import Permission
 from core.statistics import overview as stats
 from core.version import APP_NAME, __version__
@@ -34,13 +36,15 @@ from desktop.pages.review.area import ReviewPage
 from desktop.pages.statistics.home import HomePage
 from desktop.pages.statistics.reports_center import ReportsCenterPage
 from desktop.shell.context import AppContext
+from desktop.widgets.lazy import LazyPages, LazySlot
+from desktop.widgets.tabbed_area import build_page
 
 
 @dataclass(frozen=True)
-class Area:
+class NavArea:
     key: str
     title: str
-    factory: Callable[[AppContext], QWidget]
+    factory: Callable[[AppContext], QWidget]  # the page class; a static import keeps it visible to PyInstaller
     visible: Callable[[AppContext], bool] = lambda ctx: True
 
 
@@ -49,18 +53,18 @@ ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permissio
 
 # Only areas whose page does real work are listed; later issues add theirs here.
 AREAS = (
-    Area("home", "工作台", HomePage),
-    Area("goals", "绩效目标", GoalsPage),
-    Area("review", "目标审核", ReviewPage,
+    NavArea("home", "工作台", HomePage),
+    NavArea("goals", "绩效目标", GoalsPage),
+    NavArea("review", "目标审核", ReviewPage,
          lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
-    Area("monitoring", "运行监控", MonitoringPage),
-    Area("evaluation", "绩效评价", EvaluationPage),
-    Area("results", "结果应用", ResultsPage),
-    Area("exante", "事前评估", ExAntePage),
-    Area("library", "指标库", LibraryPage),
-    Area("reports", "报表中心", ReportsCenterPage),
-    Area("exchange", "数据交换", ExchangePage),
-    Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
+    NavArea("monitoring", "运行监控", MonitoringPage),
+    NavArea("evaluation", "绩效评价", EvaluationPage),
+    NavArea("results", "结果应用", ResultsPage),
+    NavArea("exante", "事前评估", ExAntePage),
+    NavArea("library", "指标库", LibraryPage),
+    NavArea("reports", "报表中心", ReportsCenterPage),
+    NavArea("exchange", "数据交换", ExchangePage),
+    NavArea("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
 )
 
 
@@ -75,13 +79,13 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget(self)
         self.areas = [a for a in AREAS if a.visible(ctx)]
-        self.pages: dict[str, QWidget] = {}
+        slots: dict[str, LazySlot] = {}
         for i, area in enumerate(self.areas):
             self.nav.addItem(area.title)
-            page = area.factory(ctx)
-            self.pages[area.key] = page
-            self.stack.addWidget(page)
-            self._shortcut(f"Ctrl+{i + 1}", lambda row=i: self.nav.setCurrentRow(row))
+            slots[area.key] = LazySlot(functools.partial(build_page, area.factory, ctx), self.stack)
+            self.stack.addWidget(slots[area.key])
+            self._shortcut(f"Ctrl+{i + 1}", functools.partial(self.nav.setCurrentRow, i))
+        self.pages = LazyPages(slots)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -93,12 +97,15 @@ class MainWindow(QMainWindow):
         self.busy = QLabel("", self)
         self.statusBar().addWidget(QLabel(f"数据库：{db_label}", self), 1)
         self.statusBar().addPermanentWidget(self.busy)
-        ctx.runner.busy_changed.connect(lambda busy: self.busy.setText("正在处理…" if busy else "就绪"))
+        ctx.runner.busy_changed.connect(self._show_busy)
         self.nav.setCurrentRow(0)
         self._reload_years()
         # Years appear through packages (an enrolment, a bureau package for a new year): the selector follows.
         ctx.hub.changes_applied.connect(self._on_changes)
         ctx.hub.year_changed.connect(lambda _year: self._reload_years())
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy.setText("正在处理…" if busy else "就绪")
 
     def _shortcut(self, keys: str, slot: Callable[[], None]) -> None:
         action = QAction(self)
@@ -128,12 +135,12 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.about)
         bar.addAction(about)
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.touches("exchange"):
+    def _on_changes(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches(Area.EXCHANGE):
             self._reload_years()
 
     def _reload_years(self) -> None:
-        self.ctx.runner.submit(stats.years, on_done=self._fill_years)
+        self.ctx.runner.read(stats.years, on_done=self._fill_years)
 
     def _fill_years(self, years: list[int]) -> None:
         self.year_box.blockSignals(True)

@@ -40,8 +40,8 @@ def run_with_progress(parent: QWidget | None, runner: TaskRunner, title: str, se
         outcome[key] = value
         loop.quit()
 
-    runner.submit(service, *args, progress=progress, on_done=lambda r: finish("result", r),
-                  on_error=lambda e: finish("error", e), **kwargs)
+    runner.write(service, *args, progress=progress, on_done=lambda r: finish("result", r),
+                 on_error=lambda e: finish("error", e), **kwargs)
     dialog.show()
     if not outcome:
         loop.exec()

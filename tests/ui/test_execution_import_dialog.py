@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.common.runner import call
 from core.demo import generate as demo
 from core.monitoring import execution_import as ei

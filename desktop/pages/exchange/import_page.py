@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
 from core.exchange import kinds as exchange_kinds
 from core.exchange import problems as exchange_problems
@@ -30,7 +29,6 @@ STATUS_LABELS = {"new": "新增", "changed": "有修改", "unchanged": "无变�
 DECISION_LABELS = {"new": "新交换包，可以导入", "duplicate": "该交换包已导入过，不会重复导入",
                    "edited": "签名后被修改过，须经审核人确认后作为“未签名”导入",
                    "unsigned": "未签名，须经审核人确认后作为“未签名”导入", "refused": "已拒绝"}
-BASE_AREAS = frozenset({"exchange", "audit"})
 
 
 def _party(name: str) -> str:
@@ -42,7 +40,7 @@ def backup_before_import(database: Database, actor: Actor) -> Path | None:
     nothing to copy (a database server) or the user may not back up (a unit clerk on its own installation)."""
     if database.path is None or not actor.can(Permission.BACKUP_RESTORE):
         return None
-    return maintenance.backup_database(database, actor)
+    return maintenance.backup_database(database, actor).path
 
 
 class ImportPanel(QWidget):
@@ -109,8 +107,8 @@ class ImportPanel(QWidget):
         self.result.setText("")
         self._show(None)
         self.decision.setText("正在检查交换包…")
-        self.ctx.runner.submit(exchange_kinds.preview_any, self.ctx.actor, self.path, on_done=self._show,
-                               on_error=self._failed)
+        self.ctx.runner.read(exchange_kinds.preview_any, self.ctx.actor, self.path, on_done=self._show,
+                             on_error=self._failed)
 
     def _show(self, preview: PackagePreview | None) -> None:
         self.preview = self.shown = preview
@@ -156,14 +154,14 @@ class ImportPanel(QWidget):
         self.apply_button.setEnabled(False)
         self.result.setStyleSheet("")
         self.result.setText("正在备份数据库…")
-        self.ctx.runner.submit(backup_before_import, self.ctx.actor, raw=True, on_done=self._backed_up,
-                               on_error=self._failed)
+        self.ctx.runner.write(backup_before_import, self.ctx.actor, raw=True, on_done=self._backed_up,
+                              on_error=self._failed)
 
     def _backed_up(self, backup: Path | None) -> None:
         self.backup = backup
         self.result.setText("正在导入…")
-        self.ctx.runner.submit(exchange_kinds.apply_any, self.ctx.actor, self.path, self.confirm.isChecked(),
-                               on_done=self._applied, on_error=self._failed)
+        self.ctx.runner.write(exchange_kinds.apply_any, self.ctx.actor, self.path, self.confirm.isChecked(),
+                              on_done=self._applied, on_error=self._failed)
 
     def _applied(self, done: PackageApplied) -> None:
         saved = f"导入前已备份数据库：{self.backup}" if self.backup else "未自动备份（当前用户无备份权限或数据库不是本地文件）"
@@ -175,9 +173,6 @@ class ImportPanel(QWidget):
         unit = exchange_kinds.counting_word(done.preview.kind)
         self.result.setText(f"已导入{done.preview.label}：写入 {len(done.written)} {unit}，"
                             f"冲突未导入 {len(done.preview.by_status('conflicting'))} {unit}。{saved}。")
-        found = exchange_kinds.ENTRIES.get(done.preview.kind)
-        areas = found.kind.areas if found is not None else frozenset()
-        self.ctx.hub.announce(Changes(BASE_AREAS | areas))
         self.applied.emit(done)
 
     def choose_problems_file(self) -> None:
@@ -194,9 +189,9 @@ class ImportPanel(QWidget):
         if self.shown is None:
             return
         source = self.path.name if self.path else ""
-        self.ctx.runner.submit(exchange_problems.problems_workbook, self.ctx.actor, self.shown, target, source,
-                               on_done=lambda path: self.result.setText(f"问题清单已导出：{path}"),
-                               on_error=self._failed)
+        self.ctx.runner.read(exchange_problems.problems_workbook, self.ctx.actor, self.shown, target, source,
+                             on_done=lambda path: self.result.setText(f"问题清单已导出：{path}"),
+                             on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         if self.preview is None:

@@ -109,7 +109,7 @@ class LibraryBrowser(QWidget):
 
     def refresh(self) -> None:
         """Fetch the sectors (the bureau may have added one), then the rows; the chosen filters stay."""
-        self.ctx.runner.submit(library.sectors, self.ctx.actor, on_done=self._fill_sectors)
+        self.ctx.runner.read(library.sectors, self.ctx.actor, on_done=self._fill_sectors)
 
     def reveal(self, code: str, sector: str) -> None:
         """Show one entry: its sector, no search text, the cursor on it."""
@@ -136,8 +136,8 @@ class LibraryBrowser(QWidget):
         self._timer.stop()
         self._request += 1
         request = self._request
-        self.ctx.runner.submit(library.browse, self.ctx.actor, self.sector.currentData(), self.search.text(),
-                               on_done=lambda rows: self._show(request, rows))
+        self.ctx.runner.read(library.browse, self.ctx.actor, self.sector.currentData(), self.search.text(),
+                             on_done=lambda rows: self._show(request, rows))
 
     def _show(self, request: int, rows: list[LibraryRow]) -> None:
         if request != self._request:

@@ -6,6 +6,7 @@ Workbooks are saved where the user chooses (a non-blocking file dialog); the PDF
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,9 +93,10 @@ class MonitoringTools(QWidget):
     def _say(self, text: str) -> None:
         self.page.message.setText(text)
 
-    def _submit(self, service: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> None:
-        self.page.ctx.runner.submit(service, self.page.ctx.actor, *args, **kwargs,
-                                    on_done=lambda _r: self._say(done), on_error=self.page._failed)
+    def _submit(self, service: Callable[..., Any], *args: Any, done: str, writes: bool = False, **kwargs: Any) -> None:
+        run = self.page.ctx.runner.write if writes else self.page.ctx.runner.read
+        run(service, self.page.ctx.actor, *args, **kwargs, on_done=functools.partial(self._say, done),
+            on_error=self.page._failed, initiator=self.page)
 
     # -- rounds -----------------------------------------------------------------------------------------------
 
@@ -107,7 +109,7 @@ class MonitoringTools(QWidget):
 
     def open_round(self, month: int, name: str | None, follows: int | None) -> None:
         if self.page.ctx.year is not None:
-            self._submit(monitoring_rounds.open_round, self.page.ctx.year, month, name, follows,
+            self._submit(monitoring_rounds.open_round, self.page.ctx.year, month, name, follows, writes=True,
                          done=f"已开启监控轮次“{name or f'1-{month}月'}”。")
 
     def close_round(self) -> None:
@@ -115,7 +117,7 @@ class MonitoringTools(QWidget):
         if round_id is None:
             self._say("请先在“监控期间”中选择要关闭的轮次。")
             return
-        self._submit(monitoring_rounds.close_round, round_id, done="已关闭该监控轮次，单位不能再修改填报。")
+        self._submit(monitoring_rounds.close_round, round_id, writes=True, done="已关闭该监控轮次，单位不能再修改填报。")
 
     # -- the monitoring table of one project ------------------------------------------------------------------
 
@@ -124,8 +126,8 @@ class MonitoringTools(QWidget):
         if row is None or round_id is None:
             self._say("请先选择监控轮次，再在表格中选择项目。")
             return
-        self.page.ctx.runner.submit(monitoring_rounds.get_entry, self.page.ctx.actor, round_id, row.project_id,
-                                    on_done=self._show_entry, on_error=self.page._failed)
+        self.page.ctx.runner.read(monitoring_rounds.get_entry, self.page.ctx.actor, round_id, row.project_id,
+                                  on_done=self._show_entry, on_error=self.page._failed)
 
     def _show_entry(self, view: monitoring_rounds.EntryView) -> None:
         self.dialog = MonitoringEntryDialog(self.page.ctx, view, self.page)
