@@ -24,7 +24,6 @@ from core.org.access import require
 from core.org.rules.roles import Actor, Permission
 from core.results.inputs import ResultInputs, load_inputs
 from core.results.rules import policy as rules
-from core.results.suggestion_report import build_suggestion_pdf, build_suggestion_workbook
 from core.results.suggestions import SuggestionTable, SuggestionTotals, build_table
 from core.review.workspace import departments
 from db.models import BudgetOverride, FiscalYear, Project, ResultPolicy, Unit, User, utcnow
@@ -234,11 +233,17 @@ def clear_override(uow: UnitOfWork, actor: Actor, year: int, unit_id: int, proje
 
 def suggestion_workbook(uow: UnitOfWork, actor: Actor, year: int, target: Path,
                         policy: rules.Policy | None = None) -> Path:
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.results.suggestion_report import build_suggestion_workbook
+
     table = suggestions(uow, actor, year) if policy is None else what_if(uow, actor, year, policy)
     return build_suggestion_workbook(table, target)
 
 
 def suggestion_pdf(uow: UnitOfWork, actor: Actor, year: int, target: Path,
                    policy: rules.Policy | None = None) -> Path:
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.results.suggestion_report import build_suggestion_pdf
+
     table = suggestions(uow, actor, year) if policy is None else what_if(uow, actor, year, policy)
     return build_suggestion_pdf(table, target)

@@ -18,34 +18,21 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from core.common.printing.document import FRAME_WIDTH, ReportDocument
-from core.common.printing.text import fmt_amount, fmt_cn_date
+from core.common.printing.text import fmt_cn_date
 from core.common.printing.workbook import FORMATS, new_workbook, save, sheet_name
 from core.monitoring.rules.lights import percent
 from core.statistics.charts import draw_bar_chart
+from core.statistics.presentation import HEADLINE_KEYS, Number, figure_text
 
 if TYPE_CHECKING:  # the DTOs come from the service; only their types are needed here
     from core.statistics.yearly import ChartData, FigureRow, StatisticsComparison
 
-Number = int | Decimal
-HEADLINE_KEYS = ("goal_reviewed", "monitored_projects", "monitored_funds", "monitoring_coverage", "key_evaluations",
-                 "key_funds_evaluated", "departments_evaluated", "exante", "exante_cut", "budget_cut",
-                 "rectification_rate")
 SECTIONS = ("目标审核", "运行监控", "绩效评价", "事前评估", "结果应用", "整改")
 SECTION_TITLES = {"目标审核": "绩效目标审核", "运行监控": "绩效运行监控", "绩效评价": "绩效评价",
                   "事前评估": "事前绩效评估", "结果应用": "评价结果应用", "整改": "问题整改"}
 NUMERALS = "一二三四五六七八九十"
 GRADES = ("优", "良", "中", "差")
 KEEP_GAP_MM = 130
-
-
-def figure_text(kind: str, value: Number | None, signed: bool = False) -> str:
-    """A figure as printed: money with two places and separators, percentages with one place, counts plain."""
-    if value is None:
-        return "—"
-    sign = "+" if signed and value > 0 else ""
-    if kind == "money":
-        return sign + fmt_amount(Decimal(value), 2)
-    return f"{sign}{value}"
 
 
 def _versus(kind: str, current: Number | None, previous: Number | None, unit: str) -> str:

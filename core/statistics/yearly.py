@@ -16,7 +16,6 @@ from core.org.access import visible_unit_ids
 from core.org.rules.roles import Actor
 from core.results.application import suggestion_totals
 from core.results.suggestions import SuggestionTotals
-from core.statistics.report import build_statistics_pdf, build_statistics_workbook
 from core.statistics.yearly_figures import (
     GRADE_LABELS,
     EvaluationFigures,
@@ -210,6 +209,9 @@ def statistics_as_json(comparison: StatisticsComparison) -> dict[str, Any]:
 
 def statistics_pdf(uow: UnitOfWork, actor: Actor, year: int, as_of: date, target: Path) -> Path:
     """The 年度预算绩效管理工作统计 PDF of the figures the actor may see, dated `as_of`."""
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.statistics.report import build_statistics_pdf
+
     comparison = year_statistics(uow, actor, year, as_of)
     return build_statistics_pdf(comparison, figure_rows(comparison), chart_data(comparison), target,
                                 settings.get(uow.session, "org.name"), as_of)
@@ -217,6 +219,9 @@ def statistics_pdf(uow: UnitOfWork, actor: Actor, year: int, as_of: date, target
 
 def statistics_workbook(uow: UnitOfWork, actor: Actor, year: int, as_of: date, target: Path) -> Path:
     """The same figures as a workbook (one sheet, both years, numbers as numbers)."""
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.statistics.report import build_statistics_workbook
+
     comparison = year_statistics(uow, actor, year, as_of)
     return build_statistics_workbook(comparison, figure_rows(comparison), target,
                                      settings.get(uow.session, "org.name"))

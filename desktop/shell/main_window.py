@@ -4,6 +4,7 @@ is built when it is first opened, so the window opens with only the home page bu
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,28 +25,21 @@ from core.common.changes import Area, Changes
 from core.org.rules.roles import Permission
 from core.statistics import overview as stats
 from core.version import APP_NAME, __version__
-from desktop.pages.evaluation.area import EvaluationPage
-from desktop.pages.exante.area import ExAntePage
-from desktop.pages.exchange.area import ExchangePage
-from desktop.pages.goals.area import GoalsPage
-from desktop.pages.library.area import LibraryPage
-from desktop.pages.monitoring.area import MonitoringPage
-from desktop.pages.org.area import AdminPage
-from desktop.pages.results.area import ResultsPage
-from desktop.pages.review.area import ReviewPage
-from desktop.pages.statistics.home import HomePage
-from desktop.pages.statistics.reports_center import ReportsCenterPage
 from desktop.shell.context import AppContext
 from desktop.widgets.lazy import LazyPages, LazySlot
-from desktop.widgets.tabbed_area import build_page
 
 
 @dataclass(frozen=True)
 class NavArea:
     key: str
     title: str
-    factory: Callable[[AppContext], QWidget]  # the page class; a static import keeps it visible to PyInstaller
+    page: str  # "module:Class", imported when the area is first opened (listed in packaging's hiddenimports)
     visible: Callable[[AppContext], bool] = lambda ctx: True
+
+    def build(self, ctx: AppContext, _slot: QWidget) -> QWidget:
+        module, name = self.page.split(":")
+        page_class: Callable[[AppContext], QWidget] = getattr(importlib.import_module(module), name)
+        return page_class(ctx)
 
 
 ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permission.MANAGE_SETTINGS,
@@ -53,18 +47,19 @@ ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permissio
 
 # Only areas whose page does real work are listed; later issues add theirs here.
 AREAS = (
-    NavArea("home", "工作台", HomePage),
-    NavArea("goals", "绩效目标", GoalsPage),
-    NavArea("review", "目标审核", ReviewPage,
-         lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
-    NavArea("monitoring", "运行监控", MonitoringPage),
-    NavArea("evaluation", "绩效评价", EvaluationPage),
-    NavArea("results", "结果应用", ResultsPage),
-    NavArea("exante", "事前评估", ExAntePage),
-    NavArea("library", "指标库", LibraryPage),
-    NavArea("reports", "报表中心", ReportsCenterPage),
-    NavArea("exchange", "数据交换", ExchangePage),
-    NavArea("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
+    NavArea("home", "工作台", "desktop.pages.statistics.home:HomePage"),
+    NavArea("goals", "绩效目标", "desktop.pages.goals.area:GoalsPage"),
+    NavArea("review", "目标审核", "desktop.pages.review.area:ReviewPage",
+            lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
+    NavArea("monitoring", "运行监控", "desktop.pages.monitoring.area:MonitoringPage"),
+    NavArea("evaluation", "绩效评价", "desktop.pages.evaluation.area:EvaluationPage"),
+    NavArea("results", "结果应用", "desktop.pages.results.area:ResultsPage"),
+    NavArea("exante", "事前评估", "desktop.pages.exante.area:ExAntePage"),
+    NavArea("library", "指标库", "desktop.pages.library.area:LibraryPage"),
+    NavArea("reports", "报表中心", "desktop.pages.statistics.reports_center:ReportsCenterPage"),
+    NavArea("exchange", "数据交换", "desktop.pages.exchange.area:ExchangePage"),
+    NavArea("admin", "系统管理", "desktop.pages.org.area:AdminPage",
+            lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
 )
 
 
@@ -82,7 +77,7 @@ class MainWindow(QMainWindow):
         slots: dict[str, LazySlot] = {}
         for i, area in enumerate(self.areas):
             self.nav.addItem(area.title)
-            slots[area.key] = LazySlot(functools.partial(build_page, area.factory, ctx), self.stack)
+            slots[area.key] = LazySlot(functools.partial(area.build, ctx), self.stack)
             self.stack.addWidget(slots[area.key])
             self._shortcut(f"Ctrl+{i + 1}", functools.partial(self.nav.setCurrentRow, i))
         self.pages = LazyPages(slots)

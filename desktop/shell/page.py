@@ -22,10 +22,9 @@ from desktop.shell.errors import show_error
 
 
 class Page(QWidget):
-    """Subclasses set `areas` and implement `load()`; `needs_year` pages load nothing until a year is chosen."""
+    """Subclasses set `areas` and implement `load()` (which checks for a chosen year where it needs one)."""
 
     areas: frozenset[Area] = frozenset()
-    needs_year = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,8 +43,7 @@ class Page(QWidget):
             self.stale = True
             return
         self.stale = False
-        if self.ctx.year is not None or not self.needs_year:
-            self.load()
+        self.load()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

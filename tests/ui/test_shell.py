@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
@@ -204,3 +205,13 @@ def test_year_selector_follows_a_year_that_arrives_by_package(qtbot, shell) -> N
     qtbot.waitUntil(lambda: window.year_box.currentData() == 2024)
     qtbot.waitUntil(runner.idle)
     assert not unhandled
+
+
+def test_the_start_path_does_not_import_openpyxl_or_reportlab() -> None:
+    """What a process imports up to the filled main window (the shell and the home page): the workbook and PDF
+    libraries load only when a workbook or PDF is made."""
+    code = ("import sys; import desktop.shell.app, desktop.pages.statistics.home; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "[]", done.stdout

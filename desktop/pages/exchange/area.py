@@ -81,13 +81,13 @@ class ExchangePage(Page):
 
 
     def load(self) -> None:
-        runner, actor = self.ctx.runner, self.ctx.actor
-        runner.read(exchange_ledger.current_profile, actor, on_done=self._show_profile)
-        runner.read(exchange_ledger.installation_label, actor,
-                    on_done=lambda label: self.header.setText(f"本机身份：{label}"))
-        runner.read(exchange_ledger.list_ledger, actor, on_done=self._show_ledger)
+        actor = self.ctx.actor
+        self.read(exchange_ledger.current_profile, actor, on_done=self._show_profile)
+        self.read(exchange_ledger.installation_label, actor,
+                  on_done=lambda label: self.header.setText(f"本机身份：{label}"))
+        self.read(exchange_ledger.list_ledger, actor, on_done=self._show_ledger)
         if self.can_exchange and self.ctx.year is not None:
-            runner.read(monitoring_rounds.list_rounds, actor, self.ctx.year, on_done=self.exporter.set_rounds)
+            self.read(monitoring_rounds.list_rounds, actor, self.ctx.year, on_done=self.exporter.set_rounds)
 
     def _show_profile(self, profile: Profile) -> None:
         self.profile = profile

@@ -63,7 +63,6 @@ class FiscalHealthTab(Page):
     """Its own year selector lists the years with figures; a switch of the working year shows that year."""
 
     areas = frozenset({Area.FISCAL, Area.UNITS})
-    needs_year = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

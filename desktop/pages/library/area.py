@@ -101,7 +101,6 @@ class EntryDetail(QWidget):
 
 class LibraryPage(Page):
     areas = frozenset({Area.LIBRARY, Area.GOALS, Area.REVIEW})  # approvals feed an entry's history
-    needs_year = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

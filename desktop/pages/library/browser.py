@@ -23,6 +23,7 @@ from core.goals.rules.notation import format_decimal
 from core.library import service as library
 from core.library.service import LibraryRow
 from desktop.shell.context import AppContext
+from desktop.widgets.common import fit_by_sample
 from desktop.widgets.table_model import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 
 SEARCH_DELAY_MS = 150  # one query per pause in typing, not per key
@@ -71,6 +72,7 @@ class LibraryBrowser(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.view = QTableView(self)
         self.view.setModel(self.proxy)
+        fit_by_sample(self.view)
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.proxy.sort(-1)  # the library's own order (by sector, tree, then bureau entries) until a header click

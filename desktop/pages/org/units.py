@@ -61,7 +61,6 @@ def edit_on_activate(table: SearchableTable, action: Callable[[], None]) -> None
 class AdminTab(Page):
     """A tab of the admin area; message boxes go through `notify`/`confirm` so tests can replace them."""
 
-    needs_year = False
 
     def load(self) -> None:
         """A tab that shows only actions (backup) has nothing to load."""

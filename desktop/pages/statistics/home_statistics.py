@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtWidgets import QHBoxLayout, QTableView, QWidget
 
 from core.statistics import yearly as year_statistics
-from core.statistics.report import HEADLINE_KEYS
+from core.statistics.presentation import HEADLINE_KEYS
 from core.statistics.yearly import FigureRow, StatisticsComparison
 from desktop.pages.statistics.chart import ComparisonChart
 from desktop.pages.statistics.tab import FIGURE_COLUMNS, RELOAD_AREAS
@@ -42,8 +42,9 @@ class HomeStatistics(Page):
         self.setFixedHeight(BLOCK_HEIGHT)
 
     def load(self) -> None:
-        self.read(year_statistics.year_statistics, self.ctx.actor, self.ctx.year, date.today(),
-                  on_done=self.show_statistics)
+        if self.ctx.year is not None:
+            self.read(year_statistics.year_statistics, self.ctx.actor, self.ctx.year, date.today(),
+                      on_done=self.show_statistics)
 
     def show_statistics(self, comparison: StatisticsComparison) -> None:
         self.comparison = comparison

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from core.common.changes import Area
 from core.statistics import overview as stats
 from core.statistics import yearly as year_statistics
-from core.statistics.report import figure_text
+from core.statistics.presentation import figure_text
 from core.statistics.yearly import FigureRow, StatisticsComparison
 from desktop.pages.statistics.chart import ComparisonChart
 from desktop.shell.context import AppContext
@@ -52,7 +52,6 @@ class StatisticsTab(Page):
     """Its own year selector; a switch of the working year shows that year."""
 
     areas = RELOAD_AREAS
-    needs_year = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
