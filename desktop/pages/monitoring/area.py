@@ -327,6 +327,7 @@ class MonitoringPage(Page):
         self._show(Grid(self.grid.year, self.grid.month, self.grid.round_id, self.grid.round_name, rows), request)
 
     def open_import(self) -> None:
-        """The treasury payment export import; a successful import announces "execution", which reloads the grid."""
+        """The treasury payment export import; the runner announces a successful import's "execution" change,
+        which reloads the grid."""
         self.dialog = ExecutionImportDialog(self.ctx, self)
         self.dialog.open()

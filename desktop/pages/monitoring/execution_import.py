@@ -2,7 +2,7 @@
 mapping or guessed from the headers), preview the per-row report and the period totals, then 确认导入.
 
 Open it with `ExecutionImportDialog(ctx, parent).open()`; it never blocks on a modal box of its own (messages
-are shown inline) and announces the `execution` change on the event hub after an import.
+are shown inline); the runner announces the import's `execution` change, with this dialog as the initiator.
 """
 
 from __future__ import annotations
