@@ -23,10 +23,13 @@ def median_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
     return statistics.median(times)
 
 
+def _child_env(env: dict[str, str] | None) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            **(env or {})}
+
+
 def run_python(args: Sequence[str], env: dict[str, str] | None = None) -> None:
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-                **(env or {})}
-    subprocess.run([sys.executable, *args], check=True, env=full_env, cwd=ROOT,
+    subprocess.run([sys.executable, *args], check=True, env=_child_env(env), cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -36,3 +39,10 @@ def emit(name: str, value: float, unit: str, floor: float | None = None, floor_n
         record.update(floor=round(floor, 4), floor_name=floor_name, ratio=round(value / floor, 2) if floor else None)
     record.update(extra)
     print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def python_output(args: Sequence[str], stdin: str = "", env: dict[str, str] | None = None) -> str:
+    """Run Python like `run_python` and return what it printed (a child reporting its own measurements)."""
+    done = subprocess.run([sys.executable, *args], check=True, env=_child_env(env), cwd=ROOT, input=stdin, text=True,
+                          capture_output=True)
+    return done.stdout.strip().splitlines()[-1]

@@ -107,7 +107,7 @@ def _unit(db: Database, year: int, scale: float, tmp: Path) -> None:
     """The largest unit's real round trip: the bureau issues its key, a copy of the database enrolled as that
     unit's spoke exports its package (`export_goals`), the bureau previews it (`preview_goals`)."""
     unit_code = call(db, _largest_unit, year)
-    key_hex = call(db, exchange_profile.issue_key, SYSTEM, unit_code)
+    key_hex = call(db, exchange_profile.issue_key, SYSTEM, unit_code).key_hex
     assert db.path is not None
     spoke_path = tmp / "spoke.sqlite"
     with sqlite3.connect(db.path) as src, sqlite3.connect(spoke_path) as dst:
@@ -174,7 +174,7 @@ def _monitoring_round(db: Database, year: int, scale: float, tmp: Path) -> None:
     units = call(db, exchange_kinds.units_with_projects, SYSTEM, year)
 
     def export() -> list[Path]:
-        return [call(db, exchange_kinds.template_kind, SYSTEM, "monitoring", year, folder / f"{code}.xlsx", code)
+        return [call(db, exchange_kinds.template_kind, SYSTEM, "monitoring", year, folder / f"{code}.xlsx", code).path
                 for code, _name in units]
 
     paths, export_s = _timed(export)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import DRAFT_STATUSES, UNIT_KINDS
 from core.evaluation.common import (
@@ -61,7 +61,7 @@ from db.models import (
 from db.uow import UnitOfWork
 from resources import path as resource_path
 
-EVALUATION = Changes(frozenset({"evaluation"}))
+EVALUATION = Changes.of(Area.EVALUATION)
 CENT = Decimal("0.01")
 STATUSES = {"none": "未评价", **DRAFT_STATUSES}  # "none": not evaluated yet
 
@@ -322,4 +322,6 @@ def department_evaluation_pdf(uow: UnitOfWork, actor: Actor, year: int, unit_id:
     if sheet.evaluation_id is None:
         raise ValidationError(f"“{sheet.unit_name}”{year} 年度还没有部门整体评价，无法生成评分表。", "status")
     on = (sheet.finalised_at.astimezone().date() if sheet.finalised_at else date.today())
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+
     return build_department_evaluation_report(sheet, target, settings.get(uow.session, "org.name"), on)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.evaluation.dto import AgencyInput, AgencyRating, AgencyRow, ExpertInput, ExpertRow
 from core.evaluation.rules.scoring import q
@@ -21,7 +21,7 @@ from core.org.rules.roles import Actor, Permission
 from db.models import Agency, Evaluation, Expert, PanelMember, Unit
 from db.uow import UnitOfWork
 
-EXPERTS = Changes(frozenset({"experts"}))
+EXPERTS = Changes.of(Area.EXPERTS)
 FIELD_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import DRAFT_STATUSES, SUBJECT_KINDS
 from core.evaluation.common import grade_thresholds, require_evaluator, thresholds_json
@@ -253,7 +253,7 @@ def rate_agency(uow: UnitOfWork, actor: Actor, evaluation_id: int, rating: int |
     ev.agency_rating = rating
     uow.audit(actor.username, "evaluation.agency_rating", "evaluation", ev.id, {"rating": before}, {"rating": rating})
     uow.commit()
-    return Changes(EVALUATION.areas | {"experts"})
+    return EVALUATION | Changes.of(Area.EXPERTS)
 
 
 def key_evaluation_pdf(uow: UnitOfWork, actor: Actor, evaluation_id: int, target: Path) -> Path:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.evaluation.common import (
     framework_items,
@@ -28,7 +28,7 @@ from db.codes import DraftStatus
 from db.models import Agency, Evaluation, ExecutionRecord, Expert, ExpertScore, PanelMember, Project, Unit
 from db.uow import UnitOfWork
 
-EVALUATION = Changes(frozenset({"evaluation"}))
+EVALUATION = Changes.of(Area.EVALUATION)
 # The texts of the report's parts that are written, not computed (DOMAIN.md §4 outline, parts 一, 五, 六, 七).
 TEXT_PARTS = {"overview": "项目概况", "experience": "主要经验及做法", "findings": "存在的问题",
               "causes": "原因分析", "recommendations": "有关建议", "other": "其他需要说明的问题"}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.labels import DRAFT_STATUSES, PANEL_ROLES, SUBJECT_KINDS
 from core.evaluation.rules.scoring import FrameworkItem, q
 
@@ -153,6 +153,17 @@ class TemplateRow:
     items: tuple[FrameworkItem, ...]
     warnings: tuple[str, ...]
     created_by: str
+
+
+TEMPLATES_CHANGED = Changes.of(Area.EVALUATION)  # templates are shown by the evaluation pages
+
+
+@dataclass(frozen=True)
+class TemplateSaved:
+    """The template as saved; the evaluation pages hear `changes`."""
+
+    row: TemplateRow
+    changes: Changes = TEMPLATES_CHANGED
 
 
 @dataclass(frozen=True)

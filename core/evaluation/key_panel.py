@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import delete, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import PANEL_ROLES
 from core.evaluation.common import require_evaluator
@@ -30,7 +30,7 @@ from core.org.rules.roles import Actor
 from db.models import Agency, Evaluation, Expert, ExpertScore, PanelMember, Unit, utcnow
 from db.uow import UnitOfWork
 
-CHANGES = Changes(EVALUATION.areas | {"experts"})  # the experts' workload changes with the panel
+CHANGES = EVALUATION | Changes.of(Area.EXPERTS)  # the experts' workload changes with the panel
 
 
 def conflict_of(session_units: dict[int, tuple[int, str]], unit_names: dict[int, str], ev: Evaluation,

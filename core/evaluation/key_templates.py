@@ -10,10 +10,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.evaluation.common import framework_items, frameworks, require_evaluator
 from core.evaluation.key_base import framework_snapshot
-from core.evaluation.key_dto import TemplateRow
+from core.evaluation.key_dto import TemplateRow, TemplateSaved
 from core.evaluation.rules.scoring import FrameworkItem, ScoringError, check_framework
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
@@ -21,6 +22,7 @@ from db.models import EvaluationTemplate
 from db.uow import UnitOfWork
 
 KIND = "key"
+TEMPLATES = Changes.of(Area.EVALUATION)
 MAX_NAME = 100
 
 
@@ -87,7 +89,7 @@ def _check_name(uow: UnitOfWork, name: str, own_id: int | None) -> str:
 
 
 def save_template(uow: UnitOfWork, actor: Actor, template_id: int | None, name: str,
-                  items: Sequence[FrameworkItem]) -> TemplateRow:
+                  items: Sequence[FrameworkItem]) -> TemplateSaved:
     """Save an edited framework as a new template (id None) or over a saved one; the shipped and built-in
     templates are not changed (copy them). Weights are checked as for an evaluation."""
     uow.write()
@@ -111,10 +113,10 @@ def save_template(uow: UnitOfWork, actor: Actor, template_id: int | None, name: 
     uow.audit(actor.username, "evaluation.template.save", "evaluation_template", t.id, before,
               {"name": t.name, "framework": json.loads(t.framework_json)})
     uow.commit()
-    return _row(t)
+    return TemplateSaved(_row(t))
 
 
-def copy_template(uow: UnitOfWork, actor: Actor, source_id: int | None, name: str) -> TemplateRow:
+def copy_template(uow: UnitOfWork, actor: Actor, source_id: int | None, name: str) -> TemplateSaved:
     """A new, editable template with the items of `source_id` (None: the shipped reference table)."""
     uow.write()
     require_evaluator(actor)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.common.labels import GOAL_STATUSES
 from core.evaluation.common import (
@@ -53,7 +53,7 @@ from db.codes import DraftStatus
 from db.models import Evaluation, GoalTable, GoalTableVersion, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
-EVALUATION = Changes(frozenset({"evaluation"}))
+EVALUATION = Changes.of(Area.EVALUATION)
 KIND = "self"
 
 __all__ = ["EVALUATION", "finalise", "get", "list_candidates", "list_self", "save_draft",

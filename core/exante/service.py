@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES
 from core.exante.dto import STATUSES, AssessmentDetail, AssessmentRow, ExAnteTotals
@@ -35,7 +35,7 @@ from db.models import ExAnteAssessment, Project, Unit, utcnow
 from db.uow import UnitOfWork
 from resources import path as resource_path
 
-EXANTE = Changes(frozenset({"exante"}))
+EXANTE = Changes.of(Area.EXANTE)
 
 
 @cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.common.changes import NONE, Changes
 from core.exchange.rules.manifest import HUB
 
 
@@ -44,3 +45,4 @@ class Enrolled:
     settings: int
     library: int
     duplicate: bool = False  # the same package again: nothing changed
+    changes: Changes = NONE  # what enrolling changed (nothing in a preview or for a duplicate)

@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.common.changes import Area, Changes
 from core.common.errors import ValidationError
 from core.common.labels import UNIT_KINDS
 from core.exchange import package as xpk
 from core.exchange import profile as xp
 from core.exchange.dto import Enrolled
+from core.exchange.exported import Exported
 from core.exchange.projects import ensure_year
 from core.exchange.reference import (
     library_rows,
@@ -56,6 +58,7 @@ from db.models import ExchangeLedgerEntry, Project, Setting, Unit, utcnow
 from db.uow import UnitOfWork
 
 LABEL = "登记包"
+ENROLLED = Changes.of(Area.EXCHANGE, Area.UNITS, Area.SETTINGS, Area.LIBRARY, Area.AUDIT)
 MAX_SHOWN = 10
 
 
@@ -83,12 +86,12 @@ def _unit_rows(units: list[Unit]) -> list[dict[str, Any]]:
              "active": u.active} for u in units]
 
 
-def export_enrolment(uow: UnitOfWork, actor: Actor, unit_code: str, target: str | Path) -> Path:
+def export_enrolment(uow: UnitOfWork, actor: Actor, unit_code: str, target: str | Path) -> Exported:
     """Write the unit's enrolment package, signed with the unit's key (issued now if it has none), and record it
     in the ledger as exported. The file carries the key: hand it over in person."""
     uow.write()
     require(actor, Permission.MANAGE_UNITS)
-    key_hex = xp.issue_key(uow, actor, unit_code)  # refuses on a spoke and for an unknown unit
+    key_hex = xp.issue_key(uow, actor, unit_code).key_hex  # refuses on a spoke and for an unknown unit
     s = uow.session
     unit = s.scalar(select(Unit).where(Unit.code == unit_code))
     assert unit is not None  # issue_key checked the code
@@ -99,8 +102,8 @@ def export_enrolment(uow: UnitOfWork, actor: Actor, unit_code: str, target: str 
                      "unit_name": unit.name, "year": year, "hub_name": hub_name, "key_hex": key_hex}]
     sheets = [(UNIT_SHEET, _unit_rows(units)), (REGISTRATION_SHEET, registration),
               (SETTINGS_SHEET, setting_rows(s)), (LIBRARY_SHEET, library_rows(s, retired=False))]
-    return xpk.send(uow, actor, ENROLMENT_KIND, unit.code, year, sheets, ENROLMENT_INSTRUCTIONS, target,
-                    {"unit": unit.code, "units": len(units), "library": len(sheets[3][1])})
+    return Exported((xpk.send(uow, actor, ENROLMENT_KIND, unit.code, year, sheets, ENROLMENT_INSTRUCTIONS, target,
+                              {"unit": unit.code, "units": len(units), "library": len(sheets[3][1])}),))
 
 
 # --- checks ------------------------------------------------------------------------------------------------
@@ -311,4 +314,4 @@ def enrol_from_package(uow: UnitOfWork, actor: Actor, path: str | Path) -> Enrol
               {"role": "spoke", "package_id": manifest.package_id, "hub_name": reg["hub_name"], "year": reg["year"],
                "units": counts.units, "settings": counts.settings, "library": counts.library})
     uow.commit()
-    return counts
+    return replace(counts, changes=ENROLLED)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.runner import call
 from core.exchange import kinds as exchange_kinds
 from core.exchange import package as xpk
@@ -31,7 +31,7 @@ from db.models import utcnow
 from db.uow import UnitOfWork
 
 BACKUP_REASON = "before-import"
-BASE_AREAS = frozenset({"exchange", "audit"})  # every import writes the ledger and the audit log
+BASE_AREAS = (Area.EXCHANGE, Area.AUDIT)  # every import writes the ledger and the audit log
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def preview(uow: UnitOfWork, actor: Actor, path: str | Path) -> PackagePreview:
 def changes(kind: str) -> Changes:
     """The areas an import of `kind` changes: the ledger and audit log, and the kind's own."""
     found = exchange_kinds.ENTRIES.get(kind)
-    return Changes(BASE_AREAS | (found.kind.areas if found is not None else frozenset()))
+    return Changes.of(*BASE_AREAS, *(found.kind.areas if found is not None else ()))
 
 
 def backup_before_import(database: Database, actor: Actor) -> Path | None:

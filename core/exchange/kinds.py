@@ -27,6 +27,7 @@ from core.exchange import monitoring as exchange_monitoring
 from core.exchange import package as xpk
 from core.exchange import results as exchange_results
 from core.exchange import self_evaluation as exchange_self_evaluation
+from core.exchange.exported import EXPORTED, Exported
 from core.exchange.package import PackageApplied, PackageKind, PackagePreview
 from core.exchange.rules.enrolment_sheets import ENROLMENT_KIND
 from core.exchange.rules.manifest import content_hash
@@ -186,19 +187,19 @@ def _call(found: Entry, exporter: Exporter, uow: UnitOfWork, actor: Actor, year:
 
 
 def export_kind(uow: UnitOfWork, actor: Actor, kind: str, year: int, target: str | Path,
-                unit_code: str | None = None, round_name: str | None = None) -> Path:
+                unit_code: str | None = None, round_name: str | None = None) -> Exported:
     """One unit's signed package of `kind` (on a spoke its own; `round_name` for monitoring, default the newest)."""
     found = entry(kind)
-    return _call(found, found.export, uow, actor, year, Path(target), unit_code, round_name)
+    return Exported((_call(found, found.export, uow, actor, year, Path(target), unit_code, round_name),))
 
 
 def template_kind(uow: UnitOfWork, actor: Actor, kind: str, year: int, target: str | Path, unit_code: str,
-                  round_name: str | None = None) -> Path:
+                  round_name: str | None = None) -> Exported:
     """A blank template of `kind` for a unit (hub only), pre-filled with the unit's projects."""
     found = entry(kind)
     if found.template is None:
         raise ValidationError(f"“{LABELS[kind]}”没有空白模板。", "kind")
-    return _call(found, found.template, uow, actor, year, Path(target), unit_code, round_name)
+    return Exported((_call(found, found.template, uow, actor, year, Path(target), unit_code, round_name),))
 
 
 def file_name(kind: str, year: int, unit_code: str, unit_name: str = "") -> str:
@@ -208,7 +209,7 @@ def file_name(kind: str, year: int, unit_code: str, unit_name: str = "") -> str:
 
 
 def export_all_units(uow: UnitOfWork, actor: Actor, kind: str, year: int, folder: str | Path,
-                     round_name: str | None = None, progress: ProgressReporter | None = None) -> list[Path]:
+                     round_name: str | None = None, progress: ProgressReporter | None = None) -> Exported:
     """One signed package per unit (the kind's `units`, e.g. `units_with_projects`) into `folder`, each recorded in
     the ledger as it is written; a cancel from `progress` stops after the current file (the files written so far
     stay valid)."""
@@ -217,10 +218,15 @@ def export_all_units(uow: UnitOfWork, actor: Actor, kind: str, year: int, folder
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     units = entry(kind).units(uow, actor, year)
-    written = []
-    for n, (code, name) in enumerate(units):
-        steps.report(n, len(units), f"正在导出 {code} {name}（{n + 1}/{len(units)}）")
-        written.append(export_kind(uow, actor, kind, year, target / file_name(kind, year, code, name), code,
-                                   round_name))
+    written: list[Path] = []
+    try:
+        for n, (code, name) in enumerate(units):
+            steps.report(n, len(units), f"正在导出 {code} {name}（{n + 1}/{len(units)}）")
+            written.extend(export_kind(uow, actor, kind, year, target / file_name(kind, year, code, name), code,
+                                       round_name).paths)
+    except Exception as exc:
+        if written:  # a failure or cancel after some files: those are committed to the ledger, pages must hear it
+            exc.changes = EXPORTED  # type: ignore[attr-defined]
+        raise
     steps.report(len(units), len(units), f"已导出 {len(units)} 个单位")
-    return written
+    return Exported(tuple(written))

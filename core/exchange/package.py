@@ -40,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.common.changes import NONE, Area, Changes
 from core.common.errors import DomainError, ValidationError
 from core.exchange import profile as xp
 from core.exchange.rules.manifest import HUB, LedgerView, Manifest, ManifestError, admit, sign
@@ -92,6 +93,7 @@ class PackagePreview:
 class PackageApplied:
     preview: PackagePreview
     written: tuple[str, ...]  # the codes of the rows written
+    changes: Changes = NONE  # the kind's areas, the ledger and the audit log once applied
 
 
 Analyse = Callable[[UnitOfWork, Actor, ReadPackage, list[Problem]], tuple[list[RowChange], Any]]
@@ -151,7 +153,7 @@ def _signing_key(uow: UnitOfWork, actor: Actor, receiver: str) -> bytes:
         if key is None:
             raise ValidationError("本机没有本单位的签名密钥，请重新导入财政局发放的登记包。", "key")
         return key
-    return bytes.fromhex(xp.issue_key(uow, actor, receiver))
+    return bytes.fromhex(xp.issue_key(uow, actor, receiver).key_hex)
 
 
 def _record_out(uow: UnitOfWork, actor: Actor, manifest: Manifest, path: Path,
@@ -322,7 +324,7 @@ def apply_read(uow: UnitOfWork, actor: Actor, kind: PackageKind, read: ReadPacka
         written = kind.write(uow, actor, preview, payload)
     record_incoming(uow, actor, preview, written, kind.unit)
     uow.commit()
-    return PackageApplied(preview, tuple(written))
+    return PackageApplied(preview, tuple(written), Changes.of(Area.EXCHANGE, Area.AUDIT, *kind.areas))
 
 
 def apply_package(uow: UnitOfWork, actor: Actor, path: str | Path, kind: PackageKind,

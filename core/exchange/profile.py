@@ -11,9 +11,10 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import NONE, Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.exchange.dto import Profile
+from core.exchange.exported import IssuedKey
 from core.exchange.rules.manifest import LedgerView
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
@@ -36,7 +37,7 @@ def become_spoke(uow: UnitOfWork, actor: Actor, unit_code: str, key_hex: str, hu
     install_spoke(uow.session, unit_code, key_hex, hub_name)
     uow.audit(actor.username, "exchange.enrol", "installation", unit_code, None, {"role": "spoke"})
     uow.commit()
-    return Changes(frozenset({"exchange"}))
+    return Changes.of(Area.EXCHANGE)
 
 
 def install_spoke(s: Session, unit_code: str, key_hex: str, hub_name: str) -> None:
@@ -62,7 +63,7 @@ def _store_key(s: Session, unit_code: str, key_hex: str) -> None:
     s.flush()
 
 
-def issue_key(uow: UnitOfWork, actor: Actor, unit_code: str) -> str:
+def issue_key(uow: UnitOfWork, actor: Actor, unit_code: str) -> IssuedKey:
     """The unit's signing key (hex), created on the bureau's hub the first time it is asked for."""
     uow.write()
     require(actor, Permission.MANAGE_UNITS)
@@ -73,12 +74,12 @@ def issue_key(uow: UnitOfWork, actor: Actor, unit_code: str) -> str:
         raise NotFound(f"单位编码“{unit_code}”不存在。")
     found = s.get(UnitKey, unit_code)
     if found is not None:
-        return found.key_hex
+        return IssuedKey(found.key_hex, NONE)
     key_hex = secrets.token_hex(KEY_BYTES)
     _store_key(s, unit_code, key_hex)
     uow.audit(actor.username, "exchange.issue_key", "unit_key", unit_code, None, {"unit_code": unit_code})
     uow.commit()
-    return key_hex
+    return IssuedKey(key_hex)
 
 
 def ledger_view(session: Session) -> LedgerView:

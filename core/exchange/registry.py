@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES, PROJECT_NATURES
 from core.exchange import package as xpk
 from core.exchange.rules.spec import ColumnSpec, SheetSpec

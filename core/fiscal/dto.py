@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.fiscal.rules.figures import FiscalFigures
 from core.fiscal.rules.index import HealthResult, Method
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.fiscal.dto import FiscalInput, FiscalRow
 from core.fiscal.rules.figures import (
@@ -31,7 +31,7 @@ from db.models import FiscalYear, TownshipFiscal, Unit, utcnow
 from db.uow import UnitOfWork
 from resources import path as resource_path
 
-FISCAL = Changes(frozenset({"fiscal"}))
+FISCAL = Changes.of(Area.FISCAL)
 EDITORS = (Permission.MANAGE_SETTINGS, Permission.REVIEW_GOALS, Permission.EVALUATE)  # the bureau's own roles
 FIRST_YEAR, LAST_YEAR = 2001, 2099
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import UNIT_KINDS
 from core.goals.rules.department import (

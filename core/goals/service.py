@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import PROJECT_ATTRIBUTES
 from core.goals.dto import GoalTableDetail, GoalTableRow, VersionInfo
@@ -33,7 +33,7 @@ from db.codes import GoalStatus
 from db.models import GoalTable, GoalTableVersion, Indicator, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
-GOALS = Changes(frozenset({"goals"}))
+GOALS = Changes.of(Area.GOALS)
 
 
 class ConflictError(ValidationError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 
 Number = str | Decimal | None
 SHIPPED, BUREAU = "内置", "本局新增"  # where a library entry comes from

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.goals.rules.notation import norm
 from core.library.dto import BUREAU, SHIPPED, EntryAdded, HistoryRow, LibraryEntryInput, LibraryRow
@@ -29,7 +29,7 @@ from db.uow import UnitOfWork
 __all__ = ["LIBRARY", "add_entry", "browse", "can_manage", "deactivate_entry", "entries", "history",
            "sectors"]
 
-LIBRARY = Changes(frozenset({"library"}))
+LIBRARY = Changes.of(Area.LIBRARY)
 BUREAU_PREFIX = "BUR-"
 NO_SECTOR = "（未填行业）"
 MANAGERS = (Permission.MANAGE_SETTINGS, Permission.REVIEW_GOALS)

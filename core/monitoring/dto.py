@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.monitoring.rules.execution_import import Payment, Problem, Record
 from core.monitoring.rules.payment_columns import Column, ColumnMapping
 

@@ -23,7 +23,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import PermissionDenied, ValidationError
 from core.common.progress import NoProgress, ProgressReporter
 from core.monitoring.dto import ZERO, ApplyResult, FileInfo, PeriodTotal, Preview
@@ -47,7 +47,7 @@ __all__ = ["DEFAULT_SOURCE", "ColumnMapping", "apply", "can_import", "inspect_fi
            "preview", "read_workbook", "saved_mapping", "suggest_mapping"]
 
 DEFAULT_SOURCE = "国库集中支付系统"
-EXECUTION = Changes(frozenset({"execution"}))
+EXECUTION = Changes.of(Area.EXECUTION)
 IMPORTERS = (Permission.MANAGE_SETTINGS, Permission.REVIEW_GOALS, Permission.EVALUATE)
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import ACTION_KINDS
 from core.monitoring.dto import ActionRow, EntryInput, EntryView, GridRow, LineInput, RoundRow
@@ -34,8 +34,8 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 
-MONITORING = Changes(frozenset({"monitoring"}))  # rounds opened or closed, tables filled: the grid reloads
-ROWS = Changes(frozenset({"monitoring_rows"}))  # only some projects' marks changed: the page refreshes those rows
+MONITORING = Changes.of(Area.MONITORING)  # rounds opened or closed, tables filled: the grid reloads
+ROWS = Changes.of(Area.MONITORING_ROWS)  # only some projects' marks changed: the page refreshes those rows
 
 
 def _require_bureau(actor: Actor) -> None:
@@ -230,7 +230,7 @@ def create_action(uow: UnitOfWork, actor: Actor, project_id: int, round_id: int 
     uow.audit(actor.username, "monitoring.action", "corrective_action", action.id, None,
               {"project_id": project_id, "kind": kind, "description": description.strip()})
     uow.commit()
-    return Changes(frozenset({"monitoring_rows", "actions"}))
+    return Changes.of(Area.MONITORING_ROWS, Area.ACTIONS)
 
 
 def list_actions(uow: UnitOfWork, actor: Actor, year: int) -> list[ActionRow]:

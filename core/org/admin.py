@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import ROLES, UNIT_KINDS
 from core.org.access import require, visible_unit_ids
@@ -70,7 +70,7 @@ def save_unit(uow: UnitOfWork, actor: Actor, data: UnitInput) -> Changes:
         unit.parent_id, unit.sector, unit.active = data.parent_id, data.sector or None, data.active
         uow.audit(actor.username, "unit.update", "unit", unit.id, before, _unit_state(unit))
     uow.commit()
-    return Changes(frozenset({"units"}))
+    return Changes.of(Area.UNITS)
 
 
 def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
@@ -119,7 +119,7 @@ def create_user(uow: UnitOfWork, actor: Actor, data: UserInput, password: str, c
     uow.session.flush()
     uow.audit(actor.username, "user.create", "app_user", user.id, None, _user_state(user))
     uow.commit()
-    return Changes(frozenset({"users"}))
+    return Changes.of(Area.USERS)
 
 
 def _get_user(uow: UnitOfWork, user_id: int) -> User:
@@ -141,7 +141,7 @@ def update_user(uow: UnitOfWork, actor: Actor, data: UserInput) -> Changes:
     user.role, user.unit_id, user.active = role.value, data.unit_id, data.active
     uow.audit(actor.username, "user.update", "app_user", user.id, before, _user_state(user))
     uow.commit()
-    return Changes(frozenset({"users"}))
+    return Changes.of(Area.USERS)
 
 
 def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str, confirm: str) -> Changes:
@@ -153,7 +153,7 @@ def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str, c
     user.failed_attempts, user.locked_until = 0, None
     uow.audit(actor.username, "user.reset_password", "app_user", user.id)
     uow.commit()
-    return Changes(frozenset({"users"}))
+    return Changes.of(Area.USERS)
 
 
 def unlock_user(uow: UnitOfWork, actor: Actor, user_id: int) -> Changes:
@@ -164,5 +164,5 @@ def unlock_user(uow: UnitOfWork, actor: Actor, user_id: int) -> Changes:
     user.failed_attempts, user.locked_until = 0, None
     uow.audit(actor.username, "user.unlock", "app_user", user.id, before, {"locked_until": None})
     uow.commit()
-    return Changes(frozenset({"users"}))
+    return Changes.of(Area.USERS)
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from core.common.changes import Area, Changes
 from core.common.errors import AuthenticationFailed, ValidationError
 from core.org import settings
 from core.org.rules.passwords import hash_password, password_problems, verify_password
@@ -86,7 +87,7 @@ def login(uow: UnitOfWork, username: str, password: str) -> Actor:
     return _actor_of(uow, user)
 
 
-def change_password(uow: UnitOfWork, actor: Actor, old: str, new: str, confirm: str) -> None:
+def change_password(uow: UnitOfWork, actor: Actor, old: str, new: str, confirm: str) -> Changes:
     uow.write()
     user = uow.session.scalar(select(User).where(User.username == actor.username))
     if user is None or not verify_password(old, user.password_hash):
@@ -95,3 +96,4 @@ def change_password(uow: UnitOfWork, actor: Actor, old: str, new: str, confirm: 
     user.password_hash = hash_password(new)
     uow.audit(actor.username, "user.change_password", "app_user", user.id)
     uow.commit()
+    return Changes.of(Area.USERS, Area.AUDIT)

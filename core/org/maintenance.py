@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, or_, select, text
 
+from core.common.changes import EVERYTHING, Area, Changes
 from core.common.errors import ValidationError
 from core.org.access import require
 from core.org.dto import AuditRow, AuditVerification
@@ -20,6 +22,23 @@ from db.models import AuditEntry, utcnow
 from db.uow import UnitOfWork
 
 EXPECTED_TRIGGERS = {"audit_entry_no_update", "audit_entry_no_delete"}
+BACKED_UP = Changes.of(Area.AUDIT)  # the backup is recorded in the audit log
+
+
+@dataclass(frozen=True)
+class BackedUp:
+    """The backup file written; the audit log records it."""
+
+    path: Path
+    changes: Changes = BACKED_UP
+
+
+@dataclass(frozen=True)
+class Restored:
+    """The safety backup of the state replaced; everything else changed with the restore."""
+
+    safety: Path
+    changes: Changes = EVERYTHING
 
 
 def _sqlite_path(database: Database) -> Path:
@@ -35,7 +54,7 @@ def _record(database: Database, actor: Actor, action: str, detail: dict[str, str
         uow.commit()
 
 
-def backup_database(database: Database, actor: Actor, target: Path | None = None) -> Path:
+def backup_database(database: Database, actor: Actor, target: Path | None = None) -> BackedUp:
     require(actor, Permission.BACKUP_RESTORE)
     live = _sqlite_path(database)
     target = target or default_backup_path(live, "manual", utcnow())
@@ -43,7 +62,7 @@ def backup_database(database: Database, actor: Actor, target: Path | None = None
         raise ValidationError("备份文件不能与当前数据库是同一个文件。")
     done = backup_file(live, target)
     _record(database, actor, "database.backup", {"to": str(done)})
-    return done
+    return BackedUp(done)
 
 
 def check_backup_file(backup: Path) -> str:
@@ -61,7 +80,7 @@ def check_backup_file(backup: Path) -> str:
     return str(row[0])
 
 
-def restore_database(database: Database, actor: Actor, backup: Path) -> Path:
+def restore_database(database: Database, actor: Actor, backup: Path) -> Restored:
     """Replace the live database by a backup, after taking a safety backup of the current state."""
     require(actor, Permission.BACKUP_RESTORE)
     live = _sqlite_path(database)
@@ -72,7 +91,7 @@ def restore_database(database: Database, actor: Actor, backup: Path) -> Path:
     if revision != migrate.head_revision():
         migrate.upgrade(database.engine)
     _record(database, actor, "database.restore", {"from": str(backup), "safety_backup": str(safety)})
-    return safety
+    return Restored(safety)
 
 
 def verify_audit(uow: UnitOfWork, actor: Actor) -> AuditVerification:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import ValidationError
 from core.org.access import require
 from core.org.dto import SettingRow
@@ -113,4 +113,4 @@ def update_settings(uow: UnitOfWork, actor: Actor, values: dict[str, Any]) -> Ch
             row.updated_at = utcnow()
         uow.audit(actor.username, "setting.update", "setting", key, before, saved)
     uow.commit()
-    return Changes(frozenset({"settings"}))
+    return Changes.of(Area.SETTINGS)

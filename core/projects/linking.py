@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.common.errors import NotFound, ValidationError
 from core.org import settings
 from core.org.access import require

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import LINK_BASES, PROJECT_ATTRIBUTES, PROJECT_NATURES
 from core.org.access import require, scoped, visible_unit_ids
@@ -20,7 +20,7 @@ from core.projects.rules import Amounts, ProjectStatus, TransitionError, check_t
 from db.models import FiscalYear, Project, Unit
 from db.uow import UnitOfWork
 
-PROJECTS = Changes(frozenset({"projects", "goals"}))
+PROJECTS = Changes.of(Area.PROJECTS, Area.GOALS)
 # The basics an import compares and writes (status and links are the library's own).
 FIELDS = ("name", "unit_id", "implementing_unit", "attribute", "nature", "fund_type", "fiscal_amount",
           "carryover_amount", "other_amount", "total_amount", "start_year", "end_year", "span_total_amount")

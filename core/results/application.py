@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.org.access import require
 from core.org.lookups import departments
@@ -31,7 +31,7 @@ from db.models import BudgetOverride, FiscalYear, Project, ResultPolicy, Unit, U
 from db.uow import UnitOfWork
 from resources import path as resource_path
 
-RESULTS = Changes(frozenset({"results"}))
+RESULTS = Changes.of(Area.RESULTS)
 
 
 @cache
@@ -214,11 +214,15 @@ def clear_override(uow: UnitOfWork, actor: Actor, year: int, unit_id: int, proje
 
 def suggestion_workbook(uow: UnitOfWork, actor: Actor, year: int, target: Path,
                         policy: rules.Policy | None = None) -> Path:
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+
     table = suggestions(uow, actor, year) if policy is None else what_if(uow, actor, year, policy)
     return build_suggestion_workbook(table, target)
 
 
 def suggestion_pdf(uow: UnitOfWork, actor: Actor, year: int, target: Path,
                    policy: rules.Policy | None = None) -> Path:
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+
     table = suggestions(uow, actor, year) if policy is None else what_if(uow, actor, year, policy)
     return build_suggestion_pdf(table, target)

@@ -5,6 +5,7 @@ is written while any problem remains."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.workbook_guard import open_workbook
 from core.org.access import visible_unit_ids
@@ -217,7 +218,13 @@ def read_findings(uow: UnitOfWork, path: str | Path) -> list[FindingInput]:
     return forms
 
 
-def import_findings(uow: UnitOfWork, actor: Actor, year: int, path: str | Path) -> int:
+@dataclass(frozen=True)
+class FindingsImported:
+    count: int
+    changes: Changes = RESULTS
+
+
+def import_findings(uow: UnitOfWork, actor: Actor, year: int, path: str | Path) -> FindingsImported:
     """Add every finding of the workbook in one transaction; returns how many."""
     uow.write()
     require_bureau(actor)
@@ -231,4 +238,4 @@ def import_findings(uow: UnitOfWork, actor: Actor, year: int, path: str | Path) 
     uow.audit(actor.username, "results.import_findings", "audit_finding", None, None,
               {"year": year, "file": Path(path).name, "rows": len(forms)})
     uow.commit()
-    return len(forms)
+    return FindingsImported(len(forms))

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.org import settings
 from core.org.access import require_unit, visible_unit_ids
@@ -23,7 +24,7 @@ from core.results.rules.rectification import RectificationRuleError, UnitRecord
 from db.models import Project, RectificationItem, Unit, utcnow
 from db.uow import UnitOfWork
 
-RECTIFICATION = Changes(frozenset({"rectification"}))
+RECTIFICATION = Changes.of(Area.RECTIFICATION)
 MIN_TEXT = 4  # a requirement, feedback or failed re-check opinion says at least this much
 
 
@@ -145,8 +146,14 @@ def _check_version(item: RectificationItem, expected: int | None) -> None:
         raise ValidationError("该整改事项已被他人修改，请刷新后重试。", "version")
 
 
-def add_item(uow: UnitOfWork, actor: Actor, form: ItemInput) -> str:
-    """A manual item (source other, or a source without a record in the app); returns its uid."""
+@dataclass(frozen=True)
+class ItemAdded:
+    uid: str
+    changes: Changes = RECTIFICATION
+
+
+def add_item(uow: UnitOfWork, actor: Actor, form: ItemInput) -> ItemAdded:
+    """A manual item (source other, or a source without a record in the app); its uid."""
     uow.write()
     require_bureau(actor)
     s = uow.session
@@ -176,11 +183,11 @@ def add_item(uow: UnitOfWork, actor: Actor, form: ItemInput) -> str:
               {"uid": item.uid, "unit_id": item.unit_id, "source": item.source, "requirement": requirement,
                "issued_on": form.issued_on, "deadline": deadline})
     uow.commit()
-    return item.uid
+    return ItemAdded(item.uid)
 
 
 def apply_feedback(uow: UnitOfWork, actor: Actor, uid: str, text: str, at: datetime,
-                   package_id: str | None = None, expected_version: int | None = None) -> None:
+                   package_id: str | None = None, expected_version: int | None = None) -> Changes:
     """Record the unit's feedback without committing, for a caller that commits a larger unit of work (an
     exchange package import). Feedback on an item already 已整改 is refused."""
     uow.write()
@@ -203,6 +210,7 @@ def apply_feedback(uow: UnitOfWork, actor: Actor, uid: str, text: str, at: datet
     item.updated_at = utcnow()
     uow.audit(actor.username, "rectification.feedback", "rectification_item", item.id, before,
               {"status": new_status, "feedback": feedback, "package": package_id})
+    return RECTIFICATION
 
 
 def record_feedback(uow: UnitOfWork, actor: Actor, uid: str, text: str, at: datetime,

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.org import settings
 from core.org.access import visible_unit_ids
@@ -23,7 +23,7 @@ from core.results.rules.rectification import IssuedNotice, RectificationRuleErro
 from db.models import RectificationNotice, Unit
 from db.uow import UnitOfWork
 
-NOTICES = Changes(frozenset({"rectification", "notices"}))
+NOTICES = Changes.of(Area.RECTIFICATION, Area.NOTICES)
 # The line break chooses where a long title wraps in the PDF.
 TITLES = {"reminder": "关于加快落实{year}年度预算绩效\n整改事项的提醒敦促函",
           "notice": "关于限期完成{year}年度预算绩效\n整改事项的整改通知书",

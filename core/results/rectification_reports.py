@@ -4,14 +4,16 @@ transaction (no notice stays numbered without its PDF), re-print issued notices,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from core.common.changes import Changes
 from core.org import settings
 from core.org.rules.roles import Actor
 from core.results.dto import ItemRow, NoticeDocument
 from core.results.notice_report import build_notices
-from core.results.rectification_notices import notice_documents, prepare_notices
+from core.results.rectification_notices import NOTICES, notice_documents, prepare_notices
 from core.results.register_report import build_register_pdf, build_register_workbook
 from db.uow import UnitOfWork
 
@@ -26,11 +28,17 @@ def issue_and_print(uow: UnitOfWork, actor: Actor, year: int, kind: str | None, 
     return documents
 
 
+@dataclass(frozen=True)
+class NoticesPrinted:
+    path: Path  # the one PDF of the notices issued
+    changes: Changes = NOTICES
+
+
 def issue_notices_pdf(uow: UnitOfWork, actor: Actor, year: int, kind: str | None, unit_ids: list[int] | None,
-                      issued_on: date, target: Path) -> Path:
+                      issued_on: date, target: Path) -> NoticesPrinted:
     """issue_and_print for the report preview, which wants the PDF's path."""
     issue_and_print(uow, actor, year, kind, unit_ids, issued_on, target)
-    return target
+    return NoticesPrinted(target)
 
 
 def reprint_pdf(uow: UnitOfWork, actor: Actor, notice_ids: list[int], target: Path) -> Path:

@@ -14,7 +14,7 @@ from dataclasses import fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import PermissionDenied, ValidationError
 from core.org.access import require
 from core.org.rules.roles import Actor, Permission
@@ -216,7 +216,7 @@ def save_rules(uow: UnitOfWork, actor: Actor, changes: RuleChanges) -> Changes:
     override = _override(changes, current, defaults)
     _write(uow, actor, override or None)
     uow.commit()
-    return Changes(frozenset({"settings", "review_rules"}))
+    return Changes.of(Area.SETTINGS, Area.REVIEW_RULES)
 
 
 def reset_rules(uow: UnitOfWork, actor: Actor) -> Changes:
@@ -225,4 +225,4 @@ def reset_rules(uow: UnitOfWork, actor: Actor) -> Changes:
     require(actor, Permission.MANAGE_SETTINGS)
     _write(uow, actor, None)
     uow.commit()
-    return Changes(frozenset({"settings", "review_rules"}))
+    return Changes.of(Area.SETTINGS, Area.REVIEW_RULES)

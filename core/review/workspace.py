@@ -12,13 +12,14 @@ table id (`core.review.department.queue_key`), a project table's key its project
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import PROJECT_ATTRIBUTES
 from core.goals.rules.goal_table import status_label
@@ -42,7 +43,7 @@ from db.codes import DraftStatus, GoalStatus, ReviewGrade, ReviewOutcome
 from db.models import DepartmentGoal, GoalReview, GoalTable, Project, User, utcnow
 from db.uow import UnitOfWork
 
-REVIEWS = Changes(frozenset({"review"}))  # the goal tables' statuses change too; pages listen to both
+REVIEWS = Changes.of(Area.REVIEW, Area.GOALS)  # a decision changes the goal table's status too
 QUEUE_STATUSES = (GoalStatus.SUBMITTED, GoalStatus.RETURNED, GoalStatus.APPROVED, GoalStatus.REJECTED)
 STAGES: dict[str, str] = {GoalStatus.SUBMITTED: "待审", GoalStatus.RETURNED: "退回", GoalStatus.APPROVED: "已审",
           GoalStatus.REJECTED: "已审"}
@@ -234,7 +235,16 @@ def save_review(uow: UnitOfWork, actor: Actor, project_id: int, form: ReviewForm
     return REVIEWS
 
 
-def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], base: ReviewBase | None = None) -> int:
+@dataclass(frozen=True)
+class BatchApproved:
+    """How many goal tables a batch approval passed; every page showing their statuses hears `changes`."""
+
+    count: int
+    changes: Changes = REVIEWS
+
+
+def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime],
+                  base: ReviewBase | None = None) -> BatchApproved:
     """Grade 优 every listed table in one transaction; refuses them all if any one has errors or warnings,
     is no longer waiting for review, or changed since the reviewer looked at it."""
     _require_reviewer(actor)
@@ -270,7 +280,7 @@ def batch_approve(uow: UnitOfWork, actor: Actor, tokens: dict[int, datetime], ba
     uow.audit(actor.username, "goal_review.batch_approve", "goal_table", None, None,
               {"projects": sorted(tokens), "grade": "excellent"})
     uow.commit()
-    return len(pairs)
+    return BatchApproved(len(pairs))
 
 
 def latest_decision(uow: UnitOfWork, actor: Actor, project_id: int) -> Decision | None:

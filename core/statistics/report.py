@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,31 +21,17 @@ from core.common.printing.document import FRAME_WIDTH, ReportDocument
 from core.common.printing.workbook import FORMATS, Value, new_workbook, save, sheet_name, sheet_number
 from core.monitoring.rules.lights import percent
 from core.statistics.charts import draw_bar_chart
+from core.statistics.presentation import HEADLINE_KEYS, Number, figure_text
 
 if TYPE_CHECKING:  # only the types of the DTOs are needed here
     from core.statistics.dto import ChartData, FigureRow, StatisticsComparison
 
-Number = int | Decimal
-HEADLINE_KEYS = ("goal_reviewed", "monitored_projects", "monitored_funds", "monitoring_coverage", "key_evaluations",
-                 "key_funds_evaluated", "departments_evaluated", "exante", "exante_cut", "budget_cut",
-                 "rectification_rate")
 SECTIONS = ("目标审核", "运行监控", "绩效评价", "事前评估", "结果应用", "整改")
 SECTION_TITLES = {"目标审核": "绩效目标审核", "运行监控": "绩效运行监控", "绩效评价": "绩效评价",
                   "事前评估": "事前绩效评估", "结果应用": "评价结果应用", "整改": "问题整改"}
 NUMERALS = "一二三四五六七八九十"
 GRADES = ("优", "良", "中", "差")
 KEEP_GAP_MM = 130
-
-
-def figure_text(kind: str, value: Number | None, signed: bool = False) -> str:
-    """A figure as printed: money with two places and separators, percentages with one place, counts plain."""
-    if value is None:
-        return formatting.MISSING
-    if kind == "money":
-        return formatting.amount(Decimal(value), signed=signed)
-    if kind == "percent":
-        return formatting.number(Decimal(value), formatting.PERCENT_PLACES, separators=False, signed=signed)
-    return f"{'+' if signed and value > 0 else ''}{value}"
 
 
 def _versus(kind: str, current: Number | None, previous: Number | None, unit: str) -> str:

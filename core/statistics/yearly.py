@@ -157,6 +157,8 @@ def statistics_as_json(comparison: StatisticsComparison) -> dict[str, Any]:
 
 def statistics_pdf(uow: UnitOfWork, actor: Actor, year: int, as_of: date, target: Path) -> Path:
     """The 年度预算绩效管理工作统计 PDF of the figures the actor may see, dated `as_of`."""
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+
     comparison = year_statistics(uow, actor, year, as_of)
     return build_statistics_pdf(comparison, figure_rows(comparison), chart_data(comparison), target,
                                 settings.get(uow.session, "org.name"), as_of)
@@ -164,6 +166,8 @@ def statistics_pdf(uow: UnitOfWork, actor: Actor, year: int, as_of: date, target
 
 def statistics_workbook(uow: UnitOfWork, actor: Actor, year: int, as_of: date, target: Path) -> Path:
     """The same figures as a workbook (one sheet, both years, numbers as numbers)."""
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+
     comparison = year_statistics(uow, actor, year, as_of)
     return build_statistics_workbook(comparison, figure_rows(comparison), target,
                                      settings.get(uow.session, "org.name"))

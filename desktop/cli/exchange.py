@@ -64,14 +64,14 @@ def cmd_export(args: argparse.Namespace) -> int:
                 print("错误：--all-units 需要 --out-dir 目录。")
                 return 2
             paths = call(db, exchange_kinds.export_all_units, actor, args.kind, args.year, Path(args.out_dir),
-                         args.round)
+                         args.round).paths
             print(f"已为 {len(paths)} 个单位导出{label}交换包到：{args.out_dir}")
             return 0
         if not args.out:
             print("错误：请用 --out 指定交换包文件（或用 --all-units --out-dir 为全部单位导出）。")
             return 2
         path = call(db, exchange_kinds.export_kind, actor, args.kind, args.year, Path(args.out), args.unit,
-                    args.round)
+                    args.round).path
     print(f"已导出{label}交换包：{path}")
     return 0
 
@@ -80,7 +80,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     label = exchange_kinds.entry(args.kind).kind.label
     with options.open_database(args) as db:
         path = call(db, exchange_kinds.template_kind, options.ACTOR, args.kind, args.year, Path(args.out), args.unit,
-                    args.round)
+                    args.round).path
     print(f"已导出单位“{args.unit}”的{label}空白模板：{path}")
     print("单位填好后交回，导入时须经审核人确认（--confirm-unsigned），并标记为“未签名”。")
     return 0
@@ -121,7 +121,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_enrol_export(args: argparse.Namespace) -> int:
     with options.open_database(args) as db:
-        path = call(db, exchange_enrolment.export_enrolment, options.ACTOR, args.unit, Path(args.out))
+        path = call(db, exchange_enrolment.export_enrolment, options.ACTOR, args.unit, Path(args.out)).path
     print(f"已导出单位“{args.unit}”的登记包：{path}")
     print("登记包含有该单位的签名密钥，请当面交给单位管理员，不要通过邮件或共享目录传送。")
     return 0

@@ -19,7 +19,7 @@ from core.org.dto import UserInput
 from core.org.rules.roles import Role
 from core.statistics import overview as stats
 from core.statistics import yearly as year_statistics
-from core.statistics.report import figure_text
+from core.statistics.presentation import figure_text
 from core.version import APP_NAME, __version__
 from db.database import Database
 from desktop.cli import evaluation as cli_evaluation
@@ -129,14 +129,14 @@ def _user_id(db: Database, username: str) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     with options.open_database(args) as db:
-        done = maintenance.backup_database(db, options.ACTOR, Path(args.to) if args.to else None)
+        done = maintenance.backup_database(db, options.ACTOR, Path(args.to) if args.to else None).path
     print(f"已备份到 {done}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     with options.open_database(args) as db:
-        safety = maintenance.restore_database(db, options.ACTOR, Path(args.source))
+        safety = maintenance.restore_database(db, options.ACTOR, Path(args.source)).safety
     print(f"已从 {args.source} 恢复。恢复前的数据已另存为 {safety}")
     return 0
 

@@ -59,7 +59,7 @@ def make_application() -> QApplication:
     return app
 
 
-def wait_for(runner: TaskRunner, service: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def wait_for(runner: TaskRunner, service: Callable[..., Any], *args: Any, writes: bool = False, **kwargs: Any) -> Any:
     """Run one service call on the helper and keep the GUI responsive until it is done."""
     loop = QEventLoop()
     outcome: dict[str, Any] = {}
@@ -72,7 +72,7 @@ def wait_for(runner: TaskRunner, service: Callable[..., Any], *args: Any, **kwar
         outcome["error"] = exc
         loop.quit()
 
-    runner.submit(service, *args, on_done=done, on_error=failed, **kwargs)
+    (runner.write if writes else runner.read)(service, *args, on_done=done, on_error=failed, **kwargs)
     if not outcome:
         loop.exec()
     if "error" in outcome:
@@ -112,7 +112,7 @@ def _login(runner: TaskRunner, db: Database, args: argparse.Namespace) -> Any:
             return None
         return first.actor
     if args.user:
-        return wait_for(runner, auth.login, args.user, args.login_password or "")
+        return wait_for(runner, auth.login, args.user, args.login_password or "", writes=True)
     dialog = LoginDialog(runner, str(db.path or db.url))
     if args.screenshot:
         return dialog

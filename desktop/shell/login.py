@@ -61,7 +61,7 @@ class _FormDialog(QDialog):
     def _run(self, service: object, *args: object) -> None:
         self.buttons.setEnabled(False)
         self.error.setText("")
-        self.runner.submit(service, *args, on_done=self._succeeded, on_error=self._failed)  # type: ignore[arg-type]
+        self.runner.write(service, *args, on_done=self._succeeded, on_error=self._failed)  # type: ignore[arg-type]
 
     def _succeeded(self, actor: Actor) -> None:
         self.actor = actor

@@ -1,7 +1,10 @@
-"""The main window: navigation over the areas that do real work, year selector, user, status bar."""
+"""The main window: navigation over the areas that do real work, year selector, user, status bar. An area's page
+is built when it is first opened, so the window opens with only the home page built and loaded."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,31 +21,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.org import lookups
 from core.org.rules.roles import Permission
 from core.version import APP_NAME, __version__
-from desktop.pages.evaluation.area import EvaluationPage
-from desktop.pages.exante.area import ExAntePage
-from desktop.pages.exchange.area import ExchangePage
-from desktop.pages.goals.area import GoalsPage
-from desktop.pages.library.area import LibraryPage
-from desktop.pages.monitoring.area import MonitoringPage
-from desktop.pages.org.area import AdminPage
-from desktop.pages.projects.area import ProjectsPage
-from desktop.pages.results.area import ResultsPage
-from desktop.pages.review.area import ReviewPage
-from desktop.pages.statistics.home import HomePage
-from desktop.pages.statistics.reports_center import ReportsCenterPage
 from desktop.shell.context import AppContext
+from desktop.widgets.lazy import LazyPages, LazySlot
 
 
 @dataclass(frozen=True)
-class Area:
+class NavArea:
     key: str
     title: str
-    factory: Callable[[AppContext], QWidget]
+    page: str  # "module:Class", imported when the area is first opened (listed in packaging's hiddenimports)
     visible: Callable[[AppContext], bool] = lambda ctx: True
+
+    def build(self, ctx: AppContext, _slot: QWidget) -> QWidget:
+        module, name = self.page.split(":")
+        page_class: Callable[[AppContext], QWidget] = getattr(importlib.import_module(module), name)
+        return page_class(ctx)
 
 
 ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permission.MANAGE_SETTINGS,
@@ -50,19 +47,21 @@ ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permissio
 
 # Only areas whose page does real work are listed; later issues add theirs here.
 AREAS = (
-    Area("home", "工作台", HomePage),
-    Area("goals", "绩效目标", GoalsPage),
-    Area("projects", "项目库", ProjectsPage, lambda ctx: ctx.actor.can(Permission.VIEW_ALL_UNITS)),
-    Area("review", "目标审核", ReviewPage,
-         lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
-    Area("monitoring", "运行监控", MonitoringPage),
-    Area("evaluation", "绩效评价", EvaluationPage),
-    Area("results", "结果应用", ResultsPage),
-    Area("exante", "事前评估", ExAntePage),
-    Area("library", "指标库", LibraryPage),
-    Area("reports", "报表中心", ReportsCenterPage),
-    Area("exchange", "数据交换", ExchangePage),
-    Area("admin", "系统管理", AdminPage, lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
+    NavArea("home", "工作台", "desktop.pages.statistics.home:HomePage"),
+    NavArea("goals", "绩效目标", "desktop.pages.goals.area:GoalsPage"),
+    NavArea("projects", "项目库", "desktop.pages.projects.area:ProjectsPage",
+            lambda ctx: ctx.actor.can(Permission.VIEW_ALL_UNITS)),
+    NavArea("review", "目标审核", "desktop.pages.review.area:ReviewPage",
+            lambda ctx: ctx.actor.can(Permission.REVIEW_GOALS) or ctx.actor.can(Permission.VIEW_ALL_UNITS)),
+    NavArea("monitoring", "运行监控", "desktop.pages.monitoring.area:MonitoringPage"),
+    NavArea("evaluation", "绩效评价", "desktop.pages.evaluation.area:EvaluationPage"),
+    NavArea("results", "结果应用", "desktop.pages.results.area:ResultsPage"),
+    NavArea("exante", "事前评估", "desktop.pages.exante.area:ExAntePage"),
+    NavArea("library", "指标库", "desktop.pages.library.area:LibraryPage"),
+    NavArea("reports", "报表中心", "desktop.pages.statistics.reports_center:ReportsCenterPage"),
+    NavArea("exchange", "数据交换", "desktop.pages.exchange.area:ExchangePage"),
+    NavArea("admin", "系统管理", "desktop.pages.org.area:AdminPage",
+            lambda ctx: any(ctx.actor.can(p) for p in ADMIN_PERMISSIONS)),
 )
 
 
@@ -77,13 +76,13 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget(self)
         self.areas = [a for a in AREAS if a.visible(ctx)]
-        self.pages: dict[str, QWidget] = {}
+        slots: dict[str, LazySlot] = {}
         for i, area in enumerate(self.areas):
             self.nav.addItem(area.title)
-            page = area.factory(ctx)
-            self.pages[area.key] = page
-            self.stack.addWidget(page)
-            self._shortcut(f"Ctrl+{i + 1}", lambda row=i: self.nav.setCurrentRow(row))
+            slots[area.key] = LazySlot(functools.partial(area.build, ctx), self.stack)
+            self.stack.addWidget(slots[area.key])
+            self._shortcut(f"Ctrl+{i + 1}", functools.partial(self.nav.setCurrentRow, i))
+        self.pages = LazyPages(slots)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -95,12 +94,15 @@ class MainWindow(QMainWindow):
         self.busy = QLabel("", self)
         self.statusBar().addWidget(QLabel(f"数据库：{db_label}", self), 1)
         self.statusBar().addPermanentWidget(self.busy)
-        ctx.runner.busy_changed.connect(lambda busy: self.busy.setText("正在处理…" if busy else "就绪"))
+        ctx.runner.busy_changed.connect(self._show_busy)
         self.nav.setCurrentRow(0)
         self._reload_years()
         # Years appear through packages (an enrolment, a bureau package for a new year): the selector follows.
         ctx.hub.changes_applied.connect(self._on_changes)
         ctx.hub.year_changed.connect(lambda _year: self._reload_years())
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy.setText("正在处理…" if busy else "就绪")
 
     def _shortcut(self, keys: str, slot: Callable[[], None]) -> None:
         action = QAction(self)
@@ -130,12 +132,12 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.about)
         bar.addAction(about)
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.touches("exchange"):
+    def _on_changes(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches(Area.EXCHANGE):
             self._reload_years()
 
     def _reload_years(self) -> None:
-        self.ctx.runner.submit(lookups.years, on_done=self._fill_years)
+        self.ctx.runner.read(lookups.years, on_done=self._fill_years)
 
     def _fill_years(self, years: list[int]) -> None:
         self.year_box.blockSignals(True)

@@ -20,6 +20,15 @@ from PySide6.QtWidgets import (
 
 from desktop.widgets.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
 
+# Rows measured when a table fits its columns to their contents: the visible rows first, then up to this many.
+# Measuring every row of every page's table cost seconds at start-up (each cell's text comes from Python).
+SAMPLE_ROWS = 60
+
+
+def fit_by_sample(view: QTableView) -> None:
+    """Make `resizeColumnsToContents` on this view measure a sample of rows, not all of them."""
+    view.horizontalHeader().setResizeContentsPrecision(SAMPLE_ROWS)
+
 
 class SearchableTable(QWidget):
     """A quick-search box over a sortable table; `selected_row()` gives the DTO under the cursor."""
@@ -39,6 +48,7 @@ class SearchableTable(QWidget):
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = QTableView(self)
         self.view.setModel(self.proxy)
+        fit_by_sample(self.view)
         self.view.setSortingEnabled(True)
         # Keep the service's order (workflow order, largest first ...) until the user clicks a header.
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -104,6 +114,7 @@ class DetailPane(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName(table_name)
         self.table.setModel(model)
+        fit_by_sample(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

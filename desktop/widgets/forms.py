@@ -48,7 +48,7 @@ class ServiceDialog(QDialog):
     def run(self, service: Callable[..., Any], *args: Any) -> None:
         self.buttons.setEnabled(False)
         self.error.setText("")
-        self.ctx.runner.submit(service, self.ctx.actor, *args, on_done=self._done, on_error=self._failed)
+        self.ctx.runner.write(service, self.ctx.actor, *args, on_done=self._done, on_error=self._failed)
 
     def _done(self, _result: object) -> None:
         self.buttons.setEnabled(True)

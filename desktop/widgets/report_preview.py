@@ -146,7 +146,7 @@ class ReportLauncher:
     def build(self, file_name: str, service: Callable[..., Any], *args: Any) -> None:
         target = Path(tempfile.mkdtemp(prefix="perfbudget-")) / file_name.replace("/", "-").replace("\\", "-")
         self._button.setEnabled(False)
-        self._runner.submit(service, *args, target, on_done=self._show, on_error=self._failed)
+        self._runner.read(service, *args, target, on_done=self._show, on_error=self._failed)
 
     def _show(self, path: Path) -> None:
         self._button.setEnabled(True)

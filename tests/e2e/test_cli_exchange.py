@@ -34,7 +34,7 @@ def county(tmp_path: Path) -> tuple[Path, Path]:
             call(db, demo.generate_demo, actor, scale=0.05)
             actors.append(actor)
     with open_database(paths[0]) as hub:
-        key = call(hub, xp.issue_key, actors[0], UNIT)
+        key = call(hub, xp.issue_key, actors[0], UNIT).key_hex
     with open_database(paths[1]) as spoke:
         call(spoke, xp.become_spoke, actors[1], UNIT, key, "某县财政局")
     return paths

@@ -103,8 +103,8 @@ def test_bureau_to_a_fresh_unit_and_back(tmp_path: Path) -> None:
              decide=True)
 
         # bureau → unit: enrolment, then the goals package brings the projects and their goal tables
-        call(spoke, xe.enrol_from_package, clerk, call(hub, xe.export_enrolment, admin, unit, tmp_path / "登记包.xlsx"))
-        package = call(hub, xk.export_kind, admin, "goals", YEAR, tmp_path / "目标表-财政局.xlsx", unit)
+        call(spoke, xe.enrol_from_package, clerk, call(hub, xe.export_enrolment, admin, unit, tmp_path / "登记包.xlsx").path)
+        package = call(hub, xk.export_kind, admin, "goals", YEAR, tmp_path / "目标表-财政局.xlsx", unit).path
         preview = call(spoke, xk.preview_any, clerk, package)
         codes = _codes(hub, unit)
         assert preview.decision == "new" and not preview.problems, preview.problems
@@ -116,14 +116,14 @@ def test_bureau_to_a_fresh_unit_and_back(tmp_path: Path) -> None:
                    == call(hub, goals.get_table, admin, _ids(hub, c)[0]).content for c in codes)
 
         # the results package: the return decision, approved goals, the unit's rectification items
-        _apply(spoke, clerk, call(hub, xk.export_kind, admin, "results", YEAR, tmp_path / "结果反馈.xlsx", unit),
+        _apply(spoke, clerk, call(hub, xk.export_kind, admin, "results", YEAR, tmp_path / "结果反馈.xlsx", unit).path,
                "results")
         mine = call(spoke, goals.get_table, clerk, _ids(spoke, returned)[0])
         assert mine.status == "returned"
         assert call(spoke, goals.get_table, clerk, _ids(spoke, monitored)[0]).status == "approved"
 
         # the bureau's monitoring package opens its round on the unit installation and brings what it holds so far
-        monitoring = call(hub, xk.export_kind, admin, "monitoring", YEAR, tmp_path / "监控表-财政局.xlsx", unit, ROUND)
+        monitoring = call(hub, xk.export_kind, admin, "monitoring", YEAR, tmp_path / "监控表-财政局.xlsx", unit, ROUND).path
         assert (ROUND, "new") in {(c.code, c.status) for c in call(spoke, xk.preview_any, clerk, monitoring).changes}
         _apply(spoke, clerk, monitoring, "monitoring")
 
@@ -138,7 +138,7 @@ def test_bureau_to_a_fresh_unit_and_back(tmp_path: Path) -> None:
         call(spoke, rectification.record_feedback, clerk, uid, "已按要求完成整改，佐证材料已报送。", utcnow())
 
         # unit → bureau: each package previewed and applied at the bureau
-        back = call(spoke, xk.export_kind, clerk, "goals", YEAR, tmp_path / "目标表-单位.xlsx")
+        back = call(spoke, xk.export_kind, clerk, "goals", YEAR, tmp_path / "目标表-单位.xlsx").path
         preview = call(hub, xk.preview_any, admin, back)
         assert preview.decision == "new" and not preview.problems, preview.problems
         assert "项目信息" not in _by_sheet(preview)  # the same basics as the bureau's project library
@@ -146,7 +146,7 @@ def test_bureau_to_a_fresh_unit_and_back(tmp_path: Path) -> None:
         assert call(hub, xk.apply_any, admin, back).written == (returned,)
         assert call(hub, goals.get_table, admin, pid).content == settle_kinds(revised)  # kinds as saved
 
-        monitoring = call(spoke, xk.export_kind, clerk, "monitoring", YEAR, tmp_path / "监控表-单位.xlsx", None, ROUND)
+        monitoring = call(spoke, xk.export_kind, clerk, "monitoring", YEAR, tmp_path / "监控表-单位.xlsx", None, ROUND).path
         preview = call(hub, xk.preview_any, admin, monitoring)
         assert preview.decision == "new" and not preview.problems, preview.problems
         assert {c.code: c.status for c in preview.by_status("changed")} == {monitored: "changed"}
@@ -154,7 +154,7 @@ def test_bureau_to_a_fresh_unit_and_back(tmp_path: Path) -> None:
         hub_project, hub_round = _ids(hub, monitored)
         assert call(hub, monitoring_rounds.get_entry, admin, hub_round, hub_project).form == form
 
-        feedback = call(spoke, xk.export_kind, clerk, "rectification_feedback", YEAR, tmp_path / "整改反馈.xlsx")
+        feedback = call(spoke, xk.export_kind, clerk, "rectification_feedback", YEAR, tmp_path / "整改反馈.xlsx").path
         _apply(hub, admin, feedback, "rectification_feedback")
         item = call(hub, rectification.get_item, admin, uid)
         assert item.feedback == "已按要求完成整改，佐证材料已报送。" and item.feedback_package is not None

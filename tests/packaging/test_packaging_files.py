@@ -86,6 +86,13 @@ def test_spec_hidden_imports_cover_the_migration_scripts() -> None:
                 assert node.module in hidden, script.name
 
 
+def test_spec_hidden_imports_cover_the_pages_the_main_window_imports_when_opened() -> None:
+    from desktop.shell.main_window import AREAS
+
+    hidden = set(spec_literal("hiddenimports"))  # type: ignore[arg-type]
+    assert {area.page.split(":")[0] for area in AREAS} <= hidden
+
+
 def test_spec_keeps_the_qt_modules_the_app_uses() -> None:
     excluded = set(spec_literal("QT_EXCLUDES"))  # type: ignore[arg-type]
     assert not {"QtCore", "QtGui", "QtWidgets", "QtCharts", "QtPrintSupport", "QtSvg"} & excluded

@@ -74,7 +74,7 @@ def pair_of(tmp_path: Path) -> Iterator[Pair]:
     hub, hub_admin = county(tmp_path / "hub.sqlite")
     spoke, spoke_admin = county(tmp_path / "spoke.sqlite")
     unit, monitored, unevaluated = _choose(hub)
-    key = call(hub, xp.issue_key, hub_admin, unit)
+    key = call(hub, xp.issue_key, hub_admin, unit).key_hex
     call(spoke, xp.become_spoke, spoke_admin, unit, key, "某县财政局")
     try:
         yield Pair(hub, spoke, hub_admin, spoke_admin, unit, monitored, unevaluated)

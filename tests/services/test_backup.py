@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_backup_then_restore_brings_back_the_old_state(tmp_path: Path, db: Database, admin_actor: Actor,
                                                        two_units: tuple[int, int]) -> None:
-    saved = maintenance.backup_database(db, admin_actor, tmp_path / "b" / "backup.sqlite")
+    saved = maintenance.backup_database(db, admin_actor, tmp_path / "b" / "backup.sqlite").path
     call(db, admin.save_unit, admin_actor, UnitInput("D777", "备份后新建的单位", "department"))
-    safety = maintenance.restore_database(db, admin_actor, saved)
+    safety = maintenance.restore_database(db, admin_actor, saved).safety
     codes = {u.code for u in call(db, admin.list_units, admin_actor)}
     assert codes == {"D001", "D002"}
     assert safety.exists()  # the state before the restore was kept aside

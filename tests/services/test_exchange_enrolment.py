@@ -59,7 +59,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         departments = uow.session.scalars(
             select(Unit.code).join(child, child.parent_id == Unit.id).where(Unit.kind == "department")
             .group_by(Unit.code).order_by(Unit.code)).all()
-    package = call(db, xe.export_enrolment, admin, departments[0], folder / "登记包.xlsx")
+    package = call(db, xe.export_enrolment, admin, departments[0], folder / "登记包.xlsx").path
     yield Hub(db, admin, departments[0], departments[1], package)
     db.close()
 
@@ -153,7 +153,7 @@ def test_other_packages_other_units_and_other_installations_are_refused(hub: Hub
                                                                          tmp_path: Path) -> None:
     db, admin = fresh
     call(db, xe.enrol_from_package, admin, hub.package)
-    other = call(hub.db, xe.export_enrolment, hub.admin, hub.other, tmp_path / "另一单位.xlsx")
+    other = call(hub.db, xe.export_enrolment, hub.admin, hub.other, tmp_path / "另一单位.xlsx").path
     before = _snapshot(db)
     with pytest.raises(ValidationError, match=f"已登记为单位“{hub.unit}”"):
         call(db, xe.enrol_from_package, admin, other)

@@ -37,7 +37,7 @@ MOMENT = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2025, 1
 def _new_item(p: Pair, tmp_path: Path, requirement: str = "补充完善绩效指标，量化产出目标") -> str:
     """An item the bureau raises for the unit, delivered to the unit's spoke by a results package."""
     uid = call(p.hub, rectification.add_item, p.admin, ItemInput(
-        YEAR, unit_id(p.hub, p.unit), requirement, date(2024, 12, 1), date(2024, 12, 31), None, "review"))
+        YEAR, unit_id(p.hub, p.unit), requirement, date(2024, 12, 1), date(2024, 12, 31), None, "review")).uid
     call(p.spoke, xr.apply_results, p.admin, export(p, tmp_path / f"results-{uid}.xlsx"))
     return uid
 
@@ -210,18 +210,18 @@ def test_the_generic_intake_detects_both_kinds(pair: Pair, tmp_path: Path) -> No
     package per unit with a results package or an open item."""
     uid = _new_item(pair, tmp_path)
     call(pair.spoke, rectification.record_feedback, pair.admin, uid, "已完成整改工作", utcnow())
-    feedback = call(pair.spoke, xk.export_kind, pair.admin, xf.FEEDBACK_KIND, YEAR, tmp_path / "f.xlsx")
+    feedback = call(pair.spoke, xk.export_kind, pair.admin, xf.FEEDBACK_KIND, YEAR, tmp_path / "f.xlsx").path
     found = call(pair.hub, xk.preview_any, pair.admin, feedback)
     assert (found.kind, found.decision, [c.code for c in found.by_status("changed")]) == (
         "rectification_feedback", "new", [uid])
     assert call(pair.hub, xk.apply_any, pair.admin, feedback).written == (uid,)
-    files = call(pair.hub, xk.export_all_units, pair.admin, xr.RESULTS_KIND, YEAR, tmp_path / "all")
+    files = call(pair.hub, xk.export_all_units, pair.admin, xr.RESULTS_KIND, YEAR, tmp_path / "all").paths
     assert [f.name for f in files] == [xk.file_name("results", YEAR, code, name)
                                        for code, name in call(pair.hub, xr.units_with_results, pair.admin, YEAR)]
     mine = next(f for f in files if f"-{pair.unit}" in f.name)
     assert call(pair.spoke, xk.preview_any, pair.admin, mine).kind == "results"
     assert call(pair.spoke, xk.apply_any, pair.admin, mine).preview.decision == "new"
-    template = call(pair.hub, xk.template_kind, pair.admin, xf.FEEDBACK_KIND, YEAR, tmp_path / "t.xlsx", pair.unit)
+    template = call(pair.hub, xk.template_kind, pair.admin, xf.FEEDBACK_KIND, YEAR, tmp_path / "t.xlsx", pair.unit).path
     assert call(pair.hub, xk.preview_any, pair.admin, template).decision == "unsigned"
     with pytest.raises(ValidationError, match="单位（填报端）导出"):
         call(pair.hub, xk.export_kind, pair.admin, xf.FEEDBACK_KIND, YEAR, tmp_path / "hub.xlsx", pair.unit)

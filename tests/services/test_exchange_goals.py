@@ -56,7 +56,7 @@ def pair(tmp_path: Path) -> Iterator[Pair]:
             select(Unit.code, Project.code).join(Project, Project.unit_id == Unit.id)
             .join(GoalTable, GoalTable.project_id == Project.id)
             .where(GoalTable.status == "draft", Project.year == 2024).order_by(Project.code)).first()
-    key = call(hub, xp.issue_key, hub_admin, unit)
+    key = call(hub, xp.issue_key, hub_admin, unit).key_hex
     call(spoke, xp.become_spoke, spoke_admin, unit, key, "某县财政局")
     yield Pair(hub, spoke, hub_admin, spoke_admin, unit, code)
     hub.close()

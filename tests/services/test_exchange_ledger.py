@@ -37,7 +37,7 @@ def counties(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databas
     spoke, spoke_admin = _county(folder / "spoke.sqlite")
     with hub.unit_of_work() as uow:
         unit = uow.session.scalar(select(Unit.code).where(Unit.kind == "department").order_by(Unit.code))
-    call(spoke, xp.become_spoke, spoke_admin, unit, call(hub, xp.issue_key, hub_admin, unit), "某县财政局")
+    call(spoke, xp.become_spoke, spoke_admin, unit, call(hub, xp.issue_key, hub_admin, unit).key_hex, "某县财政局")
     first = call(spoke, xg.export_goals, spoke_admin, 2024, folder / "first.xlsx")
     call(spoke, xg.export_goals, spoke_admin, 2024, folder / "second.xlsx")
     call(hub, xg.apply_goals, hub_admin, first)

@@ -180,7 +180,7 @@ def test_older_foreign_and_badly_signed_packages_are_refused(pair: Pair, tmp_pat
 
 
 def test_a_hand_filled_template_imports_as_unsigned_after_confirmation(pair: Pair, tmp_path: Path) -> None:
-    template = call(pair.hub, xk.template_kind, pair.hub_admin, "monitoring", YEAR, tmp_path / "模板.xlsx", pair.unit)
+    template = call(pair.hub, xk.template_kind, pair.hub_admin, "monitoring", YEAR, tmp_path / "模板.xlsx", pair.unit).path
     row = line_of(template, "监控表", 项目编码=pair.monitored)
     set_cells(template, "监控表", row, **{"纠偏措施": "单位手工填写的措施", "年度预算调整（万元）": "１２.５"})
     preview = call(pair.hub, xk.preview_any, pair.hub_admin, template)
@@ -266,9 +266,9 @@ def fresh(tmp_path: Path) -> Iterator[Fresh]:
                 .where(Unit.kind.in_(("department", "township")), MonitoringRound.name == ROUND)
                 .order_by(Unit.code, Project.code).limit(1)).one()
         setup = call(spoke, auth.create_first_admin, "admin", "单位管理员", PASSWORD, PASSWORD)
-        call(spoke, xe.enrol_from_package, setup, call(hub, xe.export_enrolment, admin, unit, tmp_path / "登记.xlsx"))
+        call(spoke, xe.enrol_from_package, setup, call(hub, xe.export_enrolment, admin, unit, tmp_path / "登记.xlsx").path)
         for kind in ("goals", "results"):
-            call(spoke, xk.apply_any, setup, call(hub, xk.export_kind, admin, kind, YEAR, tmp_path / f"{kind}.xlsx", unit))
+            call(spoke, xk.apply_any, setup, call(hub, xk.export_kind, admin, kind, YEAR, tmp_path / f"{kind}.xlsx", unit).path)
         with spoke.unit_of_work() as uow:
             me = uow.session.scalar(select(Unit).where(Unit.code == unit))
             clerk = Actor("clerk", "乡镇填报员", Role.CLERK, unit_id=me.id, unit_name=me.name)
@@ -292,7 +292,7 @@ def _bureaus_round(f: Fresh) -> tuple[int, str]:
 
 
 def _bureau_package(f: Fresh, path: Path) -> Path:
-    return call(f.hub, xk.export_kind, f.admin, "monitoring", YEAR, path, f.unit, ROUND)
+    return call(f.hub, xk.export_kind, f.admin, "monitoring", YEAR, path, f.unit, ROUND).path
 
 
 def test_the_bureaus_package_opens_its_round_on_a_fresh_unit_installation_once(fresh: Fresh, tmp_path: Path) -> None:

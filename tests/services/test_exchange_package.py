@@ -43,7 +43,7 @@ UNIT = "D045"  # a department of the demo county with approved, monitored and se
 
 def _template(hub: tuple[Database, Actor], kind: str, path: Path) -> Path:
     db, actor = hub
-    return call(db, xk.template_kind, actor, kind, YEAR, path, UNIT)
+    return call(db, xk.template_kind, actor, kind, YEAR, path, UNIT).path
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -154,7 +154,7 @@ def test_all_units_get_one_signed_package_each(hub: tuple[Database, Actor], tmp_
     db, actor = hub
     units = call(db, xk.units_with_projects, actor, YEAR)
     before = len(ledger(db))
-    paths = call(db, xk.export_all_units, actor, "goals", YEAR, tmp_path / "全部")
+    paths = call(db, xk.export_all_units, actor, "goals", YEAR, tmp_path / "全部").paths
     assert len(paths) == len(units) > 10 and all(p.is_file() for p in paths)
     assert paths[0].name == xk.file_name("goals", YEAR, *units[0])
     added = ledger(db)[before:]

@@ -20,9 +20,9 @@ def test_a_fresh_database_is_the_hub_and_issues_stable_keys(db: Database, admin_
                                                              two_units: tuple[int, int]) -> None:
     with db.unit_of_work() as uow:
         assert xp.profile(uow.session) == Profile("hub", None) and xp.profile(uow.session).me == "BUREAU"
-    key = call(db, xp.issue_key, admin_actor, "D001")
-    assert len(key) == 64 and call(db, xp.issue_key, admin_actor, "D001") == key
-    assert call(db, xp.issue_key, admin_actor, "D002") != key
+    key = call(db, xp.issue_key, admin_actor, "D001").key_hex
+    assert len(key) == 64 and call(db, xp.issue_key, admin_actor, "D001").key_hex == key
+    assert call(db, xp.issue_key, admin_actor, "D002").key_hex != key
     with pytest.raises(NotFound, match="D999"):
         call(db, xp.issue_key, admin_actor, "D999")
     with pytest.raises(PermissionDenied):
@@ -31,7 +31,7 @@ def test_a_fresh_database_is_the_hub_and_issues_stable_keys(db: Database, admin_
 
 def test_ledger_view_admits_new_refuses_old_and_repeats(db: Database, admin_actor: Actor,
                                                         two_units: tuple[int, int]) -> None:
-    key = bytes.fromhex(call(db, xp.issue_key, admin_actor, "D001"))
+    key = bytes.fromhex(call(db, xp.issue_key, admin_actor, "D001").key_hex)
     rows = {"indicators": [{"name": "甲"}]}
     digest = em.content_hash(rows)
     with db.unit_of_work() as uow:

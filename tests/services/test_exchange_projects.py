@@ -82,7 +82,7 @@ def pair(source: Hub, tmp_path: Path) -> Iterator[Pair]:
     spoke = open_database(tmp_path / "unit.sqlite")
     clerk = call(spoke, auth.create_first_admin, "admin", "单位管理员", PASSWORD, PASSWORD)
     call(spoke, xe.enrol_from_package, clerk, call(hub, xe.export_enrolment, source.admin, source.unit,
-                                                   tmp_path / "登记包.xlsx"))
+                                                   tmp_path / "登记包.xlsx").path)
     yield Pair(hub, spoke, source.admin, clerk, source.unit, source.codes)
     hub.close()
     spoke.close()
@@ -95,7 +95,7 @@ def _basics(db: Database, year: int = YEAR) -> dict[str, dict[str, object]]:
 
 
 def _from_hub(p: Pair, path: Path, year: int = YEAR) -> Path:
-    return call(p.hub, xk.export_kind, p.admin, "goals", year, path, p.unit)
+    return call(p.hub, xk.export_kind, p.admin, "goals", year, path, p.unit).path
 
 
 def _append(path: Path, sheet: str, **by_header: object) -> None:
@@ -210,7 +210,7 @@ def test_a_unit_refuses_projects_of_units_outside_its_family(pair: Pair, tmp_pat
 
 def test_a_monitoring_package_before_the_goals_package_points_to_it(pair: Pair, tmp_path: Path) -> None:
     call(pair.spoke, monitoring_rounds.open_round, pair.clerk, YEAR, int(ROUND.removeprefix("1-").removesuffix("月")))
-    package = call(pair.hub, xk.export_kind, pair.admin, "monitoring", YEAR, tmp_path / "monitoring.xlsx", pair.unit)
+    package = call(pair.hub, xk.export_kind, pair.admin, "monitoring", YEAR, tmp_path / "monitoring.xlsx", pair.unit).path
     preview = call(pair.spoke, xk.preview_any, pair.clerk, package)
     assert preview.blocked and len(preview.problems) == len(pair.codes)
     assert all(p.sheet == "监控表" and "请先导入财政局发来的绩效目标表交换包" in p.message for p in preview.problems)

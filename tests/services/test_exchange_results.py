@@ -105,7 +105,7 @@ def pair(county: tuple[Path, Actor], tmp_path: Path) -> Iterator[Pair]:
     hub = open_database(shutil.copy(source, tmp_path / "hub.sqlite"))
     spoke = open_database(shutil.copy(source, tmp_path / "spoke.sqlite"))
     unit, submitted, approved = _pick(hub)
-    call(spoke, xp.become_spoke, admin, unit, call(hub, xp.issue_key, admin, unit), "某县财政局")
+    call(spoke, xp.become_spoke, admin, unit, call(hub, xp.issue_key, admin, unit).key_hex, "某县财政局")
     yield Pair(hub, spoke, admin, unit, submitted, approved)
     hub.close()
     spoke.close()
@@ -177,11 +177,11 @@ def _bureau_work(p: Pair) -> dict[str, str]:
         uow.commit()
     added = call(p.hub, rectification.add_item, p.admin, ItemInput(
         YEAR, unit_id(p.hub, p.unit), "补充完善绩效指标，量化产出目标；  全角：ＡＢＣ１２３％", date(2024, 12, 1),
-        date(2024, 12, 20), project_id(p.hub, p.submitted), "review"))
+        date(2024, 12, 20), project_id(p.hub, p.submitted), "review")).uid
     call(p.hub, rectification.record_feedback, p.admin, added, "已修订并报送 =1+1", utcnow())
     call(p.hub, rectification.recheck, p.admin, added, True, "经复核，整改到位。")
     fresh = call(p.hub, rectification.add_item, p.admin, ItemInput(
-        YEAR, unit_id(p.hub, p.unit), "@加快资金支付进度", date(2024, 12, 2), date(2024, 12, 30), None, "monitoring"))
+        YEAR, unit_id(p.hub, p.unit), "@加快资金支付进度", date(2024, 12, 2), date(2024, 12, 30), None, "monitoring")).uid
     call(p.hub, issue_notices, p.admin, YEAR, "reminder", [unit_id(p.hub, p.unit)], date(2024, 12, 28))
     call(p.hub, settings.update_settings, p.admin, {"monitoring.budget_red_below": "55.5"})
     call(p.hub, library.add_entry, p.admin, CULVERT)
@@ -338,7 +338,7 @@ def test_another_units_an_older_and_a_badly_signed_package_are_refused(pair: Pai
 def test_results_are_exported_only_on_the_hub_and_for_every_unit(pair: Pair, tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="财政局"):
         call(pair.spoke, xr.export_results, pair.admin, YEAR, tmp_path / "x.xlsx")
-    files = call(pair.hub, xk.export_all_units, pair.admin, xr.RESULTS_KIND, YEAR, tmp_path / "all")
+    files = call(pair.hub, xk.export_all_units, pair.admin, xr.RESULTS_KIND, YEAR, tmp_path / "all").paths
     units = call(pair.hub, xr.units_with_results, pair.admin, YEAR)
     assert len(files) == len(units) > 1 and all(f.exists() for f in files)
     assert any(f.name == xk.file_name("results", YEAR, pair.unit, n) for f in files for c, n in units

@@ -123,7 +123,7 @@ def test_a_sheet_finalised_here_is_conflicting_and_left_alone(pair: Pair, tmp_pa
 
 def test_a_hand_filled_template_imports_as_unsigned_after_confirmation(pair: Pair, tmp_path: Path) -> None:
     template = call(pair.hub, xk.template_kind, pair.hub_admin, "self_evaluation", YEAR, tmp_path / "模板.xlsx",
-                    pair.unit)
+                    pair.unit).path
     row = line_of(template, "自评表", 项目编码=pair.unevaluated)
     set_cells(template, "自评表", row, **{"年度总体目标：实际完成情况": "单位手工填写：已完成"})
     preview = call(pair.hub, xk.preview_any, pair.hub_admin, template)

@@ -58,7 +58,7 @@ def test_the_shipped_template_is_the_reference_table(db: Database, admin_actor: 
 
 
 def test_copy_edit_and_refuse_weights_not_summing_to_100(db: Database, admin_actor: Actor) -> None:
-    copy = call(db, ke.copy_template, admin_actor, None, "农业项目评价模板")
+    copy = call(db, ke.copy_template, admin_actor, None, "农业项目评价模板").row
     assert copy.id is not None and not copy.builtin and len(copy.items) == 20
     items = list(copy.items)
     items[0] = dataclasses.replace(items[0], weight=Decimal(5))  # 101 in all
@@ -66,7 +66,7 @@ def test_copy_edit_and_refuse_weights_not_summing_to_100(db: Database, admin_act
         call(db, ke.save_template, admin_actor, copy.id, copy.name, items)
     assert caught.value.field == "weights"
     items[1] = dataclasses.replace(items[1], weight=Decimal(3), standard="新的评分标准")
-    saved = call(db, ke.save_template, admin_actor, copy.id, "农业项目评价模板（修订）", items)
+    saved = call(db, ke.save_template, admin_actor, copy.id, "农业项目评价模板（修订）", items).row
     assert [t.name for t in call(db, ke.list_templates, admin_actor)][1:] == ["农业项目评价模板（修订）"]
     assert saved.items[1].standard == "新的评分标准"
     with pytest.raises(ValidationError, match="已有名为"):

@@ -156,7 +156,7 @@ def test_a_clerk_sees_only_its_unit_and_may_only_give_feedback(db: Database, cou
                     lambda: call(db, register.open_items, clerk, YEAR, other.unit_id),
                     lambda: call(db, register.recheck, clerk, mine.uid, True, ""),
                     lambda: call(db, collect.collect, clerk, YEAR),
-                    lambda: call(db, register.add_item, clerk, ItemInput(YEAR, mine.unit_id, "自行新增事项", LATE)),
+                    lambda: call(db, register.add_item, clerk, ItemInput(YEAR, mine.unit_id, "自行新增事项", LATE)).uid,
                     lambda: call(db, notices.issue_notices, clerk, YEAR, "reminder", [mine.unit_id], LATE)):
         with pytest.raises(PermissionDenied):
             attempt()
@@ -175,7 +175,7 @@ def test_manual_item_and_bad_dates(db: Database, county: Actor) -> None:
     assert caught.value.field == "deadline" and _count(db, RectificationItem) == before
     with pytest.raises(ValidationError, match="整改要求"):
         call(db, register.add_item, county, ItemInput(YEAR, unit.id, " 无 ", date(YEAR, 9, 1)))
-    uid = call(db, register.add_item, county, ItemInput(YEAR, unit.id, "补充完善绩效指标", date(YEAR, 9, 1)))
+    uid = call(db, register.add_item, county, ItemInput(YEAR, unit.id, "补充完善绩效指标", date(YEAR, 9, 1))).uid
     made = call(db, register.get_item, county, uid, date(YEAR, 9, 2))
     assert (made.source, made.source_ref, made.deadline, made.status_label) == ("other", None, date(YEAR, 10, 1),
                                                                                  "待整改")
@@ -239,7 +239,7 @@ def test_a_failing_batch_writes_nothing(db: Database, county: Actor, tmp_path: P
     assert _count(db, RectificationNotice) == 0
     call(db, settings.update_settings, county, {"rectification.prefix_reminder": "某财提"})
     path = call(db, reports.issue_notices_pdf, county, YEAR, "reminder", lagging[:2], date(YEAR, 12, 1),
-                tmp_path / "n.pdf")
+                tmp_path / "n.pdf").path
     assert path.stat().st_size > 0
     assert [n.number for n in call(db, notices.list_notices, county, YEAR)] == ["某财提〔2024〕2号", "某财提〔2024〕1号"]
 
@@ -248,7 +248,7 @@ def test_unit_records_count_exactly(db: Database, county: Actor) -> None:
     unit = next(c for c in call(db, register.unit_choices, county)
                 if c.id not in {r.unit_id for r in call(db, register.list_items, county, YEAR, LATE)})
     uids = [call(db, register.add_item, county, ItemInput(YEAR, unit.id, f"整改事项第{n}项", date(YEAR, 9, 1),
-                                                          deadline))
+                                                          deadline)).uid
             for n, deadline in enumerate([date(YEAR, 9, 30)] * 4 + [date(YEAR, 12, 31)] * 2, 1)]
     for uid in uids[:4]:
         call(db, register.record_feedback, county, uid, "已完成整改工作", AT)

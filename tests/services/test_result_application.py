@@ -223,7 +223,7 @@ def test_findings_import_refuses_every_bad_row(db: Database, tmp_path: Path) -> 
     assert _findings(db) == before and _audit_count(db) == audits
     good = _workbook(tmp_path / "good.xlsx", [["D001", "审计", "县审报〔2024〕1号", "资金闲置", 1.5],
                                               ["T01", "巡视巡查", None, "台账不全", 2]])
-    assert call(db, findings.import_findings, ADMIN, county.YEAR, good) == 2
+    assert call(db, findings.import_findings, ADMIN, county.YEAR, good).count == 2
     assert _findings(db) == before + 2 and _audit_count(db) == audits + 1
     rows = [r for r in call(db, findings.list_findings, ADMIN, county.YEAR) if r.unit_code in ("D001", "T01")]
     assert {(r.unit_code, r.source_label, r.deduction) for r in rows} >= {("D001", "审计", D("1.5")),

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from core.common.changes import Area
 from core.common.errors import PermissionDenied, ValidationError
 from core.common.runner import call
 from core.demo import generate as demo
@@ -144,7 +145,8 @@ def test_batch_approve_clean_tables_all_or_nothing(county: Database) -> None:
         call(county, review.batch_approve, REVIEWER, {r.project_id: r.updated_at for r in [*clean, dirty]}, queue.base)
     assert all(r.stage == "待审" for r in call(county, review.queue_rows, REVIEWER, YEAR,
                                                 [r.project_id for r in clean], queue.base))
-    assert call(county, review.batch_approve, REVIEWER, {r.project_id: r.updated_at for r in clean}, queue.base) == 3
+    approved = call(county, review.batch_approve, REVIEWER, {r.project_id: r.updated_at for r in clean}, queue.base)
+    assert approved.count == 3 and approved.changes.touches(Area.GOALS)  # the goals pages hear the new statuses
     after = call(county, review.queue_rows, REVIEWER, YEAR, [r.project_id for r in clean], queue.base)
     assert {(r.stage, r.grade_label, r.reviewed_by) for r in after} == {("已审", "优", "审核员甲")}
 

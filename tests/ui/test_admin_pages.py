@@ -23,15 +23,25 @@ Message = tuple[str, str, str]
 
 
 def make_page(qtbot: QtBot, ctx: AppContext, messages: list[Message] | None = None) -> AdminPage:
-    """An AdminPage whose message boxes and error dialogs are recorded instead of shown."""
+    """An AdminPage on screen whose message boxes and error dialogs are recorded instead of shown; every tab has
+    been opened (and loaded) once."""
     page = AdminPage(ctx)
     qtbot.addWidget(page)
+    page.show()
     sink = messages if messages is not None else []
-    for tab in page.pages.values():
+    for key, tab in page.pages.items():
         tab.notify = lambda kind, title, text: sink.append((kind, title, text))  # type: ignore[method-assign]
-        tab.report_error = lambda exc: sink.append(("error", type(exc).__name__, str(exc)))  # type: ignore[method-assign]
-    qtbot.waitUntil(ctx.runner.idle)
+        tab.failed = lambda exc: sink.append(("error", type(exc).__name__, str(exc)))  # type: ignore[method-assign]
+        page.show_tab(key)
+        qtbot.waitUntil(ctx.runner.idle)
+    page.show_tab(next(iter(page.pages)))
     return page
+
+
+def open_tab(page: AdminPage, key: str) -> AdminTab:
+    """Bring a tab to the front, as a click on it does (a tab loads what changed while hidden when shown)."""
+    page.show_tab(key)
+    return page.pages[key]  # type: ignore[return-value]
 
 
 def press_ok(qtbot: QtBot, dialog: ServiceDialog, runner: TaskRunner) -> None:
@@ -51,7 +61,7 @@ def table_column(tab: AdminTab, column: int) -> list[str]:
 
 def test_new_unit_dialog_saves_and_lists_the_unit(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
     page = make_page(qtbot, ctx)
-    units = page.pages["units"]
+    units = open_tab(page, "units")
     units.new_unit()  # type: ignore[attr-defined]
     dialog = units.dialog  # type: ignore[attr-defined]
     dialog.code.setText("101")
@@ -68,7 +78,7 @@ def test_new_unit_dialog_saves_and_lists_the_unit(qtbot: QtBot, ctx: AppContext,
 def test_budget_unit_gets_its_department_as_parent(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
     call(db, admin.save_unit, ctx.actor, UnitInput("101", "县教育局", "department"))
     page = make_page(qtbot, ctx)
-    units = page.pages["units"]
+    units = open_tab(page, "units")
     units.new_unit()  # type: ignore[attr-defined]
     dialog = units.dialog  # type: ignore[attr-defined]
     dialog.code.setText("101001")
@@ -85,7 +95,7 @@ def test_duplicate_unit_code_keeps_dialog_open_and_writes_nothing(
         qtbot: QtBot, ctx: AppContext, db: Database) -> None:
     call(db, admin.save_unit, ctx.actor, UnitInput("101", "县教育局", "department"))
     page = make_page(qtbot, ctx)
-    units = page.pages["units"]
+    units = open_tab(page, "units")
     units.show()
     units.new_unit()  # type: ignore[attr-defined]
     dialog = units.dialog  # type: ignore[attr-defined]
@@ -102,7 +112,7 @@ def test_duplicate_unit_code_keeps_dialog_open_and_writes_nothing(
 def test_enter_on_a_row_opens_it_for_editing(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
     call(db, admin.save_unit, ctx.actor, UnitInput("101", "县教育局", "department"))
     page = make_page(qtbot, ctx)
-    units = page.pages["units"]
+    units = open_tab(page, "units")
     qtbot.waitUntil(lambda: units.model.rowCount() == 1)  # type: ignore[attr-defined]
     view = units.table.view  # type: ignore[attr-defined]
     view.setCurrentIndex(view.model().index(0, 0))
@@ -124,7 +134,7 @@ def fill_user(dialog: ServiceDialog, username: str, role: Role, password: str = 
 
 def test_clerk_without_unit_is_refused(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
     page = make_page(qtbot, ctx)
-    users = page.pages["users"]
+    users = open_tab(page, "users")
     users.new_user()  # type: ignore[attr-defined]
     dialog = users.dialog  # type: ignore[attr-defined]
     fill_user(dialog, "zhangsan", Role.CLERK)
@@ -137,7 +147,7 @@ def test_clerk_without_unit_is_refused(qtbot: QtBot, ctx: AppContext, db: Databa
 
 def test_reviewer_is_created_and_listed(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
     page = make_page(qtbot, ctx)
-    users = page.pages["users"]
+    users = open_tab(page, "users")
     users.new_user()  # type: ignore[attr-defined]
     dialog = users.dialog  # type: ignore[attr-defined]
     fill_user(dialog, "lisi", Role.REVIEWER)
@@ -152,7 +162,7 @@ def test_reviewer_is_created_and_listed(qtbot: QtBot, ctx: AppContext, db: Datab
 
 def test_reset_password_with_mismatched_confirmation_is_refused(qtbot: QtBot, ctx: AppContext) -> None:
     page = make_page(qtbot, ctx)
-    users = page.pages["users"]
+    users = open_tab(page, "users")
     qtbot.waitUntil(lambda: users.model.rowCount() == 1)  # type: ignore[attr-defined]
     users.table.view.setCurrentIndex(users.table.proxy.index(0, 0))  # type: ignore[attr-defined]
     users.reset_selected()  # type: ignore[attr-defined]
@@ -169,7 +179,7 @@ def setting_values(db: Database, actor: Actor) -> dict[str, object]:
 
 def test_settings_save_persists_changed_values(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
     page = make_page(qtbot, ctx)
-    tab = page.pages["settings"]
+    tab = open_tab(page, "settings")
     qtbot.waitUntil(lambda: "auth.lock_minutes" in tab.editors)  # type: ignore[attr-defined]
     lock_minutes = tab.editors["auth.lock_minutes"]  # type: ignore[attr-defined]
     assert isinstance(lock_minutes, QSpinBox)
@@ -185,7 +195,7 @@ def test_settings_save_persists_changed_values(qtbot: QtBot, ctx: AppContext, db
 
 def test_invalid_setting_is_refused_and_nothing_is_saved(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
     page = make_page(qtbot, ctx)
-    tab = page.pages["settings"]
+    tab = open_tab(page, "settings")
     qtbot.waitUntil(lambda: "org.name" in tab.editors)  # type: ignore[attr-defined]
     before = setting_values(db, ctx.actor)
     tab.editors["org.name"].setText("某某县财政局")  # type: ignore[attr-defined]
@@ -200,7 +210,7 @@ def test_invalid_setting_is_refused_and_nothing_is_saved(qtbot: QtBot, ctx: AppC
 def test_restore_defaults_fills_the_form(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
     call(db, settings.update_settings, ctx.actor, {"auth.lock_minutes": 60})
     page = make_page(qtbot, ctx)
-    tab = page.pages["settings"]
+    tab = open_tab(page, "settings")
     qtbot.waitUntil(lambda: "auth.lock_minutes" in tab.editors)  # type: ignore[attr-defined]
     assert tab.editors["auth.lock_minutes"].value() == 60  # type: ignore[attr-defined]
     tab.fill_defaults()  # type: ignore[attr-defined]
@@ -213,16 +223,16 @@ def test_backup_then_restore_brings_back_the_earlier_state(
     page = make_page(qtbot, ctx, messages)
     call(db, admin.save_unit, ctx.actor, UnitInput("101", "县教育局", "department"))
     target = tmp_path / "out" / "workbench-备份.sqlite"
-    page.pages["backup"].backup_to(target)  # type: ignore[attr-defined]
+    open_tab(page, "backup").backup_to(target)  # type: ignore[attr-defined]
     qtbot.waitUntil(ctx.runner.idle)
     assert target.read_bytes()[:16] == b"SQLite format 3\x00"
     assert messages[-1][:2] == ("info", "备份完成") and str(target) in messages[-1][2]
     call(db, admin.save_unit, ctx.actor, UnitInput("999", "后来新增的单位", "department"))
-    page.pages["backup"].restore_from(target)  # type: ignore[attr-defined]
+    open_tab(page, "backup").restore_from(target)  # type: ignore[attr-defined]
     qtbot.waitUntil(ctx.runner.idle)
     assert messages[-1][:2] == ("info", "恢复完成"), messages
     assert codes(db, ctx.actor) == ["101"]
-    qtbot.waitUntil(lambda: table_column(page.pages["units"], 0) == ["101"])
+    qtbot.waitUntil(lambda: table_column(open_tab(page, "units"), 0) == ["101"])
 
 
 def test_restore_from_a_file_that_is_no_database_is_refused(
@@ -231,10 +241,10 @@ def test_restore_from_a_file_that_is_no_database_is_refused(
     page = make_page(qtbot, ctx, messages)
     junk = tmp_path / "junk.sqlite"
     junk.write_text("不是数据库", encoding="utf-8")
-    page.pages["backup"].restore_from(junk)  # type: ignore[attr-defined]
+    open_tab(page, "backup").restore_from(junk)  # type: ignore[attr-defined]
     qtbot.waitUntil(ctx.runner.idle)
     assert messages[-1][0] == "error" and "不是工作台的备份文件" in messages[-1][2]
-    assert page.pages["backup"].restore_button.isEnabled()  # type: ignore[attr-defined]
+    assert open_tab(page, "backup").restore_button.isEnabled()  # type: ignore[attr-defined]
 
 
 def test_audit_tab_lists_entries_shows_details_and_verifies(
@@ -244,7 +254,7 @@ def test_audit_tab_lists_entries_shows_details_and_verifies(
     page = make_page(qtbot, ctx, messages)
     page.show()
     page.show_tab("audit")
-    audit = page.pages["audit"]
+    audit = open_tab(page, "audit")
     qtbot.waitUntil(lambda: audit.model.rowCount() >= 2)  # type: ignore[attr-defined]
     assert table_column(audit, 2)[0] == "新增单位"  # newest first
     audit.table.view.setCurrentIndex(audit.table.proxy.index(0, 0))  # type: ignore[attr-defined]
@@ -264,4 +274,4 @@ def test_roles_without_admin_rights_see_only_the_unit_list(
     page = make_page(qtbot, ctx)
     assert list(page.pages) == ["units"]
     assert page.tabs.count() == 1
-    assert not page.pages["units"].add_button.isVisibleTo(page)  # type: ignore[attr-defined]
+    assert not open_tab(page, "units").add_button.isVisibleTo(page)  # type: ignore[attr-defined]

@@ -48,7 +48,7 @@ def test_tabs_come_from_the_table(qtbot, county_ctx: AppContext, monkeypatch) ->
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     assert titles == [title for _key, title, _factory in evaluation.TABS] and titles[-1] == "附加"
     assert {"评价总览", "部门整体评价", "自评核查"} <= set(titles) and list(page.pages) == [k for k, *_ in evaluation.TABS]
-    assert page.open_tab("crosscheck") and page.tabs.currentWidget() is page.pages["crosscheck"]
+    assert page.open_tab("crosscheck") and page.tabs.currentWidget() is page.pages.slots["crosscheck"]
     assert not page.open_tab("nothing")
     qtbot.waitUntil(county_ctx.runner.idle, timeout=10_000)  # no answer may reach a closed page
 

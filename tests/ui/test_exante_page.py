@@ -28,6 +28,7 @@ def county_ctx(db: Database, runner: TaskRunner, admin_actor: Actor) -> AppConte
 def _page(qtbot, ctx: AppContext) -> ExAntePage:  # type: ignore[no-untyped-def]
     page = ExAntePage(ctx)
     qtbot.addWidget(page)
+    page.show()
     qtbot.waitUntil(lambda: page.model.rowCount() > 0 and "评估核减" in page.totals_label.text())
     page.table.view.selectRow(0)
     return page
@@ -89,6 +90,7 @@ def test_clerk_sees_no_assess_button(qtbot, county_ctx: AppContext) -> None:  # 
     clerk = Actor("clerk", "填报员", Role.CLERK, None, None)
     page = ExAntePage(AppContext(county_ctx.runner, county_ctx.hub, clerk, 2024))
     qtbot.addWidget(page)
+    page.show()
     qtbot.waitUntil(lambda: "评估核减" in page.totals_label.text())
     assert page.model.rowCount() == 0 and not page.assess_button.isVisibleTo(page)
 

@@ -132,7 +132,7 @@ def test_a_fresh_installation_enrols_from_the_hubs_package(qtbot: QtBot, hub_pag
 def test_a_file_that_is_not_an_enrolment_package_is_refused(qtbot: QtBot, hub_page: ExchangePage, runner: TaskRunner,
                                                             db: Database, admin_actor: Actor, tmp_path: Path) -> None:
     package = call(hub_page.ctx.runner.database, exchange_kinds.export_kind, hub_page.ctx.actor, "goals", 2024,
-                   tmp_path / "goals.xlsx", _issue(qtbot, hub_page, tmp_path / "登记包.xlsx"))
+                   tmp_path / "goals.xlsx", _issue(qtbot, hub_page, tmp_path / "登记包.xlsx")).path
     page = _page(qtbot, runner, admin_actor, None)
     panel = page.enrolment
     qtbot.waitUntil(lambda: not panel.enrolling.isHidden())

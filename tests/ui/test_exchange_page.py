@@ -64,7 +64,7 @@ def _spoke_package(db: Database, admin_actor: Actor, unit: str, draft: str, fold
     try:
         actor = call(spoke, auth.create_first_admin, "admin", "管理员", PASSWORD, PASSWORD)
         call(spoke, demo.generate_demo, actor, scale=0.05)
-        call(spoke, xp.become_spoke, actor, unit, call(db, xp.issue_key, admin_actor, unit), "某县财政局")
+        call(spoke, xp.become_spoke, actor, unit, call(db, xp.issue_key, admin_actor, unit).key_hex, "某县财政局")
         with spoke.unit_of_work() as uow:
             project_id = uow.session.scalar(select(Project.id).where(Project.code == draft, Project.year == 2024))
         before = call(spoke, goals.get_table, actor, project_id)
@@ -144,7 +144,7 @@ def test_a_bad_cell_is_located_and_blocks_applying(qtbot, page: ExchangePage, db
 def test_a_monitoring_template_is_detected_previewed_and_its_problems_exported(  # type: ignore[no-untyped-def]
         qtbot, page: ExchangePage, db: Database, admin_actor: Actor, hub, tmp_path: Path) -> None:
     unit, _draft = hub
-    template = call(db, exchange_kinds.template_kind, admin_actor, "monitoring", 2024, tmp_path / "监控表.xlsx", unit)
+    template = call(db, exchange_kinds.template_kind, admin_actor, "monitoring", 2024, tmp_path / "监控表.xlsx", unit).path
     wb = openpyxl.load_workbook(template)
     ws = wb["监控表"]
     headers = [c.value for c in ws[1]]
@@ -233,9 +233,9 @@ def spoke_page(qtbot, runner: TaskRunner, db: Database, admin_actor: Actor, tmp_
             unit = uow.session.scalar(select(Unit.code).join(RectificationItem).where(
                 RectificationItem.status.in_(("pending", "in_progress"))).order_by(Unit.code).limit(1))
         call(db, exchange_enrolment.enrol_from_package, admin_actor,
-             call(hub, exchange_enrolment.export_enrolment, hub_admin, unit, tmp_path / "登记包.xlsx"))
+             call(hub, exchange_enrolment.export_enrolment, hub_admin, unit, tmp_path / "登记包.xlsx").path)
         for kind in ("goals", "results"):
-            package = call(hub, exchange_kinds.export_kind, hub_admin, kind, 2024, tmp_path / f"{kind}.xlsx", unit)
+            package = call(hub, exchange_kinds.export_kind, hub_admin, kind, 2024, tmp_path / f"{kind}.xlsx", unit).path
             call(db, exchange_kinds.apply_any, admin_actor, package)
     finally:
         hub.close()

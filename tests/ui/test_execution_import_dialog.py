@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.runner import call
 from core.demo import generate as demo
 from core.monitoring import execution_import as ei
@@ -87,12 +87,12 @@ def test_preview_shows_each_problem_then_apply_writes(qtbot, qtmodeltester, db: 
     assert dialog.total_model.rowCount() == 2 and dialog.buttons["apply"].isEnabled()
     assert dialog.message.text() == ""
 
-    announced: list[Changes] = []
-    county_ctx.hub.changes_applied.connect(announced.append)
+    announced: list[tuple[Changes, object]] = []
+    county_ctx.hub.changes_applied.connect(lambda changes, initiator: announced.append((changes, initiator)))
     with qtbot.waitSignal(dialog.imported, timeout=10_000) as blocker:
         dialog.buttons["apply"].click()
     assert blocker.args[0].applied == 2
-    assert [c.areas for c in announced] == [{"execution"}]
+    assert announced == [(Changes.of(Area.EXECUTION), dialog)]  # announced by the runner, with the dialog that acted
     assert "已导入 2 行，合计 0.35 万元" in dialog.summary.text() and _treasury(db) == 2
     assert not dialog.buttons["apply"].isEnabled()
 

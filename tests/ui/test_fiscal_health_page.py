@@ -174,6 +174,7 @@ def test_a_township_clerk_sees_its_own_row_without_edit_buttons(qtbot: QtBot, db
         t07 = uow.session.scalar(select(Unit.id).where(Unit.code == "T07"))
     widget = FiscalHealthTab(AppContext(runner, runner.hub, actor_of(Role.CLERK, t07), YEAR))
     qtbot.addWidget(widget)
+    widget.show()
     qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=10_000)
     assert widget.model.row_at(0).unit_name == "白沙镇" and widget.model.row_at(0).index == Decimal("61.75")
     assert not any(b.isVisibleTo(widget) for b in (widget.edit_button, widget.import_button, widget.template_button))

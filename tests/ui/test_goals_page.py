@@ -35,6 +35,7 @@ def _detail(db: Database, actor: Actor, status: str) -> GoalTableDetail:
 def test_page_lists_and_filters(qtbot, county_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     page = GoalsPage(county_ctx)
     qtbot.addWidget(page)
+    page.show()
     qtbot.waitUntil(lambda: page.model.rowCount() == 80)
     page.status.setCurrentIndex(page.status.findData("approved"))
     qtbot.waitUntil(lambda: 0 < page.model.rowCount() < 80)

@@ -243,6 +243,7 @@ def test_expert_library_tab(qtbot: QtBot, db: Database, county: County, county_c
     call(db, key_evaluation.rate_agency, actor, rated, 4)
     tab = ExpertsTab(county_ctx)
     qtbot.addWidget(tab)
+    tab.show()
     qtbot.waitUntil(lambda: tab.experts.rowCount() >= 6 and tab.agencies.rowCount() == 1)
     tab.buttons["add"].click()
     dialog = tab.dialog

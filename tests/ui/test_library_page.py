@@ -36,7 +36,7 @@ def names(browser: LibraryBrowser) -> list[str]:
 def make_page(qtbot: QtBot, ctx: AppContext) -> LibraryPage:
     page = LibraryPage(ctx)
     qtbot.addWidget(page)
-    page.report_error = lambda exc: pytest.fail(f"error dialog: {exc}")  # type: ignore[method-assign]
+    page.failed = lambda exc: pytest.fail(f"error dialog: {exc}")  # type: ignore[method-assign]
     page.show()
     qtbot.waitUntil(lambda: page.browser.model.rowCount() > 0 and page.browser.sector.count() > 10)
     return page

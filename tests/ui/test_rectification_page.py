@@ -101,6 +101,7 @@ def test_notices_are_issued_listed_and_reprinted(qtbot: QtBot, qtmodeltester, co
     tab = _tab(qtbot, county_ctx)
     notices = NoticesTab(county_ctx)
     qtbot.addWidget(notices)
+    notices.show()
     qtbot.waitUntil(lambda: notices.model.rowCount() == 1 and notices.lagging_model.rowCount() > 0,
                     timeout=10_000)  # the demo's reminder; today every open demo item is late
     qtmodeltester.check(notices.model)

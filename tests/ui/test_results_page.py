@@ -64,7 +64,7 @@ def test_tabs_come_from_the_table(qtbot, ctx: AppContext) -> None:  # type: igno
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     assert titles == [title for _key, title, _factory in results_page.TABS]
     assert titles[:4] == ["政策设置", "审计检查", "部门综合评分", "预算安排建议"]
-    assert page.open_tab("suggestions") and page.tabs.currentWidget() is page.pages["suggestions"]
+    assert page.open_tab("suggestions") and page.tabs.currentWidget() is page.pages.slots["suggestions"]
     assert not page.open_tab("nothing")
     qtbot.waitUntil(ctx.runner.idle, timeout=20_000)
 
@@ -73,6 +73,7 @@ def test_policy_problems_inline_then_saved(qtbot, qtmodeltester, ctx: AppContext
                                            db: Database) -> None:
     tab = ResultPolicyTab(ctx)
     qtbot.addWidget(tab)
+    tab.show()
     qtbot.waitUntil(lambda: tab.view is not None, timeout=10_000)
     editor = tab.editor
     qtmodeltester.check(editor.grades)
@@ -170,6 +171,7 @@ def test_override_a_line_with_a_reason(qtbot, ctx: AppContext, db: Database) -> 
 def test_scores_tab(qtbot, qtmodeltester, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     tab = ScoresTab(ctx)
     qtbot.addWidget(tab)
+    tab.show()
     qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=20_000)
     qtmodeltester.check(tab.model)
     row = next(i for i, r in enumerate(tab.model.rows()) if r.code == county.CODE)
@@ -185,6 +187,7 @@ def test_findings_import_refused_whole(qtbot, qtmodeltester, ctx: AppContext, tm
     monkeypatch.setattr(results_findings, "show_error", lambda _parent, exc, _title="": shown.append(str(exc)))
     tab = FindingsTab(ctx)
     qtbot.addWidget(tab)
+    tab.show()
     qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=20_000)
     qtmodeltester.check(tab.model)
     count = tab.model.rowCount()

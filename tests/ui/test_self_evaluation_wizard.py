@@ -39,6 +39,7 @@ def county_ctx(county: County, runner: TaskRunner, admin_actor: Actor) -> AppCon
 def _tab(qtbot: QtBot, ctx: AppContext) -> SelfEvaluationTab:
     tab = SelfEvaluationTab(ctx)
     qtbot.addWidget(tab)
+    tab.show()
     qtbot.waitUntil(lambda: tab.model.rowCount() > 0)
     return tab
 
@@ -200,5 +201,6 @@ def test_report_preview_and_view_only_roles(qtbot: QtBot, county_ctx: AppContext
     leader = Actor("lead", "领导", Role.LEADER)
     viewer = SelfEvaluationTab(AppContext(county_ctx.runner, county_ctx.hub, leader, 2024))
     qtbot.addWidget(viewer)
+    viewer.show()
     qtbot.waitUntil(lambda: viewer.model.rowCount() > 0)
     assert not viewer.start_button.isVisibleTo(viewer) and viewer.report_button.isVisibleTo(viewer)

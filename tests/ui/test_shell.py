@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
@@ -12,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import func, select
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.runner import call
 from core.org import admin
 from core.org.dto import UnitInput
@@ -95,7 +96,9 @@ def test_navigation_shows_only_permitted_areas(qtbot, shell, role: Role, areas: 
     ctx = AppContext(runner, hub, Actor("u", "测试", role), 2024)
     window = MainWindow(ctx, "shell.sqlite")
     qtbot.addWidget(window)
+    window.show()  # pages load when shown
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == areas
+    assert window.pages.built() == ["home"]  # the other areas are built when first opened
     home = window.pages["home"]
     qtbot.waitUntil(lambda: home.figures is not None)
     assert home.cards["projects"].value_text() == "1"
@@ -110,9 +113,10 @@ def test_home_reloads_when_units_change(qtbot, shell) -> None:  # type: ignore[n
     ctx = AppContext(runner, hub, Actor("admin", "管理员", Role.ADMIN), 2024)
     window = MainWindow(ctx, "shell.sqlite")
     qtbot.addWidget(window)
+    window.show()  # pages load when shown
     home = window.pages["home"]
     qtbot.waitUntil(lambda: home.cards["departments"].value_text() == "1")
-    runner.submit(admin.save_unit, ctx.actor, UnitInput("D002", "县水利局", "department"))
+    runner.write(admin.save_unit, ctx.actor, UnitInput("D002", "县水利局", "department"))
     qtbot.waitUntil(lambda: home.cards["departments"].value_text() == "2")
 
 
@@ -139,7 +143,7 @@ def test_cancel_rolls_the_job_back(qtbot, shell) -> None:  # type: ignore[no-unt
     progress = runner.new_progress()
     errors: list[BaseException] = []
     progress.cancel()  # the user pressed cancel; the job notices at its first report, rows already flushed
-    runner.submit(_slow_writer, progress, on_error=errors.append)
+    runner.write(_slow_writer, progress, on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert isinstance(errors[0], Cancelled) and "数据未作改动" in str(errors[0])
     with database.unit_of_work() as uow:
@@ -178,6 +182,7 @@ def test_home_report_button_opens_the_summary_preview(qtbot, shell) -> None:  # 
     ctx = AppContext(runner, hub, Actor("admin", "管理员", Role.ADMIN), 2024)
     window = MainWindow(ctx, "shell.sqlite")
     qtbot.addWidget(window)
+    window.show()  # pages load when shown
     home = window.pages["home"]
     home.report_button.click()
     assert not home.report_button.isEnabled()
@@ -191,12 +196,23 @@ def test_year_selector_follows_a_year_that_arrives_by_package(qtbot, shell) -> N
     _db, runner, hub, unhandled = shell
     window = MainWindow(AppContext(runner, hub, Actor("admin", "管理员", Role.ADMIN), None), "shell.sqlite")
     qtbot.addWidget(window)
+    window.show()  # pages load when shown
     qtbot.waitUntil(runner.idle)
     assert window.year_box.count() == 0  # a fresh installation, before it enrols
     call(_db, _seed_year)
-    hub.announce(Changes(frozenset({"exchange"})))
+    hub.announce(Changes.of(Area.EXCHANGE))
     qtbot.waitUntil(lambda: window.year_box.count() == 1)
     window.ctx.set_year(2024)
     qtbot.waitUntil(lambda: window.year_box.currentData() == 2024)
     qtbot.waitUntil(runner.idle)
     assert not unhandled
+
+
+def test_the_start_path_does_not_import_openpyxl_or_reportlab() -> None:
+    """What a process imports up to the filled main window (the shell and the home page): the workbook and PDF
+    libraries load only when a workbook or PDF is made."""
+    code = ("import sys; import desktop.shell.app, desktop.pages.statistics.home; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "[]", done.stdout

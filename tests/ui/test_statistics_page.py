@@ -109,6 +109,7 @@ def test_pdf_opens_in_the_preview_and_the_workbook_is_written(qtbot, county_ctx:
 def test_home_page_shows_the_key_figures_beside_the_previous_year(qtbot, county_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     page = HomePage(county_ctx)
     qtbot.addWidget(page)
+    page.show()
     block = page.statistics
     qtbot.waitUntil(lambda: block.comparison is not None, timeout=20_000)
     assert [block.model.row_at(i).key for i in range(block.model.rowCount())] == list(HEADLINE_KEYS)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.evaluation import overview
 from core.evaluation.dto import CrossCheck, CrossCheckRow, DepartmentInflation
 from desktop.shell.context import AppContext
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
@@ -20,10 +21,11 @@ def _flag(row: CrossCheckRow) -> str | None:
     return INFLATED if row.inflated else None
 
 
-class CrossCheckTab(QWidget):
+class CrossCheckTab(Page):
+    areas = frozenset({Area.EVALUATION, Area.SETTINGS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.result: CrossCheck | None = None
         self.model: RowTableModel[CrossCheckRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
@@ -60,20 +62,14 @@ class CrossCheckTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
     def _average_colour(self, row: DepartmentInflation) -> str | None:
         return INFLATED if self.result is not None and row.average_gap > self.result.threshold else None
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"evaluation", "demo", "units", "settings"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(overview.cross_check, self.ctx.actor, self.ctx.year, on_done=self._show)
+            self.read(overview.cross_check, self.ctx.actor, self.ctx.year, on_done=self._show)
 
     def _show(self, result: CrossCheck) -> None:
         self.result = result

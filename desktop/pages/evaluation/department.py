@@ -6,23 +6,24 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.evaluation import department as dept
 from core.evaluation.dto import DepartmentRow
 from db.codes import DraftStatus
 from desktop.pages.evaluation.department_sheet import DepartmentSheetEditor
 from desktop.pages.evaluation.overview import GRADE_COLOURS
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.report_preview import ReportLauncher
 from desktop.widgets.table_model import Column, RowTableModel
 
 
-class DepartmentEvaluationTab(QWidget):
+class DepartmentEvaluationTab(Page):
+    areas = frozenset({Area.EVALUATION, Area.SETTINGS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.model: RowTableModel[DepartmentRow] = RowTableModel([
             Column("部门（镇街）", lambda r: r.unit_name),
             Column("状态", lambda r: r.status_label), Column("得分", lambda r: r.score, align_right=True),
@@ -52,17 +53,11 @@ class DepartmentEvaluationTab(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"evaluation", "demo", "units", "settings"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(dept.list_departments, self.ctx.actor, self.ctx.year, on_done=self._show)
+            self.read(dept.list_departments, self.ctx.actor, self.ctx.year, on_done=self._show)
 
     def _show(self, rows: list[DepartmentRow]) -> None:
         if self._same_units(rows):
@@ -85,8 +80,8 @@ class DepartmentEvaluationTab(QWidget):
         row = self.table.selected_row()
         if row is None or self.ctx.year is None:
             return
-        self.ctx.runner.submit(dept.get_sheet, self.ctx.actor, self.ctx.year, row.unit_id,
-                               on_done=self.editor.show_sheet, on_error=lambda exc: show_error(self, exc))
+        self.read(dept.get_sheet, self.ctx.actor, self.ctx.year, row.unit_id,
+                  on_done=self.editor.show_sheet, on_error=self.failed)
 
     def open_report(self) -> None:
         row = self.table.selected_row()

@@ -259,8 +259,8 @@ class DepartmentSheetEditor(QWidget):
             return
         sheet = self.sheet
         done = (lambda _c: self._finalise_saved()) if then_finalise else (lambda _c: self._reload("已保存草稿。"))
-        self.ctx.runner.submit(dept.save_sheet, self.ctx.actor, sheet.year, sheet.unit_id, figures, entries,
-                               on_done=done, on_error=self._failed)
+        self.ctx.runner.write(dept.save_sheet, self.ctx.actor, sheet.year, sheet.unit_id, figures, entries,
+                              on_done=done, on_error=self._failed)
 
     def ask_finalise(self) -> None:
         answer = QMessageBox.question(self, "定稿", "将先保存当前内容再定稿；定稿后得分和等级不再改变。确定定稿吗？")
@@ -269,8 +269,8 @@ class DepartmentSheetEditor(QWidget):
 
     def _finalise_saved(self) -> None:
         assert self.sheet is not None
-        self.ctx.runner.submit(dept.finalise, self.ctx.actor, self.sheet.year, self.sheet.unit_id,
-                               on_done=lambda _c: self._reload("已定稿。"), on_error=self._finalise_failed)
+        self.ctx.runner.write(dept.finalise, self.ctx.actor, self.sheet.year, self.sheet.unit_id,
+                              on_done=lambda _c: self._reload("已定稿。"), on_error=self._finalise_failed)
 
     def _finalise_failed(self, exc: BaseException) -> None:
         if isinstance(exc, USER_ERRORS):
@@ -280,8 +280,8 @@ class DepartmentSheetEditor(QWidget):
 
     def _reload(self, note: str) -> None:
         assert self.sheet is not None
-        self.ctx.runner.submit(dept.get_sheet, self.ctx.actor, self.sheet.year, self.sheet.unit_id,
-                               on_done=lambda s: self._show_saved(s, note), on_error=self._failed)
+        self.ctx.runner.read(dept.get_sheet, self.ctx.actor, self.sheet.year, self.sheet.unit_id,
+                             on_done=lambda s: self._show_saved(s, note), on_error=self._failed)
 
     def _show_saved(self, sheet: DepartmentSheet, note: str) -> None:
         self.show_sheet(sheet)

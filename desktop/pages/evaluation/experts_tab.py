@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.evaluation import experts
 from core.evaluation.dto import AgencyInput, AgencyRating, AgencyRow, ExpertInput, ExpertRow
 from core.org import admin
@@ -27,6 +27,7 @@ from core.org.rules.roles import Permission
 from desktop.pages.org.units import edit_on_activate
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.forms import ServiceDialog
 from desktop.widgets.table_model import Column, RowTableModel
@@ -45,7 +46,7 @@ class ExpertDialog(ServiceDialog):
         self.fields_edit.setPlaceholderText("如 财政、农业、工程造价")
         self.title = self.add("职称(&T)：", "title", QLineEdit(row.title if row else "", self))
         self.phone = self.add("联系电话(&P)：", "phone", QLineEdit(row.phone if row else "", self))
-        ctx.runner.submit(admin.list_units, ctx.actor, on_done=self._units, on_error=lambda e: show_error(self, e))
+        ctx.runner.read(admin.list_units, ctx.actor, on_done=self._units, on_error=lambda e: show_error(self, e))
 
     def _units(self, units: list[UnitRow]) -> None:
         for u in units:
@@ -81,10 +82,11 @@ def _bar(*widgets: QWidget) -> QHBoxLayout:
     return bar
 
 
-class ExpertsTab(QWidget):
+class ExpertsTab(Page):
+    areas = frozenset({Area.EVALUATION, Area.EXPERTS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.dialog: ServiceDialog | None = None
         self.experts: RowTableModel[ExpertRow] = RowTableModel([
             Column("姓名", lambda r: r.name), Column("职称", lambda r: r.title), Column("工作单位", lambda r: r.employer),
@@ -144,23 +146,17 @@ class ExpertsTab(QWidget):
         splitter.setSizes([500, 300])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"experts", "evaluation", "demo", "units"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if not self.ctx.actor.can(Permission.VIEW_ALL_UNITS):  # the library is the bureau's; clerks see nothing
             self.setEnabled(False)
             return
-        self.ctx.runner.submit(experts.list_experts, self.ctx.actor, self.ctx.year, self.field.text(),
-                               self.inactive.isChecked(), on_done=self._show_experts,
-                               on_error=lambda exc: show_error(self, exc))
-        self.ctx.runner.submit(experts.list_agencies, self.ctx.actor, True, on_done=self._show_agencies,
-                               on_error=lambda exc: show_error(self, exc))
+        self.read(experts.list_experts, self.ctx.actor, self.ctx.year, self.field.text(),
+                  self.inactive.isChecked(), on_done=self._show_experts,
+                  on_error=lambda exc: show_error(self, exc))
+        self.read(experts.list_agencies, self.ctx.actor, True, on_done=self._show_agencies,
+                  on_error=lambda exc: show_error(self, exc))
 
     def _show_experts(self, rows: list[ExpertRow]) -> None:
         self.experts.set_rows(rows)
@@ -176,7 +172,7 @@ class ExpertsTab(QWidget):
         if row is None:
             self.ratings.set_rows([])
             return
-        self.ctx.runner.submit(experts.agency_ratings, self.ctx.actor, row.id, on_done=self._show_ratings)
+        self.read(experts.agency_ratings, self.ctx.actor, row.id, on_done=self._show_ratings)
 
     def _show_ratings(self, rows: list[AgencyRating]) -> None:
         self.ratings.set_rows(rows)
@@ -195,8 +191,8 @@ class ExpertsTab(QWidget):
     def toggle_expert(self) -> None:
         row = self.expert_table.selected_row()
         if row is not None:
-            self.ctx.runner.submit(experts.set_expert_active, self.ctx.actor, row.id, not row.active,
-                                   on_error=lambda exc: show_error(self, exc))
+            self.write(experts.set_expert_active, self.ctx.actor, row.id, not row.active,
+                       on_error=lambda exc: show_error(self, exc))
 
     def edit_agency(self) -> None:
         row = self.agency_table.selected_row()
@@ -206,5 +202,5 @@ class ExpertsTab(QWidget):
     def toggle_agency(self) -> None:
         row = self.agency_table.selected_row()
         if row is not None:
-            self.ctx.runner.submit(experts.set_agency_active, self.ctx.actor, row.id, not row.active,
-                                   on_error=lambda exc: show_error(self, exc))
+            self.write(experts.set_agency_active, self.ctx.actor, row.id, not row.active,
+                       on_error=lambda exc: show_error(self, exc))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.evaluation import key as key_evaluation
 from core.evaluation.key_dto import TemplateRow
+from core.evaluation.key_templates import TemplateSaved
 from core.evaluation.rules.scoring import FrameworkItem, ScoringError, check_framework
 from desktop.pages.evaluation.key_evaluation_step import StepPage
 from desktop.widgets.entry_grid import EntryGrid
@@ -191,8 +192,8 @@ class FrameworkPage(StepPage):
         detail = self.wiz.detail
         if detail is not None:
             self.model.set_items(list(detail.items))
-        self.ctx.runner.submit(key_evaluation.list_templates, self.ctx.actor, on_done=self._show_templates,
-                               on_error=self.failed)
+        self.ctx.runner.read(key_evaluation.list_templates, self.ctx.actor, on_done=self._show_templates,
+                             on_error=self.failed)
 
     def _show_templates(self, rows: list[TemplateRow], select: str | None = None) -> None:
         self.templates = rows
@@ -239,13 +240,14 @@ class FrameworkPage(StepPage):
 
     def _save_template(self, template_id: int | None, name: str) -> None:
         self.message.setText("")
-        self.ctx.runner.submit(key_evaluation.save_template, self.ctx.actor, template_id, name, list(self.model.rows),
-                               on_done=self._template_saved, on_error=self.failed)
+        self.ctx.runner.write(key_evaluation.save_template, self.ctx.actor, template_id, name, list(self.model.rows),
+                              on_done=self._template_saved, on_error=self.failed)
 
-    def _template_saved(self, row: TemplateRow) -> None:
+    def _template_saved(self, saved: TemplateSaved) -> None:
+        row = saved.row
         self.message.setText(f"已保存模板“{row.name}”。")
-        self.ctx.runner.submit(key_evaluation.list_templates, self.ctx.actor,
-                               on_done=lambda rows: self._show_templates(rows, row.name), on_error=self.failed)
+        self.ctx.runner.read(key_evaluation.list_templates, self.ctx.actor,
+                             on_done=lambda rows: self._show_templates(rows, row.name), on_error=self.failed)
 
     def template_name(self) -> str:
         chosen = self._chosen()

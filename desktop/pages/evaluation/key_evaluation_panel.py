@@ -158,10 +158,10 @@ class PanelPage(StepPage):
         detail = self.wiz.detail
         if detail is None:
             return
-        self.ctx.runner.submit(key_evaluation.panel_candidates, self.ctx.actor, detail.id, on_done=self._show,
-                               on_error=self.failed)
-        self.ctx.runner.submit(experts.list_agencies, self.ctx.actor, on_done=self._show_agencies,
-                               on_error=self.failed)
+        self.ctx.runner.read(key_evaluation.panel_candidates, self.ctx.actor, detail.id, on_done=self._show,
+                             on_error=self.failed)
+        self.ctx.runner.read(experts.list_agencies, self.ctx.actor, on_done=self._show_agencies,
+                             on_error=self.failed)
 
     def _show(self, rows: list[Candidate]) -> None:
         self.model.set_rows(rows)

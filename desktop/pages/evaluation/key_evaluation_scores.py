@@ -215,9 +215,9 @@ class ScoresPage(StepPage):
         if detail is None or not changed:
             then()
             return
-        self.ctx.runner.submit(key_evaluation.enter_panel_scores, self.ctx.actor, detail.id, changed,
-                               on_done=lambda _c: self.wiz.refresh(lambda: (self.show_detail(), then())),
-                               on_error=self.failed)
+        self.ctx.runner.write(key_evaluation.enter_panel_scores, self.ctx.actor, detail.id, changed,
+                              on_done=lambda _c: self.wiz.refresh(lambda: (self.show_detail(), then())),
+                              on_error=self.failed)
 
     def generate_workbook(self) -> None:
         detail, expert_id = self.wiz.detail, self.expert.currentData()
@@ -225,8 +225,8 @@ class ScoresPage(StepPage):
             return
         path = self.choose_save(self, f"{self.expert.currentText()}评分表.xlsx")
         if path:
-            self.ctx.runner.submit(key_evaluation.expert_workbook, self.ctx.actor, detail.id, expert_id, Path(path),
-                                   on_done=lambda p: self.message.setText(f"已生成评分表：{p}"), on_error=self.failed)
+            self.ctx.runner.read(key_evaluation.expert_workbook, self.ctx.actor, detail.id, expert_id, Path(path),
+                                 on_done=lambda p: self.message.setText(f"已生成评分表：{p}"), on_error=self.failed)
 
     def import_workbook(self, path: str | None = None, replace: bool = False) -> None:
         detail = self.wiz.detail
@@ -234,12 +234,11 @@ class ScoresPage(StepPage):
         if detail is None or not path:
             return
         self.message.setText("")
-        self._after_saving(lambda: self.ctx.runner.submit(
-            key_evaluation.read_expert_workbook, self.ctx.actor, detail.id, Path(path), replace=replace,
-            on_done=self._imported, on_error=lambda exc: self._import_failed(exc, path)))
+        self._after_saving(lambda: self.ctx.runner.write(
+           key_evaluation.read_expert_workbook, self.ctx.actor, detail.id, Path(path), replace=replace,
+           on_done=self._imported, on_error=lambda exc: self._import_failed(exc, path)))
 
     def _imported(self, result: WorkbookImport) -> None:
-        self.ctx.hub.announce(result.changes)
         self.wiz.refresh(lambda: (self.show_detail(), self.message.setText(
             f"已导入专家“{result.expert_name}”的 {result.scored} 项评分。")))
 

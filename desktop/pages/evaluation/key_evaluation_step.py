@@ -52,7 +52,7 @@ class StepPage(QWizardPage):
                 then(result)
             self.wiz.refresh(self.advance)
 
-        self.ctx.runner.submit(service, self.ctx.actor, *args, on_done=done, on_error=self.failed, **kwargs)
+        self.ctx.runner.write(service, self.ctx.actor, *args, on_done=done, on_error=self.failed, **kwargs)
 
     def advance(self) -> None:
         self.wiz.set_busy(False)

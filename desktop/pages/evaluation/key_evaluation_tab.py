@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.errors import ValidationError
 from core.evaluation import key as key_evaluation
 from core.evaluation.dto import RATINGS
@@ -18,15 +18,17 @@ from desktop.pages.evaluation.overview import GRADE_COLOURS
 from desktop.pages.org.units import edit_on_activate
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.report_preview import ReportLauncher, ReportPreview
 from desktop.widgets.table_model import Column, RowTableModel
 
 
-class KeyEvaluationTab(QWidget):
+class KeyEvaluationTab(Page):
+    areas = frozenset({Area.EVALUATION, Area.EXPERTS, Area.SETTINGS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.wizard: KeyEvaluationWizard | None = None
         self.model: RowTableModel[KeyEvaluationRow] = RowTableModel([
             Column("评价对象", lambda r: r.subject), Column("类型", lambda r: r.subject_kind_label),
@@ -57,22 +59,16 @@ class KeyEvaluationTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.counts)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"evaluation", "experts", "demo", "units", "settings"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if not self.ctx.actor.can(Permission.VIEW_ALL_UNITS):  # a unit's clerk: the bureau's work, not shown
             self.counts.setText("重点评价由财政局组织实施，本单位可在评价定稿后向财政局索取评价报告。")
             self.buttons["report"].setVisible(False)
             return
         if self.ctx.year is not None:
-            self.ctx.runner.submit(key_evaluation.list_key_evaluations, self.ctx.actor, self.ctx.year,
-                                   on_done=self._show)
+            self.read(key_evaluation.list_key_evaluations, self.ctx.actor, self.ctx.year,
+                      on_done=self._show)
 
     def _show(self, rows: list[KeyEvaluationRow]) -> None:
         self.model.set_rows(rows)
@@ -101,8 +97,8 @@ class KeyEvaluationTab(QWidget):
         if row.status != DraftStatus.DRAFT:
             show_error(self, ValidationError(f"“{row.subject}”的重点评价已定稿，可以查看评价报告。"), "无法继续")
             return
-        self.ctx.runner.submit(key_evaluation.get_evaluation, self.ctx.actor, row.id, on_done=self._open_wizard,
-                               on_error=lambda exc: show_error(self, exc))
+        self.read(key_evaluation.get_evaluation, self.ctx.actor, row.id, on_done=self._open_wizard,
+                  on_error=self.failed)
 
     def _open_wizard(self, detail: KeyEvaluationDetail | None) -> None:
         self.wizard = KeyEvaluationWizard(self.ctx, detail, self)
@@ -126,8 +122,8 @@ class KeyEvaluationTab(QWidget):
         choice, ok = QInputDialog.getItem(self, "机构工作质量评分", f"“{row.agency}”在“{row.subject}”评价中的工作质量：",
                                           labels, current, False)
         if ok:
-            self.ctx.runner.submit(key_evaluation.rate_agency, self.ctx.actor, row.id, int(choice.split(" ")[0]),
-                                   on_error=lambda exc: show_error(self, exc))
+            self.write(key_evaluation.rate_agency, self.ctx.actor, row.id, int(choice.split(" ")[0]),
+                       on_error=self.failed)
 
     @property
     def preview(self) -> ReportPreview | None:

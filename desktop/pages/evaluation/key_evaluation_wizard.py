@@ -90,8 +90,8 @@ class SubjectPage(StepPage):
             self.fixed.setText(f"评价对象：{detail.subject}（{detail.subject_kind_label}，{detail.department_name}），"
                                f"已建立评价，不能更改。")
             return
-        self.ctx.runner.submit(key_evaluation.subjects, self.ctx.actor, self.wiz.year, on_done=self._loaded,
-                               on_error=self.failed)
+        self.ctx.runner.read(key_evaluation.subjects, self.ctx.actor, self.wiz.year, on_done=self._loaded,
+                             on_error=self.failed)
 
     def _loaded(self, subjects: Subjects) -> None:
         self.subjects = subjects
@@ -128,7 +128,6 @@ class SubjectPage(StepPage):
 
     def _created(self, created: Created) -> None:
         self.wiz.evaluation_id = created.evaluation_id
-        self.ctx.hub.announce(created.changes)
 
 
 class SummaryPage(StepPage):
@@ -195,8 +194,8 @@ class SummaryPage(StepPage):
         rating = self.rating.currentData()
         if d.agency_id is not None and rating != d.agency_rating:
             self.wiz.set_busy(True)
-            self.ctx.runner.submit(key_evaluation.rate_agency, self.ctx.actor, d.id, rating,
-                                   on_done=lambda _c: self.run(key_evaluation.finalise, d.id), on_error=self.failed)
+            self.ctx.runner.write(key_evaluation.rate_agency, self.ctx.actor, d.id, rating,
+                                  on_done=lambda _c: self.run(key_evaluation.finalise, d.id), on_error=self.failed)
             return
         self.run(key_evaluation.finalise, d.id)
 
@@ -249,8 +248,8 @@ class KeyEvaluationWizard(QWizard):
             self.set_busy(False)
             then()
 
-        self.ctx.runner.submit(key_evaluation.get_evaluation, self.ctx.actor, self.evaluation_id, on_done=loaded,
-                               on_error=self.pages[self.currentId()].failed)
+        self.ctx.runner.read(key_evaluation.get_evaluation, self.ctx.actor, self.evaluation_id, on_done=loaded,
+                             on_error=self.pages[self.currentId()].failed)
 
     def done(self, result: int) -> None:
         if self.busy:

@@ -5,23 +5,24 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.labels import EVALUATION_KINDS
 from core.evaluation import overview
 from core.evaluation.dto import EvaluationRow
 from db.codes import DraftStatus
 from desktop.shell.context import AppContext
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
 GRADE_COLOURS = {"优": "#1b5e20", "良": "#0d47a1", "中": "#8d6e00", "差": "#b00020"}
-AREAS = {"evaluation", "demo", "units", "settings"}
 
 
-class EvaluationOverviewTab(QWidget):
+class EvaluationOverviewTab(Page):
+    areas = frozenset({Area.EVALUATION, Area.SETTINGS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.all_rows: list[EvaluationRow] = []
         self.model: RowTableModel[EvaluationRow] = RowTableModel([
             Column("评价类型", lambda r: r.kind_label), Column("对象类型", lambda r: r.subject_kind_label),
@@ -55,17 +56,11 @@ class EvaluationOverviewTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & AREAS:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(overview.list_evaluations, self.ctx.actor, self.ctx.year, on_done=self._show)
+            self.read(overview.list_evaluations, self.ctx.actor, self.ctx.year, on_done=self._show)
 
     def _show(self, rows: list[EvaluationRow]) -> None:
         self.all_rows = rows

@@ -6,22 +6,24 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.evaluation import self_evaluation as se
 from core.evaluation.dto import SelfEvaluationRow
 from db.codes import DraftStatus
 from desktop.pages.evaluation.overview import GRADE_COLOURS
 from desktop.pages.evaluation.self_evaluation_wizard import SelfEvaluationWizard
 from desktop.shell.context import AppContext
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.report_preview import ReportLauncher, ReportPreview
 from desktop.widgets.table_model import Column, RowTableModel
 
 
-class SelfEvaluationTab(QWidget):
+class SelfEvaluationTab(Page):
+    areas = frozenset({Area.EVALUATION, Area.GOALS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.wizard: SelfEvaluationWizard | None = None
         self.model: RowTableModel[SelfEvaluationRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
@@ -46,17 +48,11 @@ class SelfEvaluationTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"evaluation", "demo", "units", "goals"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(se.list_self, self.ctx.actor, self.ctx.year, on_done=self._show)
+            self.read(se.list_self, self.ctx.actor, self.ctx.year, on_done=self._show)
 
     def _show(self, rows: list[SelfEvaluationRow]) -> None:
         self.model.set_rows(rows)

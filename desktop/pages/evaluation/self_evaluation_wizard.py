@@ -59,8 +59,8 @@ class SelfEvaluationWizard(QWizard):
         self.currentIdChanged.connect(lambda _id: self._update_buttons())
         self._update_buttons()
         self._wanted = project_id
-        ctx.runner.submit(se.list_candidates, ctx.actor, ctx.year, on_done=self._show_candidates,
-                          on_error=self._failed)
+        ctx.runner.read(se.list_candidates, ctx.actor, ctx.year, on_done=self._show_candidates,
+                        on_error=self._failed)
 
     def _show_candidates(self, rows: list[CandidateRow]) -> None:
         self.project_page.model.set_rows(rows)
@@ -87,8 +87,8 @@ class SelfEvaluationWizard(QWizard):
         if not self._busy:
             self._busy = True
             self.project_page.note.setText("正在读取项目的绩效目标和执行数据…")
-            self.ctx.runner.submit(se.start_or_resume, self.ctx.actor, project_id, on_done=self._opened,
-                                   on_error=self._open_failed)
+            self.ctx.runner.read(se.start_or_resume, self.ctx.actor, project_id, on_done=self._opened,
+                                 on_error=self._open_failed)
         return False
 
     def _opened(self, draft: SelfEvaluationDraft) -> None:
@@ -133,8 +133,8 @@ class SelfEvaluationWizard(QWizard):
             return
         page = self._page()
         page.message.setText("")
-        self.ctx.runner.submit(se.save_draft, self.ctx.actor, self.draft.project_id, self.form(),
-                               on_done=lambda _c: self._saved(page), on_error=self._failed)
+        self.ctx.runner.write(se.save_draft, self.ctx.actor, self.draft.project_id, self.form(),
+                              on_done=lambda _c: self._saved(page), on_error=self._failed)
 
     def _saved(self, page: StepPage | IndicatorPage) -> None:
         if self.draft is not None and self.draft.status == "new":
@@ -152,8 +152,8 @@ class SelfEvaluationWizard(QWizard):
         if self.draft is not None and not self._busy:
             self._busy = True
             self.summary_page.note.setText("正在定稿…")
-            self.ctx.runner.submit(se.finalise, self.ctx.actor, self.draft.project_id, self.form(),
-                                   on_done=self._finalised, on_error=self._finalise_failed)
+            self.ctx.runner.write(se.finalise, self.ctx.actor, self.draft.project_id, self.form(),
+                                  on_done=self._finalised, on_error=self._finalise_failed)
         return False
 
     def _finalised(self, _changes: object) -> None:

@@ -7,22 +7,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.exante import service as exante
 from core.exante.dto import AssessmentDetail, AssessmentRow, ExAnteTotals
 from core.org.rules.roles import Permission
 from desktop.pages.exante.form import ExAnteFormDialog
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.report_preview import ReportLauncher, ReportPreview
 from desktop.widgets.table_model import Column, RowTableModel
 
 
-class ExAntePage(QWidget):
+class ExAntePage(Page):
+    areas = frozenset({Area.EXANTE, Area.SETTINGS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.model: RowTableModel[AssessmentRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
             Column("主管单位", lambda r: r.unit_name), Column("状态", lambda r: r.status_label),
@@ -54,18 +55,12 @@ class ExAntePage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.totals_label)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"exante", "demo", "units", "settings"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(exante.list_assessments, self.ctx.actor, self.ctx.year, on_done=self._show)
-            self.ctx.runner.submit(exante.totals, self.ctx.actor, self.ctx.year, on_done=self._show_totals)
+            self.read(exante.list_assessments, self.ctx.actor, self.ctx.year, on_done=self._show)
+            self.read(exante.totals, self.ctx.actor, self.ctx.year, on_done=self._show_totals)
 
     def _show(self, rows: list[AssessmentRow]) -> None:
         self.model.set_rows(rows)
@@ -84,8 +79,8 @@ class ExAntePage(QWidget):
         row = self.table.selected_row()
         if row is None or not self.can_assess:
             return
-        self.ctx.runner.submit(exante.get_assessment, self.ctx.actor, row.project_id, on_done=self._open_form,
-                               on_error=lambda exc: show_error(self, exc))
+        self.read(exante.get_assessment, self.ctx.actor, row.project_id, on_done=self._open_form,
+                  on_error=self.failed)
 
     def _open_form(self, detail: AssessmentDetail) -> None:
         self.dialog = ExAnteFormDialog(self.ctx, detail, self)

@@ -207,9 +207,9 @@ class ExAnteFormDialog(QDialog):
             return
         self.message.setText("")
         done = self._finalise_saved if then_finalise else (lambda _c: self._reload("已保存草稿。"))
-        self.ctx.runner.submit(exante.save_assessment, self.ctx.actor, self.detail.project_id, *collected,
-                               self.opinion.toPlainText(), self.kind.currentData(), on_done=done,
-                               on_error=self._failed)
+        self.ctx.runner.write(exante.save_assessment, self.ctx.actor, self.detail.project_id, *collected,
+                              self.opinion.toPlainText(), self.kind.currentData(), on_done=done,
+                              on_error=self._failed)
 
     def ask_finalise(self) -> None:
         answer = QMessageBox.question(self, "定稿", "将先保存当前内容再定稿；定稿后评估结论不能再修改。确定定稿吗？")
@@ -217,9 +217,9 @@ class ExAnteFormDialog(QDialog):
             self.save(then_finalise=True)
 
     def _finalise_saved(self, _changes: object) -> None:
-        self.ctx.runner.submit(exante.finalise, self.ctx.actor, self.detail.project_id,
-                               on_done=lambda _c: self._reload("已定稿。"),
-                               on_error=self._finalise_failed)
+        self.ctx.runner.write(exante.finalise, self.ctx.actor, self.detail.project_id,
+                              on_done=lambda _c: self._reload("已定稿。"),
+                              on_error=self._finalise_failed)
 
     def _finalise_failed(self, exc: BaseException) -> None:
         if isinstance(exc, USER_ERRORS):
@@ -228,8 +228,8 @@ class ExAnteFormDialog(QDialog):
             show_error(self, exc)
 
     def _reload(self, note: str) -> None:
-        self.ctx.runner.submit(exante.get_assessment, self.ctx.actor, self.detail.project_id,
-                               on_done=lambda d: self._show_saved(d, note), on_error=self._failed)
+        self.ctx.runner.read(exante.get_assessment, self.ctx.actor, self.detail.project_id,
+                             on_done=lambda d: self._show_saved(d, note), on_error=self._failed)
 
     def _show_saved(self, detail: AssessmentDetail, note: str) -> None:
         self.show_detail(detail)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.exchange import enrolment as exchange_enrolment
 from core.exchange import ledger as exchange_ledger
 from core.exchange.dto import LedgerRow, Profile
@@ -21,16 +21,16 @@ from desktop.pages.exchange.enrolment import EnrolmentPanel
 from desktop.pages.exchange.export_page import ExportPanel
 from desktop.pages.exchange.import_page import RED, ImportPanel
 from desktop.shell.context import AppContext
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
-RELOAD_ON = {"exchange", "goals", "monitoring", "evaluation", "rectification", "demo", "units", "database"}
 
+class ExchangePage(Page):
+    areas = frozenset({Area.EVALUATION, Area.EXCHANGE, Area.GOALS, Area.MONITORING, Area.RECTIFICATION, Area.UNITS})
 
-class ExchangePage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.profile: Profile | None = None
         self.fresh = False  # never enrolled, nothing exchanged, no units: enrolling is all there is to do
         self.can_exchange = ctx.actor.can(Permission.MANAGE_UNITS) or ctx.actor.can(Permission.EDIT_OWN_UNIT_DATA)
@@ -78,30 +78,24 @@ class ExchangePage(QWidget):
         layout.addWidget(ledger_box, 3)
         for widget in (self.exporter, self.import_button, self.import_box):
             widget.setVisible(self.can_exchange)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & RELOAD_ON:
-            self.reload()
 
-    def reload(self) -> None:
-        runner, actor = self.ctx.runner, self.ctx.actor
-        runner.submit(exchange_ledger.current_profile, actor, on_done=self._show_profile)
-        runner.submit(exchange_ledger.installation_label, actor,
-                      on_done=lambda label: self.header.setText(f"本机身份：{label}"))
-        runner.submit(exchange_ledger.list_ledger, actor, on_done=self._show_ledger)
+    def load(self) -> None:
+        actor = self.ctx.actor
+        self.read(exchange_ledger.current_profile, actor, on_done=self._show_profile)
+        self.read(exchange_ledger.installation_label, actor,
+                  on_done=lambda label: self.header.setText(f"本机身份：{label}"))
+        self.read(exchange_ledger.list_ledger, actor, on_done=self._show_ledger)
         if self.can_exchange and self.ctx.year is not None:
-            runner.submit(monitoring_rounds.list_rounds, actor, self.ctx.year, on_done=self.exporter.set_rounds)
+            self.read(monitoring_rounds.list_rounds, actor, self.ctx.year, on_done=self.exporter.set_rounds)
 
     def _show_profile(self, profile: Profile) -> None:
         self.profile = profile
         self.exporter.set_profile(profile, self.can_exchange)
-        self.ctx.runner.submit(exchange_enrolment.accepts_enrolment, self.ctx.actor,
-                               on_done=lambda accepts: self._show_enrolment(profile, accepts))
+        self.read(exchange_enrolment.accepts_enrolment, self.ctx.actor,
+                  on_done=lambda accepts: self._show_enrolment(profile, accepts))
         if profile.role == "hub" and self.can_exchange:
-            self.ctx.runner.submit(admin.list_units, self.ctx.actor, on_done=self._show_units)
+            self.read(admin.list_units, self.ctx.actor, on_done=self._show_units)
 
     def _show_enrolment(self, profile: Profile, accepts: bool) -> None:
         self.enrolment.set_profile(profile, accepts)

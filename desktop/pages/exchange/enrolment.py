@@ -4,14 +4,15 @@ this installation as that unit's, as `issue_to(path)`, `preview_file(path)` and 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
 from core.exchange import enrolment as exchange_enrolment
 from core.exchange.dto import Enrolled, Profile
+from core.exchange.exported import Exported
 from core.org.dto import UnitRow
 from core.org.rules.roles import Permission
 from desktop.pages.exchange.import_page import FILE_FILTER, RED
@@ -20,8 +21,6 @@ from desktop.shell.errors import show_error
 from desktop.widgets.report_preview import ask_workbook_path
 
 ENROLLED_KINDS = ("department", "township")  # the units that run an installation of their own
-ISSUED = Changes(frozenset({"exchange", "audit"}))
-ENROLLED = Changes(frozenset({"exchange", "units", "settings", "library", "audit"}))
 HANDOVER = "登记包含有该单位的签名密钥，请用 U 盘当面交给单位管理员，不要通过电子邮件、聊天工具或共享文件夹传送。"
 
 
@@ -130,13 +129,12 @@ class EnrolmentPanel(QWidget):
             return
         self.issue_button.setEnabled(False)
         self.say(f"正在导出“{unit.name}”的登记包…")
-        self.ctx.runner.submit(exchange_enrolment.export_enrolment, self.ctx.actor, unit.code, target,
-                               on_done=lambda path: self._issued(unit, path), on_error=self._failed)
+        self.ctx.runner.write(exchange_enrolment.export_enrolment, self.ctx.actor, unit.code, target,
+                              on_done=functools.partial(self._issued, unit), on_error=self._failed)
 
-    def _issued(self, unit: UnitRow, path: Path) -> None:
+    def _issued(self, unit: UnitRow, done: Exported) -> None:
         self._update_actions()
-        self.say(f"已导出“{unit.code} {unit.name}”的登记包：{path}\n{HANDOVER}", warning=True)
-        self.ctx.hub.announce(ISSUED)
+        self.say(f"已导出“{unit.code} {unit.name}”的登记包：{done.path}\n{HANDOVER}", warning=True)
 
     # --- a fresh installation enrols ---------------------------------------------------------------------------
 
@@ -152,8 +150,8 @@ class EnrolmentPanel(QWidget):
         self._show_pending(None)
         self.say("")
         self._summarise(f"正在检查登记包：{self.path.name}…")
-        self.ctx.runner.submit(exchange_enrolment.preview_enrolment, self.ctx.actor, self.path,
-                               on_done=self._show_pending, on_error=self._failed)
+        self.ctx.runner.read(exchange_enrolment.preview_enrolment, self.ctx.actor, self.path,
+                             on_done=self._show_pending, on_error=self._failed)
 
     def _show_pending(self, found: Enrolled | None) -> None:
         self.pending = found
@@ -177,8 +175,8 @@ class EnrolmentPanel(QWidget):
         self.enrol_button.setEnabled(False)
         self.open_button.setEnabled(False)
         self.say("正在登记…")
-        self.ctx.runner.submit(exchange_enrolment.enrol_from_package, self.ctx.actor, self.path,
-                               on_done=self._enrolled, on_error=self._failed)
+        self.ctx.runner.write(exchange_enrolment.enrol_from_package, self.ctx.actor, self.path,
+                              on_done=self._enrolled, on_error=self._failed)
 
     def _enrolled(self, done: Enrolled) -> None:
         self.open_button.setEnabled(True)
@@ -187,7 +185,6 @@ class EnrolmentPanel(QWidget):
                  f"设置 {done.settings} 项，财政局自建指标 {done.library} 条。")
         if self.ctx.year is None:
             self.ctx.set_year(done.year)  # a fresh installation had no year to choose until now
-        self.ctx.hub.announce(ENROLLED)
 
     def _failed(self, exc: BaseException) -> None:
         self.open_button.setEnabled(True)

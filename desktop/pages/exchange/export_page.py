@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
 from core.common.errors import USER_ERRORS
 from core.exchange import kinds as exchange_kinds
 from core.exchange.dto import Profile
+from core.exchange.exported import Exported
 from core.monitoring.dto import RoundRow
 from core.org.dto import UnitRow
 from desktop.pages.exchange.import_page import FILE_FILTER, RED
@@ -32,7 +32,6 @@ from desktop.shell.tasks import Cancelled, Progress
 
 ALL_UNITS = "*"
 NEWEST_ROUND = "最新一轮"
-EXPORTED = Changes(frozenset({"exchange", "audit"}))
 
 
 class ExportPanel(QWidget):
@@ -188,8 +187,8 @@ class ExportPanel(QWidget):
             return
         self._set_busy(True, bar=False)
         self.say("正在导出空白模板…")
-        self.ctx.runner.submit(exchange_kinds.template_kind, self.ctx.actor, self.kind(), self.ctx.year, target, unit,
-                               self.round_name(), on_done=self._templated, on_error=self._failed)
+        self.ctx.runner.write(exchange_kinds.template_kind, self.ctx.actor, self.kind(), self.ctx.year, target, unit,
+                              self.round_name(), on_done=self._templated, on_error=self._failed)
 
     def export_to(self, target: Path) -> None:
         """Export the chosen kind for the chosen unit (on the hub) or this unit (on a spoke) to `target`."""
@@ -198,8 +197,8 @@ class ExportPanel(QWidget):
             return
         self._set_busy(True, bar=False)
         self.say("正在导出…")
-        self.ctx.runner.submit(exchange_kinds.export_kind, self.ctx.actor, self.kind(), self.ctx.year, target,
-                               self._unit(), self.round_name(), on_done=self._exported, on_error=self._failed)
+        self.ctx.runner.write(exchange_kinds.export_kind, self.ctx.actor, self.kind(), self.ctx.year, target,
+                              self._unit(), self.round_name(), on_done=self._exported, on_error=self._failed)
 
     def export_all_to(self, folder: Path) -> None:
         """On the hub: one package of the chosen kind per department and township into `folder`."""
@@ -209,9 +208,9 @@ class ExportPanel(QWidget):
         self._progress = self.ctx.runner.new_progress()
         self._set_busy(True)
         self.say("正在为全部单位导出…")
-        self.ctx.runner.submit(exchange_kinds.export_all_units, self.ctx.actor, self.kind(), self.ctx.year, folder,
-                               self.round_name(), progress=self._progress, on_done=self._exported_all,
-                               on_error=self._failed)
+        self.ctx.runner.write(exchange_kinds.export_all_units, self.ctx.actor, self.kind(), self.ctx.year, folder,
+                              self.round_name(), progress=self._progress, on_done=self._exported_all,
+                              on_error=self._failed)
 
     def cancel(self) -> None:
         if self._progress is not None:
@@ -231,25 +230,21 @@ class ExportPanel(QWidget):
         if not busy:
             self._progress = None
 
-    def _exported(self, path: Path) -> None:
+    def _exported(self, done: Exported) -> None:
         self._set_busy(False)
-        self.say(f"已导出{self._label()}交换包：{path}")
-        self.ctx.hub.announce(EXPORTED)
+        self.say(f"已导出{self._label()}交换包：{done.path}")
 
-    def _templated(self, path: Path) -> None:
+    def _templated(self, done: Exported) -> None:
         self._set_busy(False)
-        self.say(f"已导出{self._label()}空白模板：{path}（单位填好交回后，导入时须确认按“未签名”导入）")
-        self.ctx.hub.announce(EXPORTED)
+        self.say(f"已导出{self._label()}空白模板：{done.path}（单位填好交回后，导入时须确认按“未签名”导入）")
 
-    def _exported_all(self, paths: list[Path]) -> None:
+    def _exported_all(self, done: Exported) -> None:
         self._set_busy(False)
-        folder = paths[0].parent if paths else ""
-        self.say(f"已为 {len(paths)} 个单位导出{self._label()}交换包：{folder}")
-        self.ctx.hub.announce(EXPORTED)
+        folder = done.paths[0].parent if done.paths else ""
+        self.say(f"已为 {len(done.paths)} 个单位导出{self._label()}交换包：{folder}")
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.ctx.hub.announce(EXPORTED)  # 全部单位: the files written before a failure or cancel are in the ledger
         if not isinstance(exc, (*USER_ERRORS, Cancelled)):
             self.say("")
             show_error(self, exc)

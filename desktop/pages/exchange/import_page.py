@@ -97,8 +97,8 @@ class ImportPanel(QWidget):
         self.result.setText("")
         self._show(None)
         self.decision.setText("正在检查交换包…")
-        self.ctx.runner.submit(intake.preview, self.ctx.actor, self.path, on_done=self._show,
-                               on_error=self._failed)
+        self.ctx.runner.read(intake.preview, self.ctx.actor, self.path, on_done=self._show,
+                             on_error=self._failed)
 
     def _show(self, preview: PackagePreview | None) -> None:
         self.preview = self.shown = preview
@@ -144,8 +144,8 @@ class ImportPanel(QWidget):
         self.apply_button.setEnabled(False)
         self.result.setStyleSheet("")
         self.result.setText("正在备份数据库并导入…")
-        self.ctx.runner.submit(intake.import_package, self.ctx.actor, self.path, self.preview,
-                               self.confirm.isChecked(), raw=True, on_done=self._applied, on_error=self._failed)
+        self.ctx.runner.write(intake.import_package, self.ctx.actor, self.path, self.preview,
+                              self.confirm.isChecked(), raw=True, on_done=self._applied, on_error=self._failed)
 
     def _applied(self, done: intake.PackageImport) -> None:
         saved = f"导入前已备份数据库：{done.backup}" if done.backup else "未自动备份（数据库在数据库服务器上，由服务器备份）"
@@ -157,7 +157,6 @@ class ImportPanel(QWidget):
         unit = exchange_kinds.counting_word(done.preview.kind)
         self.result.setText(f"已导入{done.preview.label}：写入 {len(done.written)} {unit}，"
                             f"冲突未导入 {len(done.preview.by_status('conflicting'))} {unit}。{saved}。")
-        self.ctx.hub.announce(done.changes)
         self.applied.emit(done)
 
     def choose_problems_file(self) -> None:
@@ -174,9 +173,9 @@ class ImportPanel(QWidget):
         if self.shown is None:
             return
         source = self.path.name if self.path else ""
-        self.ctx.runner.submit(exchange_problems.problems_workbook, self.ctx.actor, self.shown, target, source,
-                               on_done=lambda path: self.result.setText(f"问题清单已导出：{path}"),
-                               on_error=self._failed)
+        self.ctx.runner.read(exchange_problems.problems_workbook, self.ctx.actor, self.shown, target, source,
+                             on_done=lambda path: self.result.setText(f"问题清单已导出：{path}"),
+                             on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         if self.preview is None:

@@ -5,6 +5,7 @@ workbook. A clerk of a township sees its own row."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.fiscal import figures as fiscal_health
 from core.fiscal import index as fiscal_health_index
 from core.fiscal import workbook as fiscal_health_workbook
@@ -32,12 +33,12 @@ from desktop.pages.fiscal.health_detail import TONE_COLOURS, TownshipDetail
 from desktop.pages.fiscal.health_form import FiscalFormDialog
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.report_preview import ReportLauncher
 from desktop.widgets.table_model import Column, RowTableModel
 
 XLSX = "Excel 工作簿 (*.xlsx)"
-AREAS = {"fiscal", "demo", "units"}
 
 
 def _score(component: Component) -> Column[RankingRow]:
@@ -57,10 +58,14 @@ def choose_save_path(parent: QWidget, name: str) -> str:
     return path
 
 
-class FiscalHealthTab(QWidget):
+class FiscalHealthTab(Page):
+    """Its own year selector lists the years with figures; a switch of the working year shows that year."""
+
+    areas = frozenset({Area.FISCAL, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
+        self.wanted_year: int | None = None
         self.choose_open = choose_open_path  # replaced in tests, where no file dialog can be answered
         self.choose_save = choose_save_path
         self.ranking: Ranking | None = None
@@ -77,7 +82,7 @@ class FiscalHealthTab(QWidget):
         self.table.view.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self.show_selected())
         self.year = QComboBox(self)
         self.year.setObjectName("fiscalYear")
-        self.year.currentIndexChanged.connect(lambda _i: self.reload())
+        self.year.currentIndexChanged.connect(lambda _i: self.show_ranking())
         year_label = QLabel("年度(&Y)：", self)
         year_label.setBuddy(self.year)
         self.edit_button = self._button("录入/修改数据(&E)…", self.edit_figures, "录入或修改所选镇街某一年度的财政数据（万元）")
@@ -115,9 +120,6 @@ class FiscalHealthTab(QWidget):
         status.addWidget(self.counts, 1)
         status.addWidget(self.message)
         layout.addLayout(status)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(self.load_years)  # the working year changed: show it
-        self.load_years()
 
     def _button(self, text: str, slot: Callable[[], None], tip: str) -> QPushButton:
         button = QPushButton(text, self)
@@ -125,9 +127,13 @@ class FiscalHealthTab(QWidget):
         button.clicked.connect(slot)
         return button
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & AREAS:
-            self.load_years()
+    def _year_changed(self, year: int) -> None:
+        self.wanted_year = year  # the working year changed: show it
+        super()._year_changed(year)
+
+    def load(self) -> None:
+        show, self.wanted_year = self.wanted_year, None
+        self.load_years(show)
 
     def selected_year(self) -> int | None:
         data = self.year.currentData()
@@ -135,9 +141,8 @@ class FiscalHealthTab(QWidget):
 
     def load_years(self, show: int | None = None) -> None:
         """The years to choose from; `show` one of them, else the one shown (at first the working year)."""
-        self.ctx.runner.submit(fiscal_health.fiscal_years, self.ctx.actor,
-                               on_done=lambda years: self._show_years(years, show),
-                               on_error=lambda exc: show_error(self, exc))
+        self.read(fiscal_health.fiscal_years, self.ctx.actor, on_done=functools.partial(self._show_years, show=show),
+                  on_error=self.failed)
 
     def _show_years(self, years: list[int], show: int | None) -> None:
         keep = show or self.selected_year() or self.ctx.year
@@ -147,13 +152,12 @@ class FiscalHealthTab(QWidget):
             self.year.addItem(f"{y} 年", y)
         self.year.setCurrentIndex(max(0, self.year.findData(keep)))
         self.year.blockSignals(False)
-        self.reload()
+        self.show_ranking()
 
-    def reload(self) -> None:
+    def show_ranking(self) -> None:
         year = self.selected_year()
         if year is not None:
-            self.ctx.runner.submit(fiscal_health_index.ranking, self.ctx.actor, year, on_done=self._show,
-                                   on_error=lambda exc: show_error(self, exc))
+            self.read(fiscal_health_index.ranking, self.ctx.actor, year, on_done=self._show, on_error=self.failed)
 
     def _show(self, ranking: Ranking) -> None:
         selected = self.detail.unit_id
@@ -192,15 +196,14 @@ class FiscalHealthTab(QWidget):
         path = self.choose_open(self)
         if path:
             self.import_button.setEnabled(False)
-            self.ctx.runner.submit(fiscal_health_workbook.import_workbook, self.ctx.actor, Path(path),
-                                   on_done=self._imported, on_error=self._import_failed)
+            self.write(fiscal_health_workbook.import_workbook, self.ctx.actor, Path(path),
+                       on_done=self._imported, on_error=self._import_failed)
 
     def _imported(self, result: ImportResult) -> None:
         self.import_button.setEnabled(True)
         years = "、".join(str(y) for y in result.years)
         self.message.setText(f"已导入 {result.rows} 行（{years} 年）：新增 {result.created} 行，更新 {result.updated} 行，"
                             f"未变 {result.unchanged} 行。")
-        self.ctx.hub.announce(result.changes)
 
     def _import_failed(self, exc: BaseException) -> None:
         self.import_button.setEnabled(True)
@@ -209,9 +212,8 @@ class FiscalHealthTab(QWidget):
     def _save_to(self, name: str, service: Callable[..., Any], *args: Any) -> None:
         path = self.choose_save(self, name)
         if path:
-            self.ctx.runner.submit(service, self.ctx.actor, *args, Path(path),
-                                   on_done=lambda p: self.message.setText(f"已保存：{p}"),
-                                   on_error=lambda exc: show_error(self, exc))
+            self.read(service, self.ctx.actor, *args, Path(path),
+                      on_done=lambda p: self.message.setText(f"已保存：{p}"), on_error=self.failed)
 
     def save_template(self) -> None:
         year = self.selected_year() or self.ctx.year

@@ -46,8 +46,8 @@ class FiscalFormDialog(ServiceDialog):
 
     def load(self) -> None:
         """The townships and the stored figures of the chosen year."""
-        self.ctx.runner.submit(fiscal_health.list_figures, self.ctx.actor, self.year.value(), on_done=self._show,
-                               on_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.read(fiscal_health.list_figures, self.ctx.actor, self.year.value(), on_done=self._show,
+                             on_error=lambda exc: show_error(self, exc))
 
     def _show(self, rows: list[FiscalRow]) -> None:
         if not self._loaded:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.labels import GOAL_STATUSES
 from core.goals import service as goals
 from core.goals.dto import GoalTableDetail, GoalTableRow
@@ -14,15 +14,16 @@ from desktop.pages.goals.department import DepartmentGoalsTab
 from desktop.pages.goals.editor import GoalEditorDialog
 from desktop.pages.goals.versions import VersionsDialog
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
 
-class GoalsPage(QWidget):
+class GoalsPage(Page):
+    areas = frozenset({Area.GOALS, Area.REVIEW, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.model: RowTableModel[GoalTableRow] = RowTableModel([
             Column("项目编码", lambda r: r.project_code), Column("项目名称", lambda r: r.project_name),
             Column("主管单位", lambda r: r.unit_name), Column("属性", lambda r: r.attribute),
@@ -64,18 +65,12 @@ class GoalsPage(QWidget):
         heading.setObjectName("pageHeading")
         layout.addWidget(heading)
         layout.addWidget(self.tabs, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"goals", "review", "demo", "units"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(goals.list_tables, self.ctx.actor, self.ctx.year, self.status.currentData(),
-                                   on_done=self._show)
+            self.read(goals.list_tables, self.ctx.actor, self.ctx.year, self.status.currentData(),
+                      on_done=self._show)
 
     def _show(self, rows: list[GoalTableRow]) -> None:
         self.model.set_rows(rows)
@@ -87,9 +82,9 @@ class GoalsPage(QWidget):
         row = self.table.selected_row()
         if row is None:
             return
-        self.ctx.runner.submit(goals.get_table, self.ctx.actor, row.project_id,
-                               on_done=lambda detail: self._open(show, detail),
-                               on_error=lambda exc: show_error(self, exc))
+        self.read(goals.get_table, self.ctx.actor, row.project_id,
+                  on_done=lambda detail: self._open(show, detail),
+                  on_error=self.failed)
 
     def _open(self, show: type[GoalEditorDialog] | type[VersionsDialog], detail: GoalTableDetail) -> None:
         self.dialog = show(self.ctx, detail, self)

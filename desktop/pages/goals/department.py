@@ -7,19 +7,20 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.goals import department as dg
 from desktop.pages.goals.department_editor import DepartmentGoalEditorDialog
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
 
-class DepartmentGoalsTab(QWidget):
+class DepartmentGoalsTab(Page):
+    areas = frozenset({Area.GOALS, Area.REVIEW, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.model: RowTableModel[dg.DepartmentGoalRow] = RowTableModel([
             Column("部门（镇街）", lambda r: r.unit_name),
             Column("部门预算（万元）", lambda r: r.total_amount, align_right=True),
@@ -49,18 +50,11 @@ class DepartmentGoalsTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         self.dialog: DepartmentGoalEditorDialog | None = None
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"goals", "review", "demo", "units"}:
-            self.reload()
-
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(dg.list_tables, self.ctx.actor, self.ctx.year, on_done=self._show)
-            self.ctx.runner.submit(dg.open_units, self.ctx.actor, self.ctx.year, on_done=self._show_units)
+            self.read(dg.list_tables, self.ctx.actor, self.ctx.year, on_done=self._show)
+            self.read(dg.open_units, self.ctx.actor, self.ctx.year, on_done=self._show_units)
 
     def _show(self, rows: list[dg.DepartmentGoalRow]) -> None:
         self.model.set_rows(rows)
@@ -76,8 +70,7 @@ class DepartmentGoalsTab(QWidget):
     def create(self) -> None:
         unit_id = self.units.currentData()
         if unit_id is not None and self.ctx.year is not None:
-            self.ctx.runner.submit(dg.create, self.ctx.actor, unit_id, self.ctx.year,
-                                   on_done=self._created, on_error=lambda exc: show_error(self, exc))
+            self.write(dg.create, self.ctx.actor, unit_id, self.ctx.year, on_done=self._created)
 
     def _created(self, goal_table_id: int) -> None:
         self.reload()
@@ -89,8 +82,7 @@ class DepartmentGoalsTab(QWidget):
             self._open_id(row.goal_table_id)
 
     def _open_id(self, goal_table_id: int) -> None:
-        self.ctx.runner.submit(dg.get, self.ctx.actor, goal_table_id, on_done=self._open,
-                               on_error=lambda exc: show_error(self, exc))
+        self.read(dg.get, self.ctx.actor, goal_table_id, on_done=self._open, on_error=self.failed)
 
     def _open(self, detail: dg.DepartmentGoalDetail) -> None:
         if self.dialog is not None:

@@ -142,8 +142,8 @@ class DepartmentGoalEditorDialog(QDialog):
         self.buttons["adjust"].setVisible(detail.status == GoalStatus.APPROVED)
         self.decision.setVisible(False)
         if detail.status in (GoalStatus.RETURNED, GoalStatus.REJECTED, GoalStatus.APPROVED):
-            self.ctx.runner.submit(review.latest_decision, self.ctx.actor, queue_key(detail.goal_table_id),
-                                   on_done=self._show_decision, on_error=lambda _exc: None)
+            self.ctx.runner.read(review.latest_decision, self.ctx.actor, queue_key(detail.goal_table_id),
+                                 on_done=self._show_decision, on_error=lambda _exc: None)
 
     def _show_decision(self, decision: Decision | None) -> None:
         if decision is None:
@@ -189,12 +189,12 @@ class DepartmentGoalEditorDialog(QDialog):
         except ValueError as exc:
             self.message.setText(str(exc))
             return
-        self.ctx.runner.submit(service, self.ctx.actor, self.detail.goal_table_id,  # type: ignore[arg-type]
-                               budget, self.content(), tuple(self.tasks.rows), *args,
-                               on_done=lambda _changes: self._reload(), on_error=self._failed)
+        self.ctx.runner.write(service, self.ctx.actor, self.detail.goal_table_id,  # type: ignore[arg-type]
+                              budget, self.content(), tuple(self.tasks.rows), *args,
+                              on_done=lambda _changes: self._reload(), on_error=self._failed)
 
     def _reload(self) -> None:
-        self.ctx.runner.submit(dg.get, self.ctx.actor, self.detail.goal_table_id, on_done=self._saved)
+        self.ctx.runner.read(dg.get, self.ctx.actor, self.detail.goal_table_id, on_done=self._saved)
 
     def _saved(self, detail: dg.DepartmentGoalDetail) -> None:
         self.show_detail(detail)

@@ -120,8 +120,8 @@ class GoalEditorDialog(QDialog):
         self.decision.setVisible(False)
         self.message.setText(self.undecided_note())
         if detail.status in (GoalStatus.RETURNED, GoalStatus.REJECTED, GoalStatus.APPROVED):
-            self.ctx.runner.submit(review.latest_decision, self.ctx.actor, detail.project_id,
-                                   on_done=self._show_decision, on_error=lambda _exc: None)
+            self.ctx.runner.read(review.latest_decision, self.ctx.actor, detail.project_id,
+                                 on_done=self._show_decision, on_error=lambda _exc: None)
 
     def _show_decision(self, decision: Decision | None) -> None:
         if decision is None:
@@ -189,11 +189,11 @@ class GoalEditorDialog(QDialog):
 
     def _run(self, service: object, *args: object) -> None:
         self.message.setText("")
-        self.ctx.runner.submit(service, *args, on_done=lambda _changes: self._reload(),  # type: ignore[arg-type]
-                               on_error=self._failed)
+        self.ctx.runner.write(service, *args, on_done=lambda _changes: self._reload(),  # type: ignore[arg-type]
+                              on_error=self._failed)
 
     def _reload(self) -> None:
-        self.ctx.runner.submit(goals.get_table, self.ctx.actor, self.detail.project_id, on_done=self._saved)
+        self.ctx.runner.read(goals.get_table, self.ctx.actor, self.detail.project_id, on_done=self._saved)
 
     def _saved(self, detail: GoalTableDetail) -> None:
         self.show_detail(detail)

@@ -58,8 +58,8 @@ class VersionsDialog(QDialog):
         old, new = self.old.currentData(), self.new.currentData()
         if old is None or new is None:
             return
-        self.ctx.runner.submit(goals.compare_versions, self.ctx.actor, self.detail.project_id, old, new,
-                               on_done=self._show, on_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.read(goals.compare_versions, self.ctx.actor, self.detail.project_id, old, new,
+                             on_done=self._show, on_error=lambda exc: show_error(self, exc))
 
     def _show(self, changes: list[Change]) -> None:
         self.changes.set_rows(changes)

@@ -3,6 +3,8 @@ targets approved goal tables have set for it in past years; bureau staff add the
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -17,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.library import service as library
 from core.library.dto import HistoryRow, LibraryRow
 from desktop.pages.library.browser import LibraryBrowser, kind_and_unit, number, value_range
 from desktop.pages.library.form import LibraryEntryDialog
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.table_model import Column, RowTableModel
 
 HISTORY_COLUMNS: list[Column[HistoryRow]] = [
@@ -97,10 +99,12 @@ class EntryDetail(QWidget):
                                   else "已通过的目标表中尚未用过这条指标。")
 
 
-class LibraryPage(QWidget):
+class LibraryPage(Page):
+    areas = frozenset({Area.LIBRARY, Area.GOALS, Area.REVIEW})  # approvals feed an entry's history
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
+        self.stale = False  # the browser loads itself when built
         self.dialog: LibraryEntryDialog | None = None
         self._history_request = 0
         self.browser = LibraryBrowser(ctx, self)
@@ -132,13 +136,9 @@ class LibraryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.touches("library"):
-            self.browser.refresh()
-        elif changes.areas & {"goals", "review", "demo"}:  # approvals feed the history
-            self._entry_changed(self.browser.current())
+    def load(self) -> None:
+        self.browser.refresh()  # its answer re-selects the entry, which reloads the entry's history
 
     def _entry_changed(self, row: LibraryRow | None) -> None:
         self.retire_button.setEnabled(row is not None and row.bureau)
@@ -146,9 +146,8 @@ class LibraryPage(QWidget):
         self._history_request += 1
         if row is not None:
             request = self._history_request
-            self.ctx.runner.submit(library.history, self.ctx.actor, row.name, row.unit,
-                                   on_done=lambda rows: self._show_history(request, rows),
-                                   on_error=self.report_error)
+            self.read(library.history, self.ctx.actor, row.name, row.unit,
+                      on_done=functools.partial(self._show_history, request), on_error=self.failed)
 
     def _show_history(self, request: int, rows: list[HistoryRow]) -> None:
         if request == self._history_request:
@@ -171,12 +170,9 @@ class LibraryPage(QWidget):
             return
         if self.confirm("停用指标", f"停用指标“{row.name}”（{row.code}）？\n停用后它不再出现在指标库和审核规则中，"
                                     "已用过它的目标表不受影响。"):
-            self.ctx.runner.submit(library.deactivate_entry, self.ctx.actor, row.code, on_error=self.report_error)
+            self.write(library.deactivate_entry, self.ctx.actor, row.code)
 
     def confirm(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes
                                       | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
-
-    def report_error(self, exc: BaseException) -> None:
-        show_error(self, exc)

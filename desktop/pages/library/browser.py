@@ -23,6 +23,7 @@ from core.goals.rules.notation import format_decimal
 from core.library import service as library
 from core.library.dto import LibraryRow
 from desktop.shell.context import AppContext
+from desktop.widgets.common import fit_by_sample
 from desktop.widgets.table_model import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 
 SEARCH_DELAY_MS = 150  # one query per pause in typing, not per key
@@ -71,6 +72,7 @@ class LibraryBrowser(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.view = QTableView(self)
         self.view.setModel(self.proxy)
+        fit_by_sample(self.view)
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.proxy.sort(-1)  # the library's own order (by sector, tree, then bureau entries) until a header click
@@ -109,7 +111,7 @@ class LibraryBrowser(QWidget):
 
     def refresh(self) -> None:
         """Fetch the sectors (the bureau may have added one), then the rows; the chosen filters stay."""
-        self.ctx.runner.submit(library.sectors, self.ctx.actor, on_done=self._fill_sectors)
+        self.ctx.runner.read(library.sectors, self.ctx.actor, on_done=self._fill_sectors)
 
     def reveal(self, code: str, sector: str) -> None:
         """Show one entry: its sector, no search text, the cursor on it."""
@@ -136,8 +138,8 @@ class LibraryBrowser(QWidget):
         self._timer.stop()
         self._request += 1
         request = self._request
-        self.ctx.runner.submit(library.browse, self.ctx.actor, self.sector.currentData(), self.search.text(),
-                               on_done=lambda rows: self._show(request, rows))
+        self.ctx.runner.read(library.browse, self.ctx.actor, self.sector.currentData(), self.search.text(),
+                             on_done=lambda rows: self._show(request, rows))
 
     def _show(self, request: int, rows: list[LibraryRow]) -> None:
         if request != self._request:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.common.errors import USER_ERRORS
 from core.common.labels import ACTION_KINDS
 from core.monitoring import grid as monitoring
@@ -40,8 +40,9 @@ from desktop.pages.monitoring.tools import MonitoringTools
 from desktop.pages.monitoring.views import GridTable
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 
-RELOAD_AREAS = frozenset({"monitoring", "execution", "goals", "review", "demo", "units", "settings"})
+RELOAD_AREAS = frozenset({Area.MONITORING, Area.EXECUTION, Area.GOALS, Area.REVIEW, Area.UNITS, Area.SETTINGS})
 LEGEND_KEYS = ("monitoring.budget_red_below", "monitoring.budget_yellow_below", "monitoring.indicator_blue_from")
 
 
@@ -49,10 +50,11 @@ def can_manage(ctx: AppContext) -> bool:
     return any(ctx.actor.can(p) for p in (Permission.REVIEW_GOALS, Permission.EVALUATE, Permission.MANAGE_SETTINGS))
 
 
-class MonitoringPage(QWidget):
+class MonitoringPage(Page):
+    areas = RELOAD_AREAS
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.grid: Grid | None = None
         self._request = self._detail_request = 0  # answers to older requests are dropped
         self._fitted = False
@@ -76,11 +78,10 @@ class MonitoringPage(QWidget):
         self.status.setObjectName("monitoringStatus")
         self.message = QLabel("", self)  # the outcome of the last action, kept across reloads
         self.message.setObjectName("monitoringMessage")
-        self._reload_timer = QTimer(self, singleShot=True, interval=150, timeout=self.reload)
+        self._reload_timer = QTimer(self, singleShot=True, interval=150, timeout=self.reload_grid)
         self._detail_timer = QTimer(self, singleShot=True, interval=150, timeout=self.load_detail)
         self._layout()
         self._connect()
-        self.load_rounds()
 
     def _layout(self) -> None:
         heading = QLabel("绩效运行监控", self)
@@ -108,7 +109,7 @@ class MonitoringPage(QWidget):
 
     def _connect(self) -> None:
         self.period_selector.changed.connect(self._period_changed)
-        self.reload_button.clicked.connect(self.reload)
+        self.reload_button.clicked.connect(self.reload_grid)
         self.key_button.clicked.connect(self.toggle_key_monitoring)
         self.action_button.clicked.connect(self.raise_action)
         self.import_button.clicked.connect(self.open_import)
@@ -119,26 +120,27 @@ class MonitoringPage(QWidget):
         self.view.activated.connect(lambda _index: self._open_detail())
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.reload,
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.reload_grid,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.filters.search, activated=self._leave_search,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        self.ctx.hub.changes_applied.connect(self._on_changes)
-        self.ctx.hub.year_changed.connect(lambda _year: self.load_rounds())
 
     # -- period and loading -----------------------------------------------------------------------------------
 
     def period(self) -> tuple[int | None, int | None]:
         return self.period_selector.period()
 
+    def load(self) -> None:
+        self.load_rounds()
+
     def load_rounds(self) -> None:
         if self.ctx.year is None:
             return
-        self.ctx.runner.submit(monitoring_rounds.list_rounds, self.ctx.actor, self.ctx.year,
-                               on_done=self._fill_rounds,
-                               on_error=self._failed)
-        self.ctx.runner.submit(settings.list_settings, self.ctx.actor, on_done=self._thresholds,
-                               on_error=self._failed)
+        self.read(monitoring_rounds.list_rounds, self.ctx.actor, self.ctx.year,
+                  on_done=self._fill_rounds,
+                  on_error=self._failed)
+        self.read(settings.list_settings, self.ctx.actor, on_done=self._thresholds,
+                  on_error=self._failed)
 
     def _fill_rounds(self, rounds: list[RoundRow]) -> None:
         self.tools.set_rounds(rounds)
@@ -155,22 +157,26 @@ class MonitoringPage(QWidget):
         self.key_button.setToolTip("" if round_id is not None else "标记重点监控需要先选择一个监控轮次")
         self._reload_timer.start()  # spinning through months loads only the month it stops at
 
-    def _on_changes(self, changes: Changes) -> None:
-        if "monitoring" in changes.areas:  # a round may have been opened or closed: refill, which reloads
+    def _changes_applied(self, changes: Changes, initiator: QObject | None) -> None:
+        if not self.listens_to(changes, initiator):
+            return
+        if not self.isVisible():
+            self.stale = True
+        elif changes.touches(Area.MONITORING):  # a round may have been opened or closed: refill, which reloads
             self.load_rounds()
-        elif changes.areas & RELOAD_AREAS:
+        else:
             self._reload_timer.start()  # several announcements in a row (one per project) load once
 
-    def reload(self) -> None:
+    def reload_grid(self) -> None:
         if self.ctx.year is None:
             return
         self._request += 1
         request = self._request
         round_id, month = self.period()
         self.status.setText("正在计算…")
-        self.ctx.runner.submit(monitoring.grid, self.ctx.actor, self.ctx.year, round_id, month,
-                               on_done=lambda grid: self._show(grid, request),
-                               on_error=lambda exc: self._failed(exc, request))
+        self.read(monitoring.grid, self.ctx.actor, self.ctx.year, round_id, month,
+                  on_done=lambda grid: self._show(grid, request),
+                  on_error=lambda exc: self._failed(exc, request))
 
     def _failed(self, exc: BaseException, request: int | None = None) -> None:
         if request is not None and request != self._request:
@@ -241,9 +247,9 @@ class MonitoringPage(QWidget):
             return
         self._detail_request += 1
         request = self._detail_request
-        self.ctx.runner.submit(monitoring.project_monitoring, self.ctx.actor, row.project_id, self.grid.round_id,
-                               None if self.grid.round_id else self.grid.month,
-                               on_done=lambda pm: self._show_detail(pm, request), on_error=self._failed)
+        self.read(monitoring.project_monitoring, self.ctx.actor, row.project_id, self.grid.round_id,
+                  None if self.grid.round_id else self.grid.month,
+                  on_done=lambda pm: self._show_detail(pm, request), on_error=self._failed)
 
     def _show_detail(self, pm: ProjectMonitoring, request: int) -> None:
         if request == self._detail_request:
@@ -277,9 +283,9 @@ class MonitoringPage(QWidget):
         on = not all(r.key_monitoring for r in rows)
         done = f"已{'标记' if on else '取消'} {len(rows)} 个项目的重点监控。"
         ids = [r.project_id for r in rows]
-        self.ctx.runner.submit(monitoring_rounds.set_key_monitoring, self.ctx.actor, round_id, ids, on,
-                               on_done=lambda _c: (self.message.setText(done), self.refresh_rows(ids)),
-                               on_error=self._failed)
+        self.write(monitoring_rounds.set_key_monitoring, self.ctx.actor, round_id, ids, on,
+                   on_done=lambda _c: (self.message.setText(done), self.refresh_rows(ids)),
+                   on_error=self._failed)
 
     def raise_action(self) -> None:
         rows = self.selected_rows()
@@ -300,18 +306,18 @@ class MonitoringPage(QWidget):
             self.message.setText(f"已为 {len(created)} 个项目生成{ACTION_KINDS[request.kind]}事项。")
 
         for project_id in request.project_ids:
-            self.ctx.runner.submit(monitoring_rounds.create_action, self.ctx.actor, project_id, round_id,
-                                   request.kind, request.description, request.due_date,
-                                   on_done=lambda _c, pid=project_id: done(pid), on_error=self._failed)
+            self.write(monitoring_rounds.create_action, self.ctx.actor, project_id, round_id,
+                       request.kind, request.description, request.due_date,
+                       on_done=lambda _c, pid=project_id: done(pid), on_error=self._failed)
 
     def refresh_rows(self, project_ids: list[int]) -> None:
         """Recompute only these projects' rows (after marking them), keeping the rest as loaded."""
         if self.grid is None or self.ctx.year is None:
             return
         grid, request = self.grid, self._request
-        self.ctx.runner.submit(monitoring.grid, self.ctx.actor, grid.year, grid.round_id,
-                               None if grid.round_id else grid.month, None, project_ids,
-                               on_done=lambda fresh: self._merge(fresh, request), on_error=self._failed)
+        self.read(monitoring.grid, self.ctx.actor, grid.year, grid.round_id,
+                  None if grid.round_id else grid.month, None, project_ids,
+                  on_done=lambda fresh: self._merge(fresh, request), on_error=self._failed)
 
     def _merge(self, fresh: Grid, request: int) -> None:
         if self.grid is None or request != self._request:
@@ -321,6 +327,7 @@ class MonitoringPage(QWidget):
         self._show(Grid(self.grid.year, self.grid.month, self.grid.round_id, self.grid.round_name, rows), request)
 
     def open_import(self) -> None:
-        """The treasury payment export import; a successful import announces "execution", which reloads the grid."""
+        """The treasury payment export import; the runner announces a successful import's "execution" change,
+        which reloads the grid."""
         self.dialog = ExecutionImportDialog(self.ctx, self)
         self.dialog.open()

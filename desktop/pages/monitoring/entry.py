@@ -263,9 +263,9 @@ class MonitoringEntryDialog(QDialog):
             self.message.setText(str(exc))
             return
         self.message.setText("正在保存…")
-        self.ctx.runner.submit(monitoring_rounds.save_entry, self.ctx.actor, self.view.round_id,
-                               self.view.detail.row.project_id, form, submit,
-                               on_done=lambda _c: self._saved(submit), on_error=self._failed)
+        self.ctx.runner.write(monitoring_rounds.save_entry, self.ctx.actor, self.view.round_id,
+                              self.view.detail.row.project_id, form, submit,
+                              on_done=lambda _c: self._saved(submit), on_error=self._failed)
 
     def _saved(self, submitted: bool) -> None:
         self.message.setText("已提交。" if submitted else "已保存草稿。")

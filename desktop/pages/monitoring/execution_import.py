@@ -2,7 +2,7 @@
 mapping or guessed from the headers), preview the per-row report and the period totals, then 确认导入.
 
 Open it with `ExecutionImportDialog(ctx, parent).open()`; it never blocks on a modal box of its own (messages
-are shown inline) and announces the `execution` change on the event hub after an import.
+are shown inline); the runner announces the import's `execution` change, with this dialog as the initiator.
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ class ExecutionImportDialog(QDialog):
             for widget in (self.browse, self.source, self.form, *self.buttons.values()):
                 widget.setEnabled(widget is self.buttons["close"])
             return
-        ctx.runner.submit(service.list_sources, ctx.actor, on_done=self._show_sources, on_error=self._failed)
+        ctx.runner.read(service.list_sources, ctx.actor, on_done=self._show_sources, on_error=self._failed)
 
     # -- file and mapping -------------------------------------------------------------------------------------
 
@@ -220,8 +220,8 @@ class ExecutionImportDialog(QDialog):
         self.message.setText("")
         self._inspected_source = self.source.currentText().strip()
         sheet = self.sheet.currentText() or None
-        self.ctx.runner.submit(service.inspect_file, self.ctx.actor, self.path.text(), self._inspected_source,
-                               sheet, on_done=self.show_file, on_error=self._failed)
+        self.ctx.runner.read(service.inspect_file, self.ctx.actor, self.path.text(), self._inspected_source,
+                             sheet, on_done=self.show_file, on_error=self._failed)
 
     def show_file(self, info: FileInfo) -> None:
         self.info = info
@@ -271,22 +271,22 @@ class ExecutionImportDialog(QDialog):
         if self.preview is None or self.preview.blocked:
             self.message.setText("请先预览，确认无误后再导入。")
             return
-        self._start(service.apply, self.ctx.actor, self.preview, True, on_done=self.applied)
+        self._start(service.apply, self.ctx.actor, self.preview, True, on_done=self.applied, writes=True)
 
     def applied(self, result: ApplyResult) -> None:
         self.preview = None
         self._set_busy(False)
         self.message.setText("")
         self.summary.setText(result.message)
-        self.ctx.hub.announce(result.changes)
         self.imported.emit(result)
 
     # -- background jobs ----------------------------------------------------------------------------------------
 
-    def _start(self, job: Any, *args: Any, on_done: Any) -> None:
+    def _start(self, job: Any, *args: Any, on_done: Any, writes: bool = False) -> None:
         self._progress = self.ctx.runner.new_progress()
         self._set_busy(True)
-        self.ctx.runner.submit(job, *args, progress=self._progress, on_done=on_done, on_error=self._failed)
+        run = self.ctx.runner.write if writes else self.ctx.runner.read
+        run(job, *args, progress=self._progress, on_done=on_done, on_error=self._failed, initiator=self)
 
     def _step(self, done: int, total: int, text: str) -> None:
         if self._progress is not None:

@@ -6,6 +6,7 @@ Workbooks are saved where the user chooses (a non-blocking file dialog); the PDF
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,8 @@ from core.monitoring import rounds as monitoring_rounds
 from core.monitoring import summary as monitoring_report
 from core.monitoring.dto import EntryView, RoundRow
 from desktop.pages.monitoring.entry import MonitoringEntryDialog
+from desktop.shell.progress import ProgressJob
+from desktop.shell.tasks import Cancelled
 from desktop.widgets.report_preview import ReportLauncher, ask_workbook_path
 
 if TYPE_CHECKING:
@@ -93,9 +96,25 @@ class MonitoringTools(QWidget):
     def _say(self, text: str) -> None:
         self.page.message.setText(text)
 
-    def _submit(self, service: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> None:
-        self.page.ctx.runner.submit(service, self.page.ctx.actor, *args, **kwargs,
-                                    on_done=lambda _r: self._say(done), on_error=self.page._failed)
+    def _submit(self, service: Callable[..., Any], *args: Any, done: str) -> None:
+        """A writing service; `done` is said once it succeeded (the page reloads through the hub)."""
+        self.page.ctx.runner.write(service, self.page.ctx.actor, *args, on_done=functools.partial(self._finished, done),
+                                   on_error=self.page._failed, initiator=self.page)
+
+    def _export(self, title: str, service: Callable[..., Any], *args: Any, done: str) -> None:
+        """A workbook of up to 80,000 projects: steps shown, 取消 stops it (nothing is written to the database)."""
+        self._say("正在导出…")
+        ProgressJob(self.page, self.page.ctx.runner, title).start(
+            service, self.page.ctx.actor, *args, writes=False, on_done=functools.partial(self._finished, done),
+            on_error=self._export_failed, initiator=self.page)
+
+    def _finished(self, done: str, _result: object) -> None:
+        self._say(done)
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self._say("已取消导出。" if isinstance(exc, Cancelled) else "")
+        if not isinstance(exc, Cancelled):
+            self.page.failed(exc)
 
     # -- rounds -----------------------------------------------------------------------------------------------
 
@@ -125,8 +144,8 @@ class MonitoringTools(QWidget):
         if row is None or round_id is None:
             self._say("请先选择监控轮次，再在表格中选择项目。")
             return
-        self.page.ctx.runner.submit(monitoring_rounds.get_entry, self.page.ctx.actor, round_id, row.project_id,
-                                    on_done=self._show_entry, on_error=self.page._failed)
+        self.page.ctx.runner.read(monitoring_rounds.get_entry, self.page.ctx.actor, round_id, row.project_id,
+                                  on_done=self._show_entry, on_error=self.page._failed)
 
     def _show_entry(self, view: EntryView) -> None:
         self.dialog = MonitoringEntryDialog(self.page.ctx, view, self.page)
@@ -147,8 +166,7 @@ class MonitoringTools(QWidget):
         grid = self.page.grid
         if grid is None:
             return
-        self._say("正在导出…")
-        self._submit(monitoring_report.monitoring_workbook, grid.year, target, grid.round_id,
+        self._export("导出运行监控汇总表", monitoring_report.monitoring_workbook, grid.year, target, grid.round_id,
                      None if grid.round_id else grid.month, self.page.export_rows(),
                      done=f"已导出 {len(self.page.export_rows())} 个项目到 {target}")
 
@@ -159,8 +177,7 @@ class MonitoringTools(QWidget):
     def export_warnings(self, target: Path) -> None:
         grid = self.page.grid
         if grid is not None:
-            self._say("正在导出…")
-            self._submit(monitoring_report.warnings_workbook, grid.year, target, grid.round_id,
+            self._export("导出预警清单", monitoring_report.warnings_workbook, grid.year, target, grid.round_id,
                          None if grid.round_id else grid.month, done=f"已导出预警清单到 {target}")
 
     def open_report(self) -> None:

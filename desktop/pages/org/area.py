@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from core.org.rules.roles import Permission
@@ -12,6 +14,7 @@ from desktop.pages.org.settings import SettingsTab
 from desktop.pages.org.units import AdminTab, UnitsTab
 from desktop.pages.org.users import UsersTab
 from desktop.shell.context import AppContext
+from desktop.widgets.tabbed_area import lazy_tabs
 
 # (key, tab title, page class, permission needed to see it; None: everyone, read-only without MANAGE_UNITS)
 TABS: tuple[tuple[str, str, type[AdminTab], Permission | None], ...] = (
@@ -25,21 +28,19 @@ TABS: tuple[tuple[str, str, type[AdminTab], Permission | None], ...] = (
 
 
 class AdminPage(QWidget):
-    """The tabs by key in `pages` (units, users, settings, rules, backup, audit), as far as the role allows."""
+    """The tabs by key in `pages` (units, users, settings, rules, backup, audit), as far as the role allows; each
+    built when first shown."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tabs = QTabWidget(self)
-        self.pages: dict[str, AdminTab] = {}
-        for key, title, page_class, permission in TABS:
-            if permission is None or ctx.actor.can(permission):
-                page = page_class(ctx, self.tabs)
-                self.pages[key] = page
-                self.tabs.addTab(page, title)
+        self.pages = lazy_tabs(self.tabs, [(key, title, functools.partial(page_class, ctx))
+                                           for key, title, page_class, permission in TABS
+                                           if permission is None or ctx.actor.can(permission)])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
     def show_tab(self, key: str) -> None:
-        self.tabs.setCurrentWidget(self.pages[key])
+        self.tabs.setCurrentWidget(self.pages.slots[key])

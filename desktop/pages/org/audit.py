@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Changes
 from core.org import maintenance
 from core.org.dto import AuditRow, AuditVerification
 from desktop.pages.org.units import AdminTab
@@ -77,7 +77,6 @@ class AuditTab(AdminTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.stale = True
         self.model: RowTableModel[AuditRow] = RowTableModel([
             Column("时间", lambda r: r.at), Column("操作人", lambda r: r.actor),
             Column("操作", lambda r: ACTION_LABELS.get(r.action, r.action)),
@@ -106,7 +105,6 @@ class AuditTab(AdminTab):
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.reload)
         self.table.view.selectionModel().currentRowChanged.connect(self._show_details)
         self._lay_out()
-        ctx.hub.changes_applied.connect(self._on_changes)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
@@ -122,23 +120,14 @@ class AuditTab(AdminTab):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.count)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.reload()
+    def listens_to(self, changes: Changes, initiator: QObject | None) -> bool:
+        return True  # every write appends to the audit log
 
-    def _on_changes(self, _changes: Changes) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True
-
-    def reload(self) -> None:
-        self.stale = False
+    def load(self) -> None:
         self.debounce.stop()
         text = self.search.text().strip()
-        self.ctx.runner.submit(maintenance.list_audit, self.ctx.actor, CODES_BY_LABEL.get(text, text),
-                               PAGE_SIZE, on_done=self._show, on_error=self.report_error)
+        self.read(maintenance.list_audit, self.ctx.actor, CODES_BY_LABEL.get(text, text),
+                  PAGE_SIZE, on_done=self._show, on_error=self.failed)
 
     def _show(self, result: tuple[list[AuditRow], int]) -> None:
         rows, total = result
@@ -154,8 +143,8 @@ class AuditTab(AdminTab):
 
     def verify(self) -> None:
         self.verify_button.setEnabled(False)
-        self.ctx.runner.submit(maintenance.verify_audit, self.ctx.actor, on_done=self._verified,
-                               on_error=self._verify_failed)
+        self.read(maintenance.verify_audit, self.ctx.actor, on_done=self._verified,
+                  on_error=self._verify_failed)
 
     def _verified(self, result: AuditVerification) -> None:
         self.verify_button.setEnabled(True)
@@ -163,4 +152,4 @@ class AuditTab(AdminTab):
 
     def _verify_failed(self, exc: BaseException) -> None:
         self.verify_button.setEnabled(True)
-        self.report_error(exc)
+        self.failed(exc)

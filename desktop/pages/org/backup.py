@@ -8,15 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
 from core.org import maintenance
 from desktop.pages.org.units import AdminTab
 from desktop.shell.context import AppContext
 
 FILE_FILTER = "工作台数据库 (*.sqlite *.db);;所有文件 (*)"
-# A restore replaces everything, so every page must reload whatever it shows.
-RESTORED = Changes(frozenset({"units", "users", "settings", "projects", "goals", "execution", "monitoring",
-                              "evaluation", "results", "demo", "audit", "database"}))
 
 BACKUP_TEXT = ("把当前数据库完整复制到您选择的文件（例如 U 盘或共享盘），复制过程中可以继续工作。"
                "建议每天下班前备份一次，并把备份文件另存到其他电脑或介质上。")
@@ -65,13 +61,12 @@ class BackupTab(AdminTab):
     def backup_to(self, target: Path) -> None:
         self.folder = str(target.parent)
         self._set_busy(True)
-        self.ctx.runner.submit(maintenance.backup_database, self.ctx.actor, target, raw=True,
-                               on_done=self._backed_up, on_error=self._failed)
+        self.write(maintenance.backup_database, self.ctx.actor, target, raw=True,
+                   on_done=self._backed_up, on_error=self._failed)
 
-    def _backed_up(self, path: Path) -> None:
+    def _backed_up(self, done: maintenance.BackedUp) -> None:
         self._set_busy(False)
-        self.ctx.hub.announce(Changes(frozenset({"audit"})))
-        self.notify("info", "备份完成", f"数据库已备份到：\n{path}")
+        self.notify("info", "备份完成", f"数据库已备份到：\n{done.path}")
 
     def choose_restore(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "选择要恢复的备份文件", self.folder, FILE_FILTER)
@@ -81,14 +76,13 @@ class BackupTab(AdminTab):
 
     def restore_from(self, backup: Path) -> None:
         self._set_busy(True)
-        self.ctx.runner.submit(maintenance.restore_database, self.ctx.actor, backup, raw=True,
-                               on_done=self._restored, on_error=self._failed)
+        self.write(maintenance.restore_database, self.ctx.actor, backup, raw=True,
+                   on_done=self._restored, on_error=self._failed)
 
-    def _restored(self, safety: Path) -> None:
+    def _restored(self, done: maintenance.Restored) -> None:
         self._set_busy(False)
-        self.ctx.hub.announce(RESTORED)
-        self.notify("info", "恢复完成", f"数据已从备份恢复。\n恢复前的数据已另存为：\n{safety}")
+        self.notify("info", "恢复完成", f"数据已从备份恢复。\n恢复前的数据已另存为：\n{done.safety}")
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.report_error(exc)
+        self.failed(exc)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.errors import USER_ERRORS
 from core.review import rule_settings as review_rules
 from core.review.dto import RuleChange, RuleChanges, RuleRow, RuleTable
@@ -138,6 +138,8 @@ class RuleEditor(QGroupBox):
 class RulesTab(AdminTab):
     """The rule table, the editor of the selected rule and the deductions; saves all edits or none."""
 
+    areas = frozenset({Area.REVIEW_RULES})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.rules: dict[str, RuleRow] = {}
@@ -174,8 +176,6 @@ class RulesTab(AdminTab):
         layout.addWidget(self._deduction_box())
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        self.reload()
 
     def _deduction_box(self) -> QGroupBox:
         box = QGroupBox("每条问题的扣分（质量分 = 100 − 扣分合计）", self)
@@ -197,13 +197,8 @@ class RulesTab(AdminTab):
     def _colour(self, row: RuleRow) -> str | None:
         return CHANGED_COLOUR if row.overridden else None
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.touches("review_rules"):
-            self.reload()
-
-    def reload(self) -> None:
-        self.ctx.runner.submit(review_rules.list_rules, self.ctx.actor, on_done=self._show,
-                               on_error=self.report_error)
+    def load(self) -> None:
+        self.read(review_rules.list_rules, self.ctx.actor, on_done=self._show, on_error=self.failed)
 
     def _show(self, table: RuleTable) -> None:
         keep = self.current_id
@@ -276,15 +271,15 @@ class RulesTab(AdminTab):
             self.say("没有需要保存的修改。")
             return
         self.save_button.setEnabled(False)
-        self.ctx.runner.submit(review_rules.save_rules, self.ctx.actor, RuleChanges(rules, deductions),
-                               on_done=lambda _c: self._done(f"已保存审核规则（修改了 {len(rules)} 条规则）。"),
-                               on_error=self._failed)
+        self.write(review_rules.save_rules, self.ctx.actor, RuleChanges(rules, deductions),
+                   on_done=lambda _c: self._done(f"已保存审核规则（修改了 {len(rules)} 条规则）。"),
+                   on_error=self._failed)
 
     def reset(self) -> None:
         self.reset_button.setEnabled(False)
-        self.ctx.runner.submit(review_rules.reset_rules, self.ctx.actor,
-                               on_done=lambda _c: self._done("已恢复出厂的审核规则和扣分（原设置已记入审计日志）。"),
-                               on_error=self._failed)
+        self.write(review_rules.reset_rules, self.ctx.actor,
+                   on_done=lambda _c: self._done("已恢复出厂的审核规则和扣分（原设置已记入审计日志）。"),
+                   on_error=self._failed)
 
     def _done(self, text: str) -> None:
         self.save_button.setEnabled(True)
@@ -295,7 +290,7 @@ class RulesTab(AdminTab):
         self.save_button.setEnabled(True)
         self.reset_button.setEnabled(True)
         if not isinstance(exc, USER_ERRORS):
-            self.report_error(exc)
+            self.failed(exc)
             return
         self._refuse(f"未保存：{exc}", getattr(exc, "field", None) or "")
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.errors import USER_ERRORS
 from core.org import settings
 from core.org.dto import SettingRow
@@ -77,6 +77,8 @@ def is_changed(row: SettingRow, value: object) -> bool:
 class SettingsTab(AdminTab):
     """Each setting with its current value and default; 保存 validates and saves all changes, or none."""
 
+    areas = frozenset({Area.SETTINGS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.rows: list[SettingRow] = []
@@ -100,16 +102,9 @@ class SettingsTab(AdminTab):
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.touches("settings"):
-            self.reload()
-
-    def reload(self) -> None:
-        self.ctx.runner.submit(settings.list_settings, self.ctx.actor, on_done=self._show,
-                               on_error=self.report_error)
+    def load(self) -> None:
+        self.read(settings.list_settings, self.ctx.actor, on_done=self._show, on_error=self.failed)
 
     def _show(self, rows: list[SettingRow]) -> None:
         self.rows = rows
@@ -150,8 +145,8 @@ class SettingsTab(AdminTab):
             self.say("没有需要保存的修改。")
             return
         self.save_button.setEnabled(False)
-        self.ctx.runner.submit(settings.update_settings, self.ctx.actor, values,
-                               on_done=lambda _c: self._saved(len(values)), on_error=self._failed)
+        self.write(settings.update_settings, self.ctx.actor, values,
+                   on_done=lambda _c: self._saved(len(values)), on_error=self._failed)
 
     def _saved(self, count: int) -> None:
         self.save_button.setEnabled(True)
@@ -160,7 +155,7 @@ class SettingsTab(AdminTab):
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
         if not isinstance(exc, USER_ERRORS):
-            self.report_error(exc)
+            self.failed(exc)
             return
         self.say(f"未保存：{exc}", error=True)
         editor = self.editors.get(getattr(exc, "field", None) or "")

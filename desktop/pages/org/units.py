@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.labels import UNIT_KINDS
 from core.org import admin
 from core.org.dto import UnitInput, UnitRow
 from core.org.rules.roles import Permission
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.forms import ServiceDialog
 from desktop.widgets.table_model import Column, RowTableModel
@@ -58,12 +58,12 @@ def edit_on_activate(table: SearchableTable, action: Callable[[], None]) -> None
     table.view.doubleClicked.connect(lambda _index: action())
 
 
-class AdminTab(QWidget):
+class AdminTab(Page):
     """A tab of the admin area; message boxes go through `notify`/`confirm` so tests can replace them."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+
+    def load(self) -> None:
+        """A tab that shows only actions (backup) has nothing to load."""
 
     def notify(self, kind: str, title: str, text: str) -> None:
         icon = QMessageBox.Icon.Warning if kind == "warning" else QMessageBox.Icon.Information
@@ -74,8 +74,6 @@ class AdminTab(QWidget):
                                       | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def report_error(self, exc: BaseException) -> None:
-        show_error(self, exc)
 
 
 def stretch_column(table: SearchableTable, column: int) -> None:
@@ -129,6 +127,8 @@ class UnitDialog(ServiceDialog):
 class UnitsTab(AdminTab):
     """Every unit with search; 新增 / 编辑 for those allowed to manage units."""
 
+    areas = frozenset({Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.dialog: UnitDialog | None = None
@@ -155,15 +155,9 @@ class UnitsTab(AdminTab):
         self.edit_button.setVisible(can_edit)
         if can_edit:
             edit_on_activate(self.table, self.edit_selected)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.touches("units"):
-            self.reload()
-
-    def reload(self) -> None:
-        self.ctx.runner.submit(admin.list_units, self.ctx.actor, on_done=self._show, on_error=self.report_error)
+    def load(self) -> None:
+        self.read(admin.list_units, self.ctx.actor, on_done=self._show, on_error=self.failed)
 
     def _show(self, rows: list[UnitRow]) -> None:
         self.units = rows

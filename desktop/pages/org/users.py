@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.labels import ROLES
 from core.org import admin
 from core.org.dto import UnitRow, UserInput, UserRow
@@ -88,6 +88,8 @@ class PasswordDialog(ServiceDialog):
 class UsersTab(AdminTab):
     """The user list; the page is shown only to those who may manage users."""
 
+    areas = frozenset({Area.USERS, Area.UNITS})  # the unit names shown in the list may have changed
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.dialog: ServiceDialog | None = None
@@ -109,9 +111,6 @@ class UsersTab(AdminTab):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         edit_on_activate(self.table, self.edit_selected)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        self.reload()
-        self.reload_units()
 
     def _button(self, row: QHBoxLayout, text: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text, self)
@@ -119,19 +118,9 @@ class UsersTab(AdminTab):
         row.addWidget(button)
         return button
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.touches("users"):
-            self.reload()
-        if changes.touches("units"):
-            self.reload_units()
-            self.reload()  # the unit names shown in the list may have changed
-
-    def reload(self) -> None:
-        self.ctx.runner.submit(admin.list_users, self.ctx.actor, on_done=self._show, on_error=self.report_error)
-
-    def reload_units(self) -> None:
-        self.ctx.runner.submit(admin.list_units, self.ctx.actor, on_done=self._set_units,
-                               on_error=self.report_error)
+    def load(self) -> None:
+        self.read(admin.list_users, self.ctx.actor, on_done=self._show, on_error=self.failed)
+        self.read(admin.list_units, self.ctx.actor, on_done=self._set_units, on_error=self.failed)
 
     def _show(self, rows: list[UserRow]) -> None:
         self.model.set_rows(rows)
@@ -166,8 +155,8 @@ class UsersTab(AdminTab):
         if not row.locked:
             self.notify("info", "解锁", f"用户“{row.username}”当前没有被锁定。")
             return
-        self.ctx.runner.submit(admin.unlock_user, self.ctx.actor, row.id, on_error=self.report_error,
-                               on_done=lambda _c: self.notify("info", "解锁", f"用户“{row.username}”已解锁。"))
+        self.write(admin.unlock_user, self.ctx.actor, row.id, on_error=self.failed,
+                   on_done=lambda _c: self.notify("info", "解锁", f"用户“{row.username}”已解锁。"))
 
     def _open(self, dialog: ServiceDialog) -> None:
         if self.dialog is not None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.labels import PROJECT_STATUSES
 from core.exchange import registry as xr
 from core.projects import linking, service
@@ -29,17 +29,18 @@ from core.projects.dto import LinkProposal, RegistryRow
 from desktop.pages.projects.form import RegisterDialog
 from desktop.pages.projects.preview import RegistryPreviewDialog
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
 XLSX = "Excel 工作簿 (*.xlsx)"
 
 
-class ProjectsPage(QWidget):
+class ProjectsPage(Page):
+    areas = frozenset({Area.PROJECTS, Area.GOALS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.model: RowTableModel[RegistryRow] = RowTableModel([
             Column("项目编码", lambda r: r.code), Column("项目名称", lambda r: r.name),
             Column("主管部门", lambda r: r.department_name), Column("属性", lambda r: r.attribute_label),
@@ -97,26 +98,18 @@ class ProjectsPage(QWidget):
         layout.addWidget(heading)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
     def _button(self, text: str, slot: Any) -> QPushButton:
         button = QPushButton(text, self)
         button.clicked.connect(slot)
         return button
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"projects", "goals", "demo", "units"}:
-            self.reload()
-
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is None:
             return
-        self.ctx.runner.submit(service.list_projects, self.ctx.actor, self.ctx.year, self.status.currentData(),
-                               on_done=self._show)
-        self.ctx.runner.submit(linking.proposals, self.ctx.actor, self.ctx.year, on_done=self.links.set_rows,
-                               on_error=lambda _exc: self.links.set_rows([]))  # a clerk sees no proposals
+        self.read(service.list_projects, self.ctx.actor, self.ctx.year, self.status.currentData(), on_done=self._show)
+        self.read(linking.proposals, self.ctx.actor, self.ctx.year, on_done=self.links.set_rows,
+                  on_error=lambda _exc: self.links.set_rows([]))  # a clerk sees no proposals
 
     def _show(self, rows: list[RegistryRow]) -> None:
         self.model.set_rows(rows)
@@ -124,12 +117,8 @@ class ProjectsPage(QWidget):
         self.table.view.resizeColumnsToContents()
 
     def _write(self, service_call: Any, *args: Any) -> None:
-        """Run a writing service; a result carrying Changes is announced (the runner announces bare Changes)."""
-        def done(result: Any) -> None:
-            if isinstance(result, tuple) and isinstance(result[-1], Changes):
-                self.ctx.hub.announce(result[-1])
-        self.ctx.runner.submit(service_call, self.ctx.actor, *args, on_done=done,
-                               on_error=lambda exc: show_error(self, exc))
+        """Run a writing service; the runner announces the change record its result carries."""
+        self.write(service_call, self.ctx.actor, *args)
 
     def register(self) -> None:
         if self.ctx.year is not None:
@@ -162,9 +151,8 @@ class ProjectsPage(QWidget):
 
     def preview(self, path: Path) -> None:
         """Preview the list; the dialog applies the good rows when the user says so."""
-        self.ctx.runner.submit(xr.preview_registry, self.ctx.actor, path,
-                               on_done=lambda preview: self._confirm(path, preview),
-                               on_error=lambda exc: show_error(self, exc))
+        self.read(xr.preview_registry, self.ctx.actor, path, on_done=lambda preview: self._confirm(path, preview),
+                  on_error=self.failed)
 
     def _confirm(self, path: Path, preview: xr.RegistryPreview) -> None:
         dialog = RegistryPreviewDialog(preview, self)

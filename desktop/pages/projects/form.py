@@ -74,7 +74,6 @@ class RegisterDialog(ServiceDialog):
         self.run(service.register_project, entry)
 
     def _done(self, result: object) -> None:
-        project_id, changes = result  # type: ignore[misc]
+        project_id, _changes = result  # type: ignore[misc]  # the runner announced the change record
         self.registered = project_id
-        self.ctx.hub.announce(changes)  # the runner announces bare Changes only
         super()._done(result)

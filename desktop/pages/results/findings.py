@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.errors import ValidationError
 from core.org import admin
 from core.org.dto import UnitRow
@@ -29,6 +29,7 @@ from core.results.dto import FindingInput, FindingRow
 from core.results.rules.policy import SOURCES
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.forms import ServiceDialog
 from desktop.widgets.table_model import Column, RowTableModel
@@ -66,10 +67,11 @@ class FindingDialog(ServiceDialog):
         self.run(findings.add_finding, self.ctx.year, form)
 
 
-class FindingsTab(QWidget):
+class FindingsTab(Page):
+    areas = frozenset({Area.RESULTS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.units: list[tuple[int, str]] = []
         self.dialog: FindingDialog | None = None
         self.model: RowTableModel[FindingRow] = RowTableModel([
@@ -98,22 +100,16 @@ class FindingsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
-        ctx.runner.submit(admin.list_units, ctx.actor, on_done=self._units, on_error=lambda _exc: None)
+        ctx.runner.read(admin.list_units, ctx.actor, on_done=self._units, on_error=lambda _exc: None)
 
     def _units(self, rows: list[UnitRow]) -> None:
         self.units = [(r.id, f"{r.code} {r.name}") for r in rows if r.kind in UNIT_KINDS and r.active]
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"results", "demo", "units"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(findings.list_findings, self.ctx.actor, self.ctx.year, on_done=self._show,
-                                   on_error=lambda exc: show_error(self, exc))
+            self.read(findings.list_findings, self.ctx.actor, self.ctx.year, on_done=self._show,
+                      on_error=self.failed)
 
     def _show(self, rows: list[FindingRow]) -> None:
         self.model.set_rows(rows)
@@ -136,13 +132,12 @@ class FindingsTab(QWidget):
         if self.ctx.year is None:
             return
         self.import_button.setEnabled(False)
-        self.ctx.runner.submit(findings.import_findings, self.ctx.actor, self.ctx.year, path,
-                               on_done=self._imported, on_error=self._import_failed)
+        self.write(findings.import_findings, self.ctx.actor, self.ctx.year, path,
+                   on_done=self._imported, on_error=self._import_failed)
 
-    def _imported(self, count: int) -> None:
+    def _imported(self, done: findings.FindingsImported) -> None:
         self.import_button.setEnabled(True)
-        self.counts.setText(f"已导入 {count} 条发现")
-        self.ctx.hub.announce(findings.RESULTS)
+        self.counts.setText(f"已导入 {done.count} 条发现")
 
     def _import_failed(self, exc: BaseException) -> None:
         self.import_button.setEnabled(True)
@@ -158,5 +153,5 @@ class FindingsTab(QWidget):
         row = self.table.selected_row()
         if row is not None and self.confirm("删除发现", f"删除“{row.unit_name}”的这条{row.source_label}发现"
                                                       f"（扣 {row.deduction:g} 分）？删除会记入审计日志。"):
-            self.ctx.runner.submit(findings.delete_finding, self.ctx.actor, row.id,
-                                   on_error=lambda exc: show_error(self, exc))
+            self.write(findings.delete_finding, self.ctx.actor, row.id,
+                       on_error=self.failed)

@@ -6,19 +6,21 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.org.rules.roles import Permission
 from core.results import application as results
 from core.results.dto import PolicyView
 from desktop.pages.results.policy_editor import PolicyEditor
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 
 
-class ResultPolicyTab(QWidget):
+class ResultPolicyTab(Page):
+    areas = frozenset({Area.RESULTS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.view: PolicyView | None = None
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
@@ -54,18 +56,12 @@ class ResultPolicyTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"results", "demo"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(results.policy_view, self.ctx.actor, self.ctx.year, on_done=self._show,
-                                   on_error=lambda exc: show_error(self, exc))
+            self.read(results.policy_view, self.ctx.actor, self.ctx.year, on_done=self._show,
+                      on_error=self.failed)
 
     def _show(self, view: PolicyView) -> None:
         self.view = view
@@ -91,8 +87,8 @@ class ResultPolicyTab(QWidget):
             self.editor.problems.setText("\n".join(problems))
             return
         self.save_button.setEnabled(False)
-        self.ctx.runner.submit(results.save_policy, self.ctx.actor, self.ctx.year, policy,
-                               on_error=self._failed)
+        self.write(results.save_policy, self.ctx.actor, self.ctx.year, policy,
+                   on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)

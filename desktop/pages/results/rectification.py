@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.results import rectification as register
 from core.results import rectification_collect, rectification_reports
 from core.results.dto import Choice, CollectResult, ItemRow
@@ -33,11 +33,11 @@ from core.results.rules.rectification import DISPLAY_STATUSES, NOTICE_KINDS, SOU
 from desktop.pages.results.rectification_detail import AddItemDialog, ItemPanel
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.report_preview import ReportLauncher, ReportPreview, ask_workbook_path
 from desktop.widgets.table_model import ROW_ROLE, Column, RowTableModel
 
-AREAS = {"rectification", "notices", "review", "monitoring", "evaluation", "results", "demo", "units", "settings"}
 OVERDUE_FILL, OVERDUE_TEXT = "#ffc7ce", "#9c0006"
 STATUS_COLOURS = {"done": "#1b5e20", "in_progress": "#8d6e00", "failed": OVERDUE_TEXT, "overdue": OVERDUE_TEXT}
 SCOPES = {"selected": "所选事项的单位", "lagging": "全部整改滞后单位"}
@@ -65,10 +65,11 @@ def columns() -> list[Column[ItemRow]]:
             Column("单位反馈", lambda r: r.feedback), Column("复核意见", lambda r: r.recheck_opinion)]
 
 
-class RectificationTab(QWidget):
+class RectificationTab(Page):
+    areas = frozenset({Area.EVALUATION, Area.MONITORING, Area.NOTICES, Area.RECTIFICATION, Area.RESULTS, Area.REVIEW, Area.SETTINGS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.bureau = register.is_bureau(ctx.actor)
         self.all_rows: list[ItemRow] = []
         self.dialog: QWidget | None = None
@@ -106,9 +107,6 @@ class RectificationTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
         layout.addLayout(self._actions())
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
     def _combo(self, everything: str, choices: dict[str, str]) -> QComboBox:
         box = QComboBox(self)
@@ -147,18 +145,15 @@ class RectificationTab(QWidget):
 
     # -- loading and filtering ---------------------------------------------------------------------------------
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & AREAS:
-            self.reload()
 
     def as_of_date(self) -> date:
         day: date = self.as_of.date().toPython()
         return day
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(register.list_items, self.ctx.actor, self.ctx.year, self.as_of_date(),
-                                   on_done=self._show, on_error=lambda exc: show_error(self, exc))
+            self.read(register.list_items, self.ctx.actor, self.ctx.year, self.as_of_date(),
+                      on_done=self._show, on_error=self.failed)
 
     def _show(self, rows: list[ItemRow]) -> None:
         self.all_rows = rows
@@ -215,17 +210,16 @@ class RectificationTab(QWidget):
     def collect(self) -> None:
         if self.ctx.year is not None:
             self.message.setText("正在归集…")
-            self.ctx.runner.submit(rectification_collect.collect, self.ctx.actor, self.ctx.year, date.today(),
-                                   on_done=self._collected, on_error=self._failed)
+            self.write(rectification_collect.collect, self.ctx.actor, self.ctx.year, date.today(),
+                       on_done=self._collected, on_error=self._failed)
 
     def _collected(self, result: CollectResult) -> None:
         parts = "、".join(f"{SOURCES[k]} {n} 项" for k, n in result.added.items())
         self.message.setText(f"新增 {result.total_added} 项" + (f"（{parts}）" if parts else "") +
                              f"，已在台账中 {result.existing} 项。")
-        self.ctx.hub.announce(register.RECTIFICATION)
 
     def add_item(self) -> None:
-        self.ctx.runner.submit(register.unit_choices, self.ctx.actor, on_done=self._open_add, on_error=self._failed)
+        self.read(register.unit_choices, self.ctx.actor, on_done=self._open_add, on_error=self._failed)
 
     def _open_add(self, units: list[Choice]) -> None:
         self.dialog = AddItemDialog(self.ctx, units, self)
@@ -250,14 +244,14 @@ class RectificationTab(QWidget):
         target = Path(tempfile.mkdtemp(prefix="perfbudget-")) / f"{self.ctx.year}年{NOTICE_KINDS[kind]}.pdf"
         for button in self.notice_buttons.values():
             button.setEnabled(False)
-        self.ctx.runner.submit(rectification_reports.issue_notices_pdf, self.ctx.actor, self.ctx.year, kind,
-                               unit_ids, date.today(), target, on_done=self._issued, on_error=self._failed)
+        self.write(rectification_reports.issue_notices_pdf, self.ctx.actor, self.ctx.year, kind,
+                   unit_ids, date.today(), target, on_done=self._issued, on_error=self._failed)
 
-    def _issued(self, path: Path) -> None:
+    def _issued(self, printed: rectification_reports.NoticesPrinted) -> None:
+        path = printed.path
         for button in self.notice_buttons.values():
             button.setEnabled(True)
         self.message.setText(f"已生成并编号：{path.name}")
-        self.ctx.hub.announce(Changes(frozenset({"notices"})))
         self.preview = ReportPreview(path, path.stem, self)
         self.preview.open()
 
@@ -268,9 +262,9 @@ class RectificationTab(QWidget):
         """The rows as listed (filters and order kept)."""
         if self.ctx.year is not None:
             rows = self.model.rows()
-            self.ctx.runner.submit(rectification_reports.register_workbook, self.ctx.actor, self.ctx.year, rows,
-                                   self.as_of_date(), target, on_error=self._failed,
-                                   on_done=lambda p: self.message.setText(f"已导出 {len(rows)} 项到 {p}"))
+            self.read(rectification_reports.register_workbook, self.ctx.actor, self.ctx.year, rows,
+                      self.as_of_date(), target, on_error=self._failed,
+                      on_done=lambda p: self.message.setText(f"已导出 {len(rows)} 项到 {p}"))
 
     def open_register_pdf(self) -> None:
         if self.ctx.year is not None:

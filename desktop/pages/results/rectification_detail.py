@@ -115,15 +115,15 @@ class ItemPanel(QWidget):
 
     def save_feedback(self) -> None:
         if self.item is not None:
-            self.ctx.runner.submit(register.record_feedback, self.ctx.actor, self.item.uid,
-                                   self.feedback.toPlainText(), datetime.now(UTC), None, self.item.version,
-                                   on_done=lambda _c: self._say("已登记整改反馈。"), on_error=self._failed)
+            self.ctx.runner.write(register.record_feedback, self.ctx.actor, self.item.uid,
+                                  self.feedback.toPlainText(), datetime.now(UTC), None, self.item.version,
+                                  on_done=lambda _c: self._say("已登记整改反馈。"), on_error=self._failed)
 
     def recheck(self, passed: bool) -> None:
         if self.item is not None:
-            self.ctx.runner.submit(register.recheck, self.ctx.actor, self.item.uid, passed,
-                                   self.opinion.toPlainText(), self.item.version,
-                                   on_done=lambda _c: self._say("已记录复核结果。"), on_error=self._failed)
+            self.ctx.runner.write(register.recheck, self.ctx.actor, self.item.uid, passed,
+                                  self.opinion.toPlainText(), self.item.version,
+                                  on_done=lambda _c: self._say("已记录复核结果。"), on_error=self._failed)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
@@ -187,8 +187,8 @@ class AddItemDialog(QDialog):
         self.project.addItem("（不关联项目）", None)
         unit_id = self.unit.currentData()
         if unit_id is not None and self.ctx.year is not None:
-            self.ctx.runner.submit(register.project_choices, self.ctx.actor, self.ctx.year, unit_id,
-                                   on_done=self._show_projects, on_error=lambda exc: show_error(self, exc))
+            self.ctx.runner.read(register.project_choices, self.ctx.actor, self.ctx.year, unit_id,
+                                 on_done=self._show_projects, on_error=lambda exc: show_error(self, exc))
 
     def _show_projects(self, projects: list[Choice]) -> None:
         for p in projects:
@@ -205,11 +205,10 @@ class AddItemDialog(QDialog):
         if self.unit.currentData() is None or self.ctx.year is None:
             self.error.setText("请选择单位。")
             return
-        self.ctx.runner.submit(register.add_item, self.ctx.actor, self.form(), on_done=self._saved,
-                               on_error=self._failed)
+        self.ctx.runner.write(register.add_item, self.ctx.actor, self.form(), on_done=self._saved,
+                              on_error=self._failed)
 
-    def _saved(self, _uid: str) -> None:
-        self.ctx.hub.announce(register.RECTIFICATION)
+    def _saved(self, _added: register.ItemAdded) -> None:
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

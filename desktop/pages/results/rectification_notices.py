@@ -17,25 +17,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.results import rectification_notices as notices
 from core.results import rectification_reports
 from core.results.dto import LaggingUnit, NoticeRow
 from core.results.rules.rectification import NOTICE_KINDS
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.report_preview import ReportLauncher
 from desktop.widgets.table_model import ROW_ROLE, Column, RowTableModel
 
-AREAS = {"rectification", "notices", "demo", "units", "settings"}
 KIND_COLOURS = {"reminder": "#8d6e00", "notice": "#e65100", "interview": "#9c0006"}
 
 
-class NoticesTab(QWidget):
+class NoticesTab(Page):
+    areas = frozenset({Area.NOTICES, Area.RECTIFICATION, Area.SETTINGS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.all_rows: list[NoticeRow] = []
         self.model: RowTableModel[NoticeRow] = RowTableModel([
             Column("文号", lambda r: r.number), Column("文书", lambda r: r.kind_label,
@@ -86,20 +86,14 @@ class NoticesTab(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & AREAS:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(notices.list_notices, self.ctx.actor, self.ctx.year, on_done=self._show,
-                                   on_error=lambda exc: show_error(self, exc))
-            self.ctx.runner.submit(notices.lagging_units, self.ctx.actor, self.ctx.year, date.today(),
-                                   on_done=self._show_lagging, on_error=lambda exc: show_error(self, exc))
+            self.read(notices.list_notices, self.ctx.actor, self.ctx.year, on_done=self._show,
+                      on_error=self.failed)
+            self.read(notices.lagging_units, self.ctx.actor, self.ctx.year, date.today(),
+                      on_done=self._show_lagging, on_error=self.failed)
 
     def _show(self, rows: list[NoticeRow]) -> None:
         self.all_rows = rows

@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.results import application as results
 from core.results.dto import DepartmentScore, SuggestionTable
 from core.results.rules.policy import COMPONENTS
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.table_model import Column, RowTableModel
 
@@ -36,10 +36,11 @@ def score_columns() -> list[Column[DepartmentScore]]:
                    colour=lambda r: "#b00020" if r.coefficient < 1 else "#1b5e20" if r.coefficient > 1 else None)]
 
 
-class ScoresTab(QWidget):
+class ScoresTab(Page):
+    areas = frozenset({Area.EVALUATION, Area.EXANTE, Area.MONITORING, Area.RECTIFICATION, Area.RESULTS, Area.REVIEW})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.rows: list[DepartmentScore] = []
         self.model: RowTableModel[DepartmentScore] = RowTableModel(score_columns())
         self.table = SearchableTable(self.model, "搜索单位…", self)
@@ -64,18 +65,12 @@ class ScoresTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"results", "demo", "evaluation", "monitoring", "review", "exante", "rectification"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(results.suggestions, self.ctx.actor, self.ctx.year, on_done=self._show,
-                                   on_error=lambda exc: show_error(self, exc))
+            self.read(results.suggestions, self.ctx.actor, self.ctx.year, on_done=self._show,
+                      on_error=self.failed)
 
     def _show(self, table: SuggestionTable) -> None:
         self.rows = [d.score for d in table.departments]

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.errors import ValidationError
 from core.org.rules.roles import Permission
 from core.results import application as results
@@ -35,6 +35,7 @@ from core.results.suggestions import build_table
 from desktop.pages.results.whatif import WhatIfPanel
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.forms import ServiceDialog
 from desktop.widgets.report_preview import ReportLauncher, ask_workbook_path
@@ -100,10 +101,11 @@ class OverrideDialog(ServiceDialog):
                  self.reason.toPlainText())
 
 
-class SuggestionsTab(QWidget):
+class SuggestionsTab(Page):
+    areas = frozenset({Area.EVALUATION, Area.EXANTE, Area.MONITORING, Area.RECTIFICATION, Area.RESULTS, Area.REVIEW})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.space: Workspace | None = None
         self.table: SuggestionTable | None = None
         self.dialog: OverrideDialog | QFileDialog | None = None
@@ -142,8 +144,6 @@ class SuggestionsTab(QWidget):
         self.pdf_button.clicked.connect(self.open_pdf)
         self.reports = ReportLauncher(self, ctx.runner, self.pdf_button)
         self._layout()
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
         self.reload()
 
     def _layout(self) -> None:
@@ -170,14 +170,11 @@ class SuggestionsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"results", "demo", "evaluation", "monitoring", "review", "exante", "rectification"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(results.workspace, self.ctx.actor, self.ctx.year, on_done=self._loaded,
-                                   on_error=lambda exc: show_error(self, exc))
+            self.read(results.workspace, self.ctx.actor, self.ctx.year, on_done=self._loaded,
+                      on_error=self.failed)
 
     def _loaded(self, space: Workspace) -> None:
         self.space = space
@@ -205,8 +202,8 @@ class SuggestionsTab(QWidget):
 
     def save_policy(self, policy: rules.Policy) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(results.save_policy, self.ctx.actor, self.ctx.year, policy,
-                                   on_error=lambda exc: show_error(self, exc, "政策未保存"))
+            self.write(results.save_policy, self.ctx.actor, self.ctx.year, policy,
+                       on_error=lambda exc: show_error(self, exc, "政策未保存"))
 
     def _show(self, table: SuggestionTable) -> None:
         self.table = table
@@ -256,8 +253,8 @@ class SuggestionsTab(QWidget):
     def clear_selected(self) -> None:
         target = self._target()
         if target is not None and target[4] is not None and self.ctx.year is not None:
-            self.ctx.runner.submit(results.clear_override, self.ctx.actor, self.ctx.year, target[0], target[1],
-                                   on_error=lambda exc: show_error(self, exc))
+            self.write(results.clear_override, self.ctx.actor, self.ctx.year, target[0], target[1],
+                       on_error=self.failed)
 
     def ask_workbook(self) -> None:
         if self.ctx.year is None:
@@ -269,8 +266,8 @@ class SuggestionsTab(QWidget):
         """The table under the stored policy (a what-if is not exported until it is saved)."""
         if self.ctx.year is not None:
             self.workbook_button.setEnabled(False)
-            self.ctx.runner.submit(results.suggestion_workbook, self.ctx.actor, self.ctx.year, target,
-                                   on_done=self._exported, on_error=self._export_failed)
+            self.read(results.suggestion_workbook, self.ctx.actor, self.ctx.year, target,
+                      on_done=self._exported, on_error=self._export_failed)
 
     def _exported(self, path: Path) -> None:
         self.workbook_button.setEnabled(True)

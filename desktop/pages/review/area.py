@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area, Changes
 from core.org.rules.roles import Permission
 from core.review import letter_pdfs as reports
 from core.review import workspace as review
@@ -32,7 +32,7 @@ from core.review.dto import Queue, QueueRow
 from desktop.pages.review.table_panel import SEVERITY_COLOURS
 from desktop.pages.review.workspace import ReviewWorkspace
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.report_preview import ReportLauncher
 from desktop.widgets.table_model import ROW_ROLE, Column, RowTableModel
@@ -74,10 +74,11 @@ def _severity_colour(row: QueueRow) -> str | None:
     return SEVERITY_COLOURS.get(row.severity)
 
 
-class ReviewPage(QWidget):
+class ReviewPage(Page):
+    areas = frozenset({Area.EXANTE, Area.GOALS, Area.SETTINGS, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.queue: Queue | None = None
         self._touched: set[int] = set()
         self.model: RowTableModel[QueueRow] = RowTableModel([
@@ -165,22 +166,20 @@ class ReviewPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.batch_dialog: QMessageBox | None = None
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
     # -- loading ----------------------------------------------------------------------------------------------
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"goals", "demo", "units", "exante", "settings"}:
-            self.reload()
+    def listens_to(self, changes: Changes, initiator: QObject | None) -> bool:
+        """Decisions come from this page and its workspace, which refresh the rows they touched (`_touched`)
+        instead of pre-reviewing the whole year again."""
+        return not changes.touches(Area.REVIEW) and super().listens_to(changes, initiator)
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is None:
             return
         self.counters.setText("正在预审…")
-        self.ctx.runner.submit(review.load_queue, self.ctx.actor, self.ctx.year, on_done=self._show,
-                               on_error=lambda exc: show_error(self, exc))
+        self.read(review.load_queue, self.ctx.actor, self.ctx.year, on_done=self._show,
+                  on_error=self.failed)
 
     def _show(self, queue: Queue) -> None:
         self.queue = queue
@@ -240,8 +239,8 @@ class ReviewPage(QWidget):
         self.table.view.setFocus()
         if self._touched and self.queue is not None:
             touched, self._touched = sorted(self._touched), set()
-            self.ctx.runner.submit(review.queue_rows, self.ctx.actor, self.queue.year, touched, self.queue.base,
-                                   on_done=self._refresh_rows, on_error=lambda exc: show_error(self, exc))
+            self.read(review.queue_rows, self.ctx.actor, self.queue.year, touched, self.queue.base,
+                      on_done=self._refresh_rows, on_error=self.failed)
 
     def _refresh_rows(self, rows: list[QueueRow]) -> None:
         self.model.replace_rows(rows, key=lambda r: r.project_id)
@@ -278,11 +277,11 @@ class ReviewPage(QWidget):
     def batch_approve(self, rows: list[QueueRow]) -> None:
         tokens = {r.project_id: r.updated_at for r in rows}
         self._touched.update(tokens)
-        self.ctx.runner.submit(review.batch_approve, self.ctx.actor, tokens, self.queue.base if self.queue else None,
-                               on_done=lambda n: self._batched(n), on_error=lambda exc: show_error(self, exc))
+        self.write(review.batch_approve, self.ctx.actor, tokens, self.queue.base if self.queue else None,
+                   on_done=self._batched, on_error=self.failed)
 
-    def _batched(self, count: int) -> None:
-        self.shown.setText(f"已批量通过 {count} 张目标表。")
+    def _batched(self, done: review.BatchApproved) -> None:
+        self.shown.setText(f"已批量通过 {done.count} 张目标表。")
         self.show_queue()
 
     # -- letters ----------------------------------------------------------------------------------------------

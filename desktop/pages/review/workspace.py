@@ -192,8 +192,8 @@ class ReviewWorkspace(QWidget):
 
     def _load(self) -> None:
         self.message.setText("正在打开…")
-        self.ctx.runner.submit(review.open_review, self.ctx.actor, self.order[self.index], self.base,
-                               on_done=self._show, on_error=self._failed)
+        self.ctx.runner.read(review.open_review, self.ctx.actor, self.order[self.index], self.base,
+                             on_done=self._show, on_error=self._failed)
 
     def _show(self, view: ReviewView) -> None:
         self.view = view
@@ -323,9 +323,9 @@ class ReviewWorkspace(QWidget):
             return
         pid = self.view.project_id
         self.message.setText("正在保存…")
-        self.ctx.runner.submit(review.save_review, self.ctx.actor, pid, self.form(), self.view.updated_at, decide,
-                               self.base, on_done=lambda _changes: self._saved(pid, decide),
-                               on_error=self._failed)
+        self.ctx.runner.write(review.save_review, self.ctx.actor, pid, self.form(), self.view.updated_at, decide,
+                              self.base, on_done=lambda _changes: self._saved(pid, decide),
+                              on_error=self._failed)
 
     def _saved(self, project_id: int, decided: bool) -> None:
         self.touched.emit(project_id)

@@ -7,22 +7,24 @@ from decimal import Decimal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.common import formatting
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.common.labels import UNIT_KINDS
 from core.statistics import overview as stats
 from core.statistics import summary as reports
 from core.statistics.dto import YearFigures
 from desktop.pages.statistics.home_statistics import HomeStatistics
 from desktop.shell.context import AppContext
+from desktop.shell.page import Page
 from desktop.widgets.common import FigureCard, SearchableTable
 from desktop.widgets.report_preview import ReportLauncher
 from desktop.widgets.table_model import Column, RowTableModel
 
 
-class HomePage(QWidget):
+class HomePage(Page):
+    areas = frozenset({Area.EXECUTION, Area.GOALS, Area.PROJECTS, Area.REVIEW, Area.UNITS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.figures: YearFigures | None = None
         self.heading = QLabel("", self)
         self.heading.setObjectName("pageHeading")
@@ -55,19 +57,13 @@ class HomePage(QWidget):
         self.statistics = HomeStatistics(ctx, self)
         layout.addWidget(self.statistics)
         layout.addLayout(tables, 1)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & {"units", "projects", "goals", "review", "execution", "demo"}:
-            self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is None:
             self.heading.setText("数据库中还没有年度数据")
             return
-        self.ctx.runner.submit(stats.year_figures, self.ctx.actor, self.ctx.year, on_done=self.show_figures)
+        self.read(stats.year_figures, self.ctx.actor, self.ctx.year, on_done=self.show_figures)
 
     def show_figures(self, f: YearFigures) -> None:
         self.figures = f

@@ -7,23 +7,24 @@ from datetime import date
 
 from PySide6.QtWidgets import QHBoxLayout, QTableView, QWidget
 
-from core.common.dto import Changes
 from core.statistics import yearly as year_statistics
 from core.statistics.dto import FigureRow, StatisticsComparison
 from core.statistics.report import HEADLINE_KEYS
 from desktop.pages.statistics.chart import ComparisonChart
 from desktop.pages.statistics.tab import FIGURE_COLUMNS, RELOAD_AREAS
 from desktop.shell.context import AppContext
+from desktop.shell.page import Page
 from desktop.widgets.table_model import RowTableModel
 
 HOME_CHARTS = ("monitoring_funds", "evaluations")
 BLOCK_HEIGHT = 250
 
 
-class HomeStatistics(QWidget):
+class HomeStatistics(Page):
+    areas = RELOAD_AREAS
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.comparison: StatisticsComparison | None = None
         self.model: RowTableModel[FigureRow] = RowTableModel(FIGURE_COLUMNS[1:], self)
         self.table = QTableView(self)
@@ -39,18 +40,11 @@ class HomeStatistics(QWidget):
         for chart in self.charts.values():
             row.addWidget(chart, 2)
         self.setFixedHeight(BLOCK_HEIGHT)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(lambda _year: self.reload())
-        self.reload()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & RELOAD_AREAS:
-            self.reload()
-
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.ctx.year is not None:
-            self.ctx.runner.submit(year_statistics.year_statistics, self.ctx.actor, self.ctx.year, date.today(),
-                                   on_done=self.show_statistics)
+            self.read(year_statistics.year_statistics, self.ctx.actor, self.ctx.year, date.today(),
+                      on_done=self.show_statistics)
 
     def show_statistics(self, comparison: StatisticsComparison) -> None:
         self.comparison = comparison

@@ -20,22 +20,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.dto import Changes
+from core.common.changes import Area
 from core.org import lookups
 from core.statistics import yearly as year_statistics
 from core.statistics.dto import FigureRow, StatisticsComparison
-from core.statistics.report import figure_text
+from core.statistics.presentation import figure_text
 from desktop.pages.statistics.chart import ComparisonChart
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.shell.page import Page
 from desktop.widgets.common import SearchableTable
 from desktop.widgets.report_preview import ReportLauncher, ask_workbook_path
 from desktop.widgets.table_model import Column, RowTableModel
 
 CHART_KEYS = ("monitoring_funds", "evaluations", "exante_amounts", "rectification", "goal_grades", "evaluation_grades")
 TABLE_WIDTH = 540  # category, figure and the three numbers without a horizontal scroll bar
-RELOAD_AREAS = {"goals", "review", "monitoring", "execution", "evaluation", "exante", "results", "rectification",
-                "demo", "units", "settings"}
+RELOAD_AREAS = frozenset({Area.GOALS, Area.REVIEW, Area.MONITORING, Area.EXECUTION, Area.EVALUATION, Area.EXANTE,
+                          Area.RESULTS, Area.RECTIFICATION, Area.UNITS, Area.SETTINGS})
 
 
 def _figure_column(title: str, pick: str, signed: bool = False) -> Column[FigureRow]:
@@ -47,10 +48,14 @@ FIGURE_COLUMNS: list[Column[FigureRow]] = [
     _figure_column("上年", "previous"), _figure_column("增减", "change", signed=True)]
 
 
-class StatisticsTab(QWidget):
+class StatisticsTab(Page):
+    """Its own year selector; a switch of the working year shows that year."""
+
+    areas = RELOAD_AREAS
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
+        self.wanted_year: int | None = None
         self.comparison: StatisticsComparison | None = None
         self.dialog: QFileDialog | None = None
         self.year_box = QComboBox(self)
@@ -66,8 +71,8 @@ class StatisticsTab(QWidget):
         self.reports = ReportLauncher(self, ctx.runner, self.pdf_button)
         self.pdf_button.clicked.connect(self.open_pdf)
         self.workbook_button.clicked.connect(self.ask_workbook)
-        self.year_box.activated.connect(lambda _i: self.reload())
-        self.as_of.dateChanged.connect(lambda _d: self.reload())
+        self.year_box.activated.connect(lambda _i: self.show_year())
+        self.as_of.dateChanged.connect(lambda _d: self.show_year())
         self.model: RowTableModel[FigureRow] = RowTableModel(FIGURE_COLUMNS, self)
         self.table = SearchableTable(self.model, "搜索指标…", self)
         self.table.view.verticalHeader().hide()
@@ -97,9 +102,6 @@ class StatisticsTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
-        ctx.hub.changes_applied.connect(self._on_changes)
-        ctx.hub.year_changed.connect(self._follow_year)
-        ctx.runner.submit(lookups.years, on_done=self._fill_years)
 
     def year(self) -> int | None:
         return self.year_box.currentData()
@@ -107,29 +109,31 @@ class StatisticsTab(QWidget):
     def as_of_date(self) -> date:
         return self.as_of.date().toPython()
 
+    def _year_changed(self, year: int) -> None:
+        self.wanted_year = year  # the working year changed: show it
+        super()._year_changed(year)
+
+    def load(self) -> None:
+        self.read(lookups.years, on_done=self._fill_years)
+
     def _fill_years(self, years: list[int]) -> None:
+        keep = self.wanted_year or self.year() or self.ctx.year
+        self.wanted_year = None
         self.year_box.clear()
         for year in years:
             self.year_box.addItem(f"{year} 年", year)
-        self._follow_year(self.ctx.year)
-
-    def _follow_year(self, year: int | None) -> None:
-        index = self.year_box.findData(year)
+        index = self.year_box.findData(keep)
         if index >= 0:
             self.year_box.setCurrentIndex(index)
-        self.reload()
+        self.show_year()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.areas & RELOAD_AREAS:
-            self.reload()
-
-    def reload(self) -> None:
+    def show_year(self) -> None:
         year = self.year()
         if year is None:
             self.heading.setText("数据库中还没有年度数据")
             return
-        self.ctx.runner.submit(year_statistics.year_statistics, self.ctx.actor, year, self.as_of_date(),
-                               on_done=self.show_statistics, on_error=lambda exc: show_error(self, exc))
+        self.read(year_statistics.year_statistics, self.ctx.actor, year, self.as_of_date(),
+                  on_done=self.show_statistics, on_error=self.failed)
 
     def show_statistics(self, comparison: StatisticsComparison) -> None:
         self.comparison = comparison
@@ -161,6 +165,6 @@ class StatisticsTab(QWidget):
         if year is None:
             return
         self.message.setText("正在导出…")
-        self.ctx.runner.submit(year_statistics.statistics_workbook, self.ctx.actor, year, self.as_of_date(), target,
-                               on_done=lambda path: self.message.setText(f"已导出年度统计表到 {path}"),
-                               on_error=lambda exc: show_error(self, exc, "导出失败"))
+        self.read(year_statistics.statistics_workbook, self.ctx.actor, year, self.as_of_date(), target,
+                  on_done=lambda path: self.message.setText(f"已导出年度统计表到 {path}"),
+                  on_error=lambda exc: show_error(self, exc, "导出失败"))
