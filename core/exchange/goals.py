@@ -146,6 +146,8 @@ def parse_tables(read: ReadPackage, problems: list[Problem]) -> dict[str, _Parse
     parsed = {code: _Parsed(line, {k: values[k] for k in TEXT_KEYS}, [], values["updated_at"],
                             header=xh.header_values(values)) for code, (line, values) in tables.items()}
     bad = {(p.sheet, p.row) for p in problems}
+    deleted = {values["project_code"] for values in read.sheets[TABLES].rows if values["deleted"]}
+    skipped |= deleted  # the deleted table row is the problem; its indicator rows are not reported again
     for values, line in zip(read.sheets[INDICATORS].rows, read.sheets[INDICATORS].lines, strict=True):
         if (INDICATOR_SHEET.title, line) in bad or values["deleted"]:
             continue
