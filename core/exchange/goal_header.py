@@ -65,7 +65,7 @@ def touched_since(s: Session, project_ids: list[int], since: datetime | None) ->
         before = json.loads(before_json) if before_json else None
         after = json.loads(after_json) if after_json else None
         if isinstance(before, dict) and isinstance(after, dict):
-            touched.setdefault(int(entity_id), set()).update(
+            touched.setdefault(int(str(entity_id)), set()).update(
                 k for k in before if k in after and before[k] != after[k])
     return touched
 

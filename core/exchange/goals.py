@@ -316,13 +316,15 @@ def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, plan: _Plan) -
     projects = xpj.write_projects(uow, actor, year, plan.projects)
     codes = tuple(c.code for c in preview.changes
                   if c.sheet == GOAL_TABLE_SHEET.title and c.status in ("new", "changed"))
+    found = {p.code: p for p in s.scalars(select(Project).where(Project.year == year, Project.code.in_(codes)))}
+    tables = {t.project_id: t for t in s.scalars(select(GoalTable).where(
+        GoalTable.project_id.in_([p.id for p in found.values()])))}
     for code in codes:
         content = _content(plan.tables[code])
-        project = s.scalar(select(Project).where(Project.year == year, Project.code == code))
-        assert project is not None  # the preview checked every code
+        project = found[code]  # the preview checked every code
         require_unit(s, actor, project.unit_id)
         xh.write_header(uow, actor, project, plan.headers.get(code, {}))
-        table = s.scalar(select(GoalTable).where(GoalTable.project_id == project.id))
+        table = tables.get(project.id)
         if table is None and content == _EMPTY:
             continue  # only the header was filled in
         if table is None:
