@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from bench import demo_generation, exchange, execution_import, monitoring_grid, review, startup, workspace
+from bench import (
+    demo_generation,
+    exchange,
+    execution_import,
+    goal_tables,
+    monitoring_grid,
+    review,
+    startup,
+    workspace,
+)
 
 
 def main() -> None:
@@ -15,6 +24,7 @@ def main() -> None:
     workspace.run((1.0,) if quick else (1.0, 10.0))
     execution_import.run()
     exchange.run((1.0,) if quick else (6.25, 10.0))  # 6.25 is the issue's ~5,000-project county
+    goal_tables.run(200 if quick else 800)  # a county workbook of full tables filled by hand
     monitoring_grid.run((1.0,) if quick else (10.0, 100.0))  # scale 100 generates an 80,000-project county (~2 min)
 
 
