@@ -5,12 +5,18 @@ rules) for the generic pipeline of core.exchange.package. The projects themselve
 (core.exchange.projects): a unit installation gets its projects from the bureau's goals package.
 
 Conflicting means "changed here since the last goals package from that unit was applied" (or not editable here,
-e.g. approved): such tables are listed and left alone, a person decides.
+e.g. approved): such tables are listed and left alone, a person decides. The 申报表's header travels on the same
+row (core.exchange.goal_header).
+
+Each table is accepted or refused on its own (`KIND.partial`): a problem on any row of a table (its 绩效目标表 row,
+its indicators, its 项目信息 row) refuses that table only; it is listed with its located problems for the problem
+workbook, nothing of it is written, and the other tables apply. A table of another unit, a deleted table row, an
+unregistered project and a table the review rejected (差) are such problems.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +27,7 @@ from sqlalchemy.orm import Session
 from core.common import formatting
 from core.common.labels import INDICATOR_KINDS
 from core.exchange import department_goals as xdg
+from core.exchange import goal_header as xh
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import PackageApplied, PackageKind, PackagePreview, RowChange
@@ -32,6 +39,8 @@ from core.exchange.rules.goal_sheets import (
     INDICATOR_SHEET,
     INDICATORS,
     PROJECT_SHEET,
+    PROJECTS,
+    TABLES,
     TEXT_KEYS,
     indicator_row_id,
     table_row_id,
@@ -55,7 +64,7 @@ from core.goals.rules.notation import IndicatorValue
 from core.goals.service import new_version, version_content, version_of, write_indicators
 from core.org.access import require_unit
 from core.org.rules.roles import Actor
-from db.models import GoalTable, GoalTableVersion, Project, utcnow
+from db.models import GoalTable, GoalTableVersion, Project, Unit, utcnow
 from db.uow import UnitOfWork
 
 LABEL = "绩效目标表"
@@ -72,15 +81,16 @@ def goal_rows(s: Session, year: int, unit_ids: list[int] | None = None,
     `blank`, also a row for each project that has no goal table yet (a template to fill by hand)."""
     tables, indicators = [], []
     where = Project.year == year if unit_ids is None else and_(Project.year == year, Project.unit_id.in_(unit_ids))
-    stmt = (select(Project, GoalTable).join(GoalTable, GoalTable.project_id == Project.id, isouter=blank)
-            .where(where).order_by(Project.code))
-    for project, table in s.execute(stmt):
+    stmt = (select(Project, Unit, GoalTable).join(Unit, Unit.id == Project.unit_id)
+            .join(GoalTable, GoalTable.project_id == Project.id, isouter=blank).where(where).order_by(Project.code))
+    for project, unit, table in s.execute(stmt):
+        header = xh.header_row(project, unit)
         if table is None:
             tables.append({"row_id": table_row_id(project.code), "version": 0, "deleted": False,
-                           "project_code": project.code, "project_name": project.name, "status": "未填报"})
+                           "project_code": project.code, "project_name": project.name, "status": "未填报", **header})
             continue
         content = version_content(version_of(table, table.current_version))
-        base = {"row_id": table_row_id(project.code), "version": table.current_version, "deleted": False}
+        base = {"row_id": table_row_id(project.code), "version": table.current_version, "deleted": False, **header}
         tables.append({**base, "project_code": project.code, "project_name": project.name,
                        "status": status_label(table.status), "updated_at": format_moment(table.updated_at),
                        **{k: getattr(content, k) for k in TEXT_KEYS}})
@@ -131,14 +141,17 @@ class _Parsed:
     indicators: list[tuple[int, IndicatorRow]]
     updated_at: str | None = None  # the sender's last change, as written (see `_moment`)
     moment: datetime | None = None  # ... read, for a table the bureau sends a unit installation
+    header: dict[str, Any] | None = None  # the header fields the row fills in (see core.exchange.goal_header)
 
 
 def parse_tables(read: ReadPackage, problems: list[Problem]) -> dict[str, _Parsed]:
     """Each project's goal content from the two sheets (rows with located problems are skipped), by code."""
     tables, skipped = xpj.rows_by_project(read, GOAL_TABLE_SHEET, problems, "绩效目标表", table_row_id)
-    parsed = {code: _Parsed(line, {k: values[k] for k in TEXT_KEYS}, [], values["updated_at"])
-              for code, (line, values) in tables.items()}
+    parsed = {code: _Parsed(line, {k: values[k] for k in TEXT_KEYS}, [], values["updated_at"],
+                            header=xh.header_values(values)) for code, (line, values) in tables.items()}
     bad = {(p.sheet, p.row) for p in problems}
+    deleted = {values["project_code"] for values in read.sheets[TABLES].rows if values["deleted"]}
+    skipped |= deleted  # the deleted table row is the problem; its indicator rows are not reported again
     for values, line in zip(read.sheets[INDICATORS].rows, read.sheets[INDICATORS].lines, strict=True):
         if (INDICATOR_SHEET.title, line) in bad or values["deleted"]:
             continue
@@ -164,16 +177,21 @@ def _content(item: _Parsed) -> GoalContent:
 
 
 def _compare(s: Session, read: ReadPackage, parsed: dict[str, _Parsed], problems: list[Problem],
-             coming: dict[str, xpj.OwnedProject]) -> list[RowChange]:
-    """Each table's status; `coming` are the projects the package's 项目信息 creates here."""
+             coming: dict[str, xpj.OwnedProject]) -> tuple[list[RowChange], dict[str, dict[str, Any]]]:
+    """Each table's status; `coming` are the projects the package's 项目信息 creates here. Also the header
+    changes to write, by project code (a unit's package on the hub only)."""
     manifest = read.manifest
     if manifest is None:
-        return []
+        return [], {}
     baseline = xpk.baseline(s, manifest.sender, GOALS_KIND)
     owned = {**coming, **xpj.projects_by_code(s, manifest.year, parsed)}
     tables = {t.project_id: t for t in s.scalars(select(GoalTable).where(
         GoalTable.project_id.in_([p.id for p in owned.values()])))}
-    spec, changes = GOAL_TABLE_SHEET, []
+    from_unit = manifest.sender != HUB
+    stored = {p.code: p for p in s.scalars(select(Project).where(Project.year == manifest.year,
+                                                                 Project.code.in_(sorted(parsed))))}
+    touched = xh.touched_since(s, [p.id for p in stored.values()], baseline) if from_unit else {}
+    spec, changes, headers = GOAL_TABLE_SHEET, [], {}
     for code, item in parsed.items():
         content = _content(item)
         try:
@@ -194,20 +212,32 @@ def _compare(s: Session, read: ReadPackage, parsed: dict[str, _Parsed], problems
         if manifest.sender == HUB and not _moment(item, problems):
             continue
         table = tables.get(found.id)
-        if table is None and content == _EMPTY:
+        if table is not None and table.status == "rejected":
+            problems.append(xpk.located(spec, item.line, "project_code",
+                                        f"项目“{code}”的绩效目标表已审核为“{status_label(table.status)}”（不予安排预算），"
+                                        "不能再通过交换包导入；如需重新申报，请与财政局联系。"))
+            continue
+        header = xh.changed_fields(stored[code], item.header or {}) if from_unit and code in stored else {}
+        if table is None and content == _EMPTY and not header:
             continue  # a template's row left blank: nothing to create
-        changes.append(_status(code, found.name, table, content, item.line, baseline))
-    return changes
+        change = _status(code, found.name, table, content, item.line, baseline, bool(header))
+        clash = set(header) & touched.get(found.id, set())
+        if change.status in ("new", "changed") and clash:
+            change = replace(change, status="conflicting", reason=xh.clash_reason(clash))
+        if change.status in ("new", "changed") and header:
+            headers[code] = header
+        changes.append(change)
+    return changes, headers
 
 
 def _status(code: str, name: str, table: GoalTable | None, content: GoalContent, line: int,
-            baseline: datetime | None) -> RowChange:
+            baseline: datetime | None, header_changed: bool = False) -> RowChange:
     def change(status: str, reason: str = "") -> RowChange:
         return RowChange(code, name, status, GOAL_TABLE_SHEET.title, line, reason)
 
     if table is None:
-        return change("new")
-    if version_content(version_of(table, table.current_version)) == content:
+        return change("new" if content != _EMPTY else "changed")
+    if version_content(version_of(table, table.current_version)) == content and not header_changed:
         return change("unchanged")
     if not can_edit(table.status):
         return change("conflicting", f"本机目标表状态为“{status_label(table.status)}”，交换包不能修改"
@@ -235,15 +265,46 @@ def _moment(item: _Parsed, problems: list[Problem]) -> bool:
 class _Plan:
     projects: xpj.ProjectPlan
     tables: dict[str, _Parsed]
+    headers: dict[str, dict[str, Any]]  # project code → the header fields a unit changed
+
+
+def _row_codes(read: ReadPackage) -> dict[tuple[str, int], str]:
+    """(sheet title, line) → the project code the row belongs to, for the sheets of the package."""
+    out: dict[tuple[str, int], str] = {}
+    for kind in (PROJECTS, TABLES, INDICATORS):
+        sheet = read.sheets[kind]
+        for values, line in zip(sheet.rows, sheet.lines, strict=True):
+            if values.get("project_code"):
+                out[(sheet.spec.title, line)] = values["project_code"]
+    return out
+
+
+def _refuse_by_table(read: ReadPackage, problems: list[Problem], changes: list[RowChange]) -> list[RowChange]:
+    """Tag every problem on a row of a table with its project code (it refuses that table only) and drop the
+    refused tables from the changes; a problem on no table's row (a sheet, a header, a row without a code)
+    keeps blocking the whole package."""
+    codes = _row_codes(read)
+    for i, p in enumerate(problems):
+        code = codes.get((p.sheet, p.row)) if p.row is not None else None
+        if code and not p.code:
+            problems[i] = replace(p, code=code)
+    refused = {p.code for p in problems if p.code}
+    return [c for c in changes if c.code not in refused]
 
 
 def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Problem]) -> tuple[list[RowChange],
                                                                                              _Plan]:
     """The kind's analysis for the pipeline: the projects' basics (see core.exchange.projects) and each
-    goal table's status; the plan to write."""
+    goal table's status, each table refused on its own; the plan to write."""
     project_changes, projects = xpj.analyse_projects(uow, read, problems)
     parsed = parse_tables(read, problems)
-    return [*project_changes, *_compare(uow.session, read, parsed, problems, projects.coming)], _Plan(projects, parsed)
+    changes, headers = _compare(uow.session, read, parsed, problems, projects.coming)
+    kept = _refuse_by_table(read, problems, [*project_changes, *changes])
+    refused = {p.code for p in problems if p.code}
+    for code in refused:  # nothing of a refused table is written, its project's basics neither
+        projects.create.pop(code, None)
+        projects.update.pop(code, None)
+    return kept, _Plan(projects, parsed, {c: h for c, h in headers.items() if c not in refused})
 
 
 # --- writing -----------------------------------------------------------------------------------------------
@@ -251,19 +312,25 @@ def analyse(uow: UnitOfWork, actor: Actor, read: ReadPackage, problems: list[Pro
 
 def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, plan: _Plan) -> tuple[str, ...]:
     """Write the planned projects, then the new and changed tables as working versions, exactly as saving a draft
-    does; the project codes of the tables written (and "项目信息:code" for each project)."""
+    does, with their header changes; the project codes of the tables written (and "项目信息:code" for each
+    project). A refused table is in neither list."""
     s = uow.session
     assert preview.manifest is not None  # a package without a manifest is refused
     year = preview.manifest.year
     projects = xpj.write_projects(uow, actor, year, plan.projects)
     codes = tuple(c.code for c in preview.changes
                   if c.sheet == GOAL_TABLE_SHEET.title and c.status in ("new", "changed"))
+    found = {p.code: p for p in s.scalars(select(Project).where(Project.year == year, Project.code.in_(codes)))}
+    tables = {t.project_id: t for t in s.scalars(select(GoalTable).where(
+        GoalTable.project_id.in_([p.id for p in found.values()])))}
     for code in codes:
         content = _content(plan.tables[code])
-        project = s.scalar(select(Project).where(Project.year == year, Project.code == code))
-        assert project is not None  # the preview checked every code
+        project = found[code]  # the preview checked every code
         require_unit(s, actor, project.unit_id)
-        table = s.scalar(select(GoalTable).where(GoalTable.project_id == project.id))
+        xh.write_header(uow, actor, project, plan.headers.get(code, {}))
+        table = tables.get(project.id)
+        if table is None and content == _EMPTY:
+            continue  # only the header was filled in
         if table is None:
             table = GoalTable(project_id=project.id, status="draft", current_version=1)
             s.add(table)
@@ -273,6 +340,9 @@ def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, plan: _Plan) -
             s.flush()
         else:
             current = version_of(table, table.current_version)
+            if version_content(current) == content:
+                table.updated_at = plan.tables[code].moment or utcnow()
+                continue  # only the header changed
             if current.submitted_at is not None:
                 current = new_version(uow, actor, table, "交换包导入")
         write_indicators(uow, current, content)
@@ -284,7 +354,7 @@ def write(uow: UnitOfWork, actor: Actor, preview: PackagePreview, plan: _Plan) -
 
 # counted in rows ("条"): a package from the bureau writes projects as well as goal tables
 KIND = xdg.with_departments(PackageKind(GOALS_KIND, LABEL, GOAL_SHEETS, GOAL_INSTRUCTIONS, analyse, write,
-                                        frozenset({"goals", "projects"}), unit="条"))
+                                        frozenset({"goals", "projects"}), unit="条", partial=True))
 
 
 def preview_goals(uow: UnitOfWork, actor: Actor, path: str | Path) -> PackagePreview:

@@ -123,7 +123,7 @@ def _restrict(read: ReadPackage, kind: PackageKind) -> ReadPackage:
     sheets = {s.kind: read.sheets[s.kind] for s in kind.sheets}
     titles = {s.title for s in kind.sheets} | {MANIFEST_TITLE}
     problems = [p for p in read.problems if p.sheet in titles]
-    return replace(read, sheets=sheets, problems=problems,
+    return replace(read, sheets=sheets, problems=problems, notes=[n for n in read.notes if n.sheet in titles],
                    content_hash=content_hash({k: s.rows for k, s in sheets.items()}))
 
 

@@ -23,6 +23,10 @@ How to add a kind (e.g. bureau → unit "review_results"):
    of their own; core.exchange.projects looks up the projects rows name (`projects_by_code`,
    `project_problem`, `rows_by_project`).
 
+A kind may accept its rows one by one (`PackageKind.partial`, the goals package: one row per goal table): its
+analysis tags each problem with the row it belongs to (`Problem.code`), such a problem refuses that row only, and
+the rest of the package applies; a problem of the whole package (a missing sheet, a bad header) still blocks it.
+
 The preview writes nothing that lasts: `dry_run` savepoints are always rolled back. Applying is one transaction:
 `apply_read` commits once, after `write` and the ledger entry; the backup before it is the caller's.
 """
@@ -79,11 +83,26 @@ class PackagePreview:
     refusal: str  # why refused
     manifest: Manifest | None
     changes: tuple[RowChange, ...]
-    problems: tuple[Problem, ...]  # every one blocks applying
+    problems: tuple[Problem, ...]  # each blocks applying, or, for a partial kind, refuses its row (`Problem.code`)
+    notes: tuple[Problem, ...] = ()  # values read otherwise than typed (a percentage format, a formula): shown only
+    partial: bool = False  # the kind accepts its rows one by one
+
+    @property
+    def blocking(self) -> tuple[Problem, ...]:
+        """The problems that block the whole package (all of them, unless the kind accepts rows one by one)."""
+        return tuple(p for p in self.problems if not (self.partial and p.code))
+
+    @property
+    def refused_codes(self) -> list[str]:
+        """The rows refused on their own (partial kinds), in the order of their first problem."""
+        return list(dict.fromkeys(p.code for p in self.problems if self.partial and p.code))
 
     @property
     def blocked(self) -> bool:
-        return self.decision == "refused" or bool(self.problems)
+        """Nothing can be applied: refused, a problem of the whole package, or every row refused."""
+        if self.decision == "refused" or self.blocking:
+            return True
+        return bool(self.problems) and not (self.by_status("new") or self.by_status("changed"))
 
     def by_status(self, status: str) -> list[RowChange]:
         return [c for c in self.changes if c.status == status]
@@ -112,6 +131,7 @@ class PackageKind:
     write: Write
     areas: frozenset[str]  # what the GUI reloads after applying (besides exchange and audit)
     unit: str = "张"  # counting word for the rows in messages
+    partial: bool = False  # rows are accepted one by one (see the module's docstring)
 
 
 # --- sending -----------------------------------------------------------------------------------------------
@@ -270,7 +290,7 @@ def analyse(uow: UnitOfWork, actor: Actor, kind: PackageKind, read: ReadPackage,
                                labels or {kind.kind: kind.label})
     changes, payload = kind.analyse(uow, actor, read, problems)
     preview = PackagePreview(kind.kind, kind.label, decision, refusal, read.manifest, tuple(changes),
-                             tuple(problems))
+                             tuple(problems), tuple(read.notes), kind.partial)
     return preview, payload
 
 
@@ -285,9 +305,10 @@ def check_applicable(preview: PackagePreview, confirm_unsigned: bool) -> bool:
     without the reviewer's confirmation); False for the same package again (nothing to do), True otherwise."""
     if preview.decision == "refused":
         raise ValidationError(f"交换包已拒绝：{preview.refusal}", "package")
-    if preview.problems:
-        shown = "\n".join(str(p) for p in preview.problems[:MAX_SHOWN])
-        raise ValidationError(f"交换包有 {len(preview.problems)} 处问题，未导入任何数据：\n{shown}", "package")
+    if preview.blocked and preview.problems:
+        blocking = preview.blocking or preview.problems
+        shown = "\n".join(str(p) for p in blocking[:MAX_SHOWN])
+        raise ValidationError(f"交换包有 {len(blocking)} 处问题，未导入任何数据：\n{shown}", "package")
     if preview.decision == "duplicate":
         return False
     if preview.decision in ("edited", "unsigned") and not confirm_unsigned:
@@ -302,14 +323,16 @@ def record_incoming(uow: UnitOfWork, actor: Actor, preview: PackagePreview, writ
     assert manifest is not None  # a package without a manifest is refused
     state = "applied" if preview.decision == "new" else "unsigned"
     conflicting = [c.code for c in preview.by_status("conflicting")]
+    refused = preview.refused_codes
     uow.session.add(ExchangeLedgerEntry(
         package_id=manifest.package_id, kind=manifest.kind, direction="in", sender=manifest.sender,
         receiver=manifest.receiver, year=manifest.year, sequence=manifest.sequence,
         content_hash=manifest.content_hash, signed=state == "applied", state=state,
-        note=f"写入 {len(written)} {unit}，冲突 {len(conflicting)} {unit}", recorded_at=utcnow()))
+        note=f"写入 {len(written)} {unit}，冲突 {len(conflicting)} {unit}"
+             + (f"，退回 {len(refused)} {unit}" if refused else ""), recorded_at=utcnow()))
     uow.audit(actor.username, "exchange.import", "exchange_ledger", manifest.package_id, None,
               {"kind": manifest.kind, "sender": manifest.sender, "sequence": manifest.sequence, "state": state,
-               "written": list(written), "conflicting": conflicting})
+               "written": list(written), "conflicting": conflicting, **({"refused": refused} if refused else {})})
 
 
 def apply_read(uow: UnitOfWork, actor: Actor, kind: PackageKind, read: ReadPackage,

@@ -4,6 +4,11 @@ column kind, every problem located by sheet, row and column. Adding a sheet is a
 
 Reading streams each sheet once through openpyxl's read-only parser, keeping cell types (a formula is refused,
 never evaluated) and the merged ranges other programs write (the top-left value applies, the rest are empty).
+
+Indicator value cells (column kind "notation") are written as text cells (number format "@") so that "=100%",
+"≥90%" and "+5%" stay text in Excel, WPS and LibreOffice. What a program made of them anyway is read back as the
+clerk meant it, each with a note for the preview: a number shown as a percentage (1 shown as 100%) is 100%, and a
+formula that is itself an indicator value ("=100%" evaluated to 1) is its text.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -28,12 +34,14 @@ from core.common.printing.workbook import FORMULA_START, cell_value, display_wid
 from core.common.workbook_guard import open_workbook
 from core.exchange.rules.manifest import Manifest, ManifestError, content_hash
 from core.exchange.rules.spec import (
+    NOTATION_FORMAT,
     ROW_ID,
     VERSION,
     CellError,
     ColumnSpec,
     SheetSpec,
     header_map,
+    read_notation_cell,
     read_row,
     write_cell,
 )
@@ -61,6 +69,7 @@ class Problem:
     column: str
     header: str
     message: str
+    code: str = ""  # the business row (project code) the problem refuses, for a kind that accepts rows one by one
 
     def __str__(self) -> str:
         where = f"工作表“{self.sheet}”"
@@ -86,6 +95,7 @@ class ReadPackage:
     sheets: dict[str, ReadSheet]  # by sheet kind
     problems: list[Problem]
     content_hash: str  # over the rows as read, comparable with the manifest's
+    notes: list[Problem] = field(default_factory=list)  # values read other than as typed: shown, never blocking
 
     @property
     def row_counts(self) -> dict[str, int]:
@@ -109,6 +119,8 @@ def _cell(ws: Any, value: Any, column: ColumnSpec | None = None, locked: bool = 
         cell.number_format = _DATE_FORMAT
     elif column is not None and column.kind == "money":
         cell.number_format = "0.00####"  # shows the 6 places a 分 in 万元 needs, hides trailing zeros
+    if column is not None and column.kind == "notation":
+        cell.number_format = NOTATION_FORMAT  # a text cell: "=100%" typed into it stays text
     cell.protection = _LOCKED if locked else _UNLOCKED
     return cell
 
@@ -132,6 +144,8 @@ def _data_sheet(wb: Any, spec: SheetSpec, rows: Sequence[Mapping[str, Any]], lis
         dimension = ws.column_dimensions[get_column_letter(i)]
         dimension.width = width
         dimension.protection = _LOCKED if column.key in _SYSTEM_KEYS else _UNLOCKED  # rows added by hand
+        if column.kind == "notation":
+            dimension.number_format = NOTATION_FORMAT  # ... and their indicator values are text cells too
     ws.freeze_panes = "A2"
     # Locked header, editable data: formatting, inserting rows, sorting and filtering stay allowed.
     ws.protection = SheetProtection(sheet=True, formatCells=False, formatColumns=False, formatRows=False,
@@ -216,16 +230,20 @@ def write_package(path: str | Path, sheets: Sequence[tuple[SheetSpec, Sequence[M
 # --- reading -----------------------------------------------------------------------------------------------
 
 
-def _cells(book: Any, title: str) -> tuple[dict[int, dict[int, tuple[Any, str]]], list[str]]:
-    """{row: {column: (value, data type)}} of a sheet and its merged ranges, in one pass over its XML."""
+Grid = dict[int, dict[int, tuple[Any, str, int]]]
+
+
+def _cells(book: Any, title: str) -> tuple[Grid, list[str]]:
+    """{row: {column: (value, data type, style id)}} of a sheet and its merged ranges, in one pass over its XML."""
     ws = book[title]
-    grid: dict[int, dict[int, tuple[Any, str]]] = {}
+    grid: Grid = {}
     with ws._get_source() as source:  # read-only mode hides merged ranges; its parser sees them at the end
         parser = WorkSheetParser(source, ws._shared_strings, data_only=False, epoch=book.epoch,
                                  date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
         try:
             for number, row in parser.parse():
-                cells = {c["column"]: (c["value"], c["data_type"]) for c in row if c["value"] is not None}
+                cells = {c["column"]: (c["value"], c["data_type"], c["style_id"]) for c in row
+                         if c["value"] is not None}
                 if cells:
                     grid[number] = cells
         except TypeError:  # openpyxl cannot hold a whole-row or whole-column merge ("B:B"); read the refs raw
@@ -244,7 +262,7 @@ def _merge_refs(ws: Any) -> list[str]:
         return [str(element.get("ref")) for _, element in iterparse(source) if element.tag == tag]
 
 
-def _unmerge(grid: dict[int, dict[int, tuple[Any, str]]], merged: list[str]) -> None:
+def _unmerge(grid: Grid, merged: list[str]) -> None:
     """Only the top-left cell of a merged range keeps its value (other programs may leave copies behind).
 
     A whole-column ("B:B") or whole-row ("3:3") range has no row or column bounds: it covers the cells the grid
@@ -264,21 +282,38 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read_sheet(book: Any, spec: SheetSpec, problems: list[Problem]) -> ReadSheet:
+def _number_formats(book: Any) -> Any:
+    """Style id → the number format text of a read-only workbook's cells ("0%", "@", "General")."""
+    found: dict[int, str] = {}
+
+    def number_format(style: int) -> str:
+        if style not in found:
+            try:
+                fmt = book._cell_styles[style].numFmtId
+            except (IndexError, AttributeError):
+                fmt = 0
+            found[style] = (BUILTIN_FORMATS.get(fmt, "General") if fmt < BUILTIN_FORMATS_MAX_SIZE
+                            else book._number_formats[fmt - BUILTIN_FORMATS_MAX_SIZE])
+        return found[style]
+    return number_format
+
+
+def _read_sheet(book: Any, spec: SheetSpec, problems: list[Problem], notes: list[Problem]) -> ReadSheet:
     sheet = ReadSheet(spec)
+    formats = _number_formats(book)
     if spec.title not in book.sheetnames:
         problems.append(Problem(spec.title, None, "", "", f"缺少工作表“{spec.title}”。请使用本系统导出的模板，不要删除或改名工作表。"))
         return sheet
     grid, merged = _cells(book, spec.title)
     _unmerge(grid, merged)
-    numbers = sorted(n for n, cells in grid.items() if any(not _blank(v) for v, _ in cells.values()))
+    numbers = sorted(n for n, cells in grid.items() if any(not _blank(v) for v, _, _ in cells.values()))
     if not numbers or numbers[0] > HEADER_SEARCH_ROWS:
         problems.append(Problem(spec.title, None, "", "", "工作表没有表头行。请使用本系统导出的模板。"))
         return sheet
     top = numbers[0]
     width = max(grid[top])
     try:
-        where = header_map(spec, [grid[top].get(c, (None, ""))[0] for c in range(1, width + 1)])
+        where = header_map(spec, [grid[top].get(c, (None, "", 0))[0] for c in range(1, width + 1)])
     except CellError as exc:
         problems.append(Problem(spec.title, top, "", "", str(exc)))
         return sheet
@@ -287,7 +322,12 @@ def _read_sheet(book: Any, spec: SheetSpec, problems: list[Problem]) -> ReadShee
         raw: dict[str, Any] = {}
         for column in spec.all_columns:
             index = where[column.key] + 1
-            value, data_type = cells.get(index, (None, "n"))
+            value, data_type, style = cells.get(index, (None, "n", 0))
+            if column.kind == "notation" and value is not None and data_type in ("f", "n"):
+                value, note = read_notation_cell(column, value, data_type == "f", formats(style))
+                if note:
+                    notes.append(Problem(spec.title, number, get_column_letter(index), column.header, note))
+                data_type = "s" if isinstance(value, str) else data_type
             if data_type == "f":
                 problems.append(Problem(spec.title, number, get_column_letter(index), column.header,
                                         f"单元格含有公式“{value}”，交换包只接受数值，请改为直接填写数值。"))
@@ -306,7 +346,7 @@ def _manifest(book: Any, problems: list[Problem]) -> Manifest | None:
     if MANIFEST_TITLE not in book.sheetnames:
         return None
     grid, _ = _cells(book, MANIFEST_TITLE)
-    pairs = [(cells.get(1, (None, ""))[0], cells.get(2, (None, ""))[0]) for _, cells in sorted(grid.items())]
+    pairs = [(cells.get(1, (None, "", 0))[0], cells.get(2, (None, "", 0))[0]) for _, cells in sorted(grid.items())]
     try:
         return Manifest.from_rows(pairs)
     except ManifestError as exc:
@@ -319,10 +359,11 @@ def read_package(path: str | Path, specs: Sequence[SheetSpec]) -> ReadPackage:
     every sheet of `specs`, collecting every problem instead of stopping at the first."""
     book = open_workbook(path, data_only=False)  # formulas are seen as formulas (and refused), never evaluated
     problems: list[Problem] = []
+    notes: list[Problem] = []
     try:
         manifest = _manifest(book, problems)
-        sheets = {spec.kind: _read_sheet(book, spec, problems) for spec in specs}
+        sheets = {spec.kind: _read_sheet(book, spec, problems, notes) for spec in specs}
     finally:
         book.close()
     digest = content_hash({kind: sheet.rows for kind, sheet in sheets.items()})
-    return ReadPackage(manifest, sheets, problems, digest)
+    return ReadPackage(manifest, sheets, problems, digest, notes)

@@ -39,7 +39,10 @@ def preview_json(preview: PackagePreview) -> dict[str, Any]:
         "conflicts": [{"project_code": c.code, "project_name": c.name, "sheet": c.sheet, "row": c.line,
                        "reason": c.reason} for c in preview.by_status("conflicting")],
         "problems": [{"sheet": p.sheet, "row": p.row, "column": p.column, "header": p.header,
-                      "message": p.message, "text": str(p)} for p in preview.problems],
+                      "message": p.message, "text": str(p), "project_code": p.code} for p in preview.problems],
+        "refused": preview.refused_codes,
+        "notes": [{"sheet": n.sheet, "row": n.row, "column": n.column, "header": n.header,
+                   "message": n.message, "text": str(n)} for n in preview.notes],
     }
 
 
@@ -51,8 +54,12 @@ def _print_preview(preview: PackagePreview) -> None:
         print(f"  {STATUS_LABELS[status]}：{len(preview.by_status(status))} 项")
     for c in preview.by_status("conflicting"):
         print(f"  冲突 {c.code} {c.name}：{c.reason}")
+    if preview.refused_codes and not preview.blocked:
+        print(f"  退回（有问题，不导入，其余照常导入）：{'、'.join(preview.refused_codes)}")
     for problem in preview.problems:
         print(f"  问题：{problem}")
+    for note in preview.notes:
+        print(f"  提示：{note}")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -137,7 +137,7 @@ def test_the_problem_list_is_a_readable_workbook(hub: tuple[Database, Actor], tm
     ws = openpyxl.load_workbook(written)["问题清单"]
     rows = [r for r in ws.iter_rows(values_only=True)]
     assert rows[0][0] == "交换包问题清单" and "监控表" in rows[1][0] and "未签名" in rows[1][0]
-    assert rows[2] == ("序号", "工作表", "行", "列", "列名", "问题说明")
+    assert rows[2] == ("序号", "工作表", "行", "列", "列名", "问题说明", "退回的表（项目编码）")
     body = [r for r in rows[3:] if r[0] is not None]
     assert [(r[1], r[2], r[3], r[4]) for r in body] == [(p.sheet, p.row, p.column, p.header) for p in preview.problems]
     assert all(r[5] for r in body) and "很多" in body[0][5]

@@ -204,7 +204,10 @@ def test_a_unit_refuses_projects_of_units_outside_its_family(pair: Pair, tmp_pat
     before = fingerprint(pair.spoke)
     preview = call(pair.spoke, xk.preview_any, pair.clerk, package)
     located = [(p.sheet, p.row, p.column) for p in preview.problems if p.sheet == "项目信息"]
-    assert located == [("项目信息", line, letters["单位编码"])] and preview.blocked
+    assert located == [("项目信息", line, letters["单位编码"])]
+    # the project's goal table is refused on its own; the unit's other projects and tables still come in
+    assert preview.refused_codes == [pair.codes[0]] and not preview.blocked
+    assert pair.codes[0] not in {c.code for c in preview.changes}
     assert fingerprint(pair.spoke) == before
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from core.goals.rules.notation import (
     IndicatorValue,
     NotationError,
+    deadline_of,
     format_indicator_value,
     normalise_text,
     parse_indicator_value,
@@ -167,3 +168,41 @@ def test_full_width_input_reads_like_half_width(target: Decimal, unit: str | Non
     text = format_indicator_value(IndicatorValue(">=", target, None, unit))
     wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
     assert parse_indicator_value(wide) == parse_indicator_value(text)
+
+
+DEADLINES = [
+    ("2025年11月30日前", "2025-11-30"),
+    ("2025年11月30日前完成", "2025-11-30"),
+    ("11月底前完成", "2025-11-30"),
+    ("11月前", "2025-10-31"),
+    ("12月31日前", "2025-12-31"),
+    ("第三季度", "2025-09-30"),
+    ("三季度末", "2025-09-30"),
+    ("第4季度", "2025-12-31"),
+    ("2023年底", "2023-12-31"),
+    ("年底前完成", "2025-12-31"),
+    ("2023.07-2024.01", "2024-01-31"),
+    ("2024年10月", "2024-10-31"),
+    ("上半年", "2025-06-30"),
+    ("６月中旬", "2025-06-20"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DEADLINES)
+def test_deadlines_are_read_as_their_text_with_the_date_they_name(text: str, expected: str) -> None:
+    value = parse_indicator_value(text)
+    assert value.comparator == "qual" and value.target is None and value.unit_of_measure is None
+    assert deadline_of(value.target_text, 2025).isoformat() == expected
+    assert parse_indicator_value(format_indicator_value(value)) == value  # printed back without "定性:"
+    assert not format_indicator_value(value).startswith("定性")
+
+
+@pytest.mark.parametrize("text", ["2025年2月30日前", "13月底前"])
+def test_a_deadline_naming_no_real_day_is_refused_with_its_reason(text: str) -> None:
+    with pytest.raises(NotationError, match="不是有效的日期"):
+        parse_indicator_value(text)
+
+
+@pytest.mark.parametrize("text", ["2025.13", "98.5", "≥50个", "明显改善", "2023"])
+def test_numbers_and_phrases_are_no_deadlines(text: str) -> None:
+    assert deadline_of(text, 2025) is None

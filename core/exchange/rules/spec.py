@@ -17,9 +17,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.goals.rules.notation import NotationError, normalise_text, parse_indicator_value
+from core.goals.rules.notation import NotationError, format_decimal, normalise_text, parse_indicator_value
 
 FORMAT_VERSION = 1
+NOTATION_FORMAT = "@"  # the number format of a text cell
 KINDS = ("text", "decimal", "money", "int", "date", "choice", "bool", "notation")
 TRUE_WORDS = {"是", "Y", "YES", "TRUE", "1", "√", "✓"}
 FALSE_WORDS = {"否", "N", "NO", "FALSE", "0", ""}
@@ -142,6 +143,28 @@ def read_cell(column: ColumnSpec, raw: Any) -> Any:
         except NotationError as exc:
             raise CellError(f"“{column.header}”：{exc}") from exc
     return text
+
+
+def read_notation_cell(column: ColumnSpec, raw: Any, formula: bool, number_format: str) -> tuple[Any, str]:
+    """An indicator value cell that a spreadsheet program did not keep as text, read as the clerk meant it, and
+    the note saying so ("" when read as is): a number shown as a percentage is that percentage (1 shown as 100%
+    is "100%", never 1 without a unit); a formula that is an indicator value ("=100%", "=90%") is that text. Any
+    other formula is returned unchanged (the reader refuses it); another number is read as it is."""
+    if formula:
+        text = str(raw)
+        try:
+            parse_indicator_value(text)
+        except NotationError:
+            return raw, ""
+        if not text.startswith("="):
+            return raw, ""
+        return text, (f"单元格中的“{text}”被表格程序当作公式，已按填写的文字“{text}”读取"
+                      f"（请把该列设为文本格式，或在前面加英文单引号）。")
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal) or "%" not in number_format:
+        return raw, ""
+    shown = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    text = f"{format_decimal(shown * 100)}%"
+    return text, f"数值 {format_decimal(shown)} 按单元格显示的百分比格式读作“{text}”"
 
 
 def _date(raw: Any, column: ColumnSpec) -> date:

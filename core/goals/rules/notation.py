@@ -3,13 +3,15 @@ parse it from what clerks type (full-width, words such as 不低于, spaces, tho
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from core.common.labels import COMPARATORS
 
-EXAMPLE = "“≥50个”“≤90万元”“=100%”或“定性: 明显改善”"
+EXAMPLE = "“≥50个”“≤90万元”“=100%”“2025年11月30日前”或“定性: 明显改善”"
 
 # Symbols outside the full-width block (U+FF01-FF5E) that clerks' input methods produce.
 _CHAR_MAP = {
@@ -106,12 +108,85 @@ def _split_suffix(unit: str) -> tuple[str, str | None, str]:
     return unit, None, ""
 
 
+# --- deadlines (时效指标: "2025年11月30日前", "11月底前完成", "第三季度", "2023年底", "2023.07-2024.01") -------
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_DONE = r"(?:前|之前|以前|前完成|完成|内完成|内|止|截止|为止)?(?:完成|完工|交工|验收|结束)?(?:任务)?"
+_YMD = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*" + _DONE + "$")
+_YM = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(底|末|份|下旬|中旬|上旬)?\s*" + _DONE + "$")
+_QUARTER = re.compile(r"^(?:(\d{4})\s*年\s*)?(?:第\s*)?([一二三四1-4])\s*季度\s*(?:末|底)?\s*" + _DONE + "$")
+_YEAR_END = re.compile(r"^(?:(\d{4})\s*年|年)\s*(?:底|末|内|度内)\s*" + _DONE + "$")
+_HALF = re.compile(r"^(?:(\d{4})\s*年\s*)?(上|下)半年\s*" + _DONE + "$")
+_PERIOD = re.compile(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*月?\s*(?:[-~—–至到]+)\s*(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*月?$")
+_YEAR_MONTH_DOTTED = re.compile(r"^(\d{4})\s*[.\-/]\s*(\d{1,2})(?:\s*[.\-/]\s*(\d{1,2}))?\s*" + _DONE + "$")
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _deadline(s: str, year: int) -> date | None:
+    """The date a normalised value names, with `year` for the forms that do not write one; None when none."""
+    s = "".join(s.split())
+    if m := _PERIOD.match(s):
+        return _month_end(int(m[3]), int(m[4]))
+    if m := _YEAR_MONTH_DOTTED.match(s):
+        y, mo = int(m[1]), int(m[2])
+        return date(y, mo, int(m[3])) if m[3] else _month_end(y, mo)
+    if m := _YMD.match(s):
+        return date(int(m[1] or year), int(m[2]), int(m[3]))
+    if m := _YM.match(s):
+        y, mo = int(m[1] or year), int(m[2])
+        if m[3] is None and re.search(r"月(?:之|以)?前", s):  # "11月前完成": before November
+            return _month_end(y - 1, 12) if mo == 1 else _month_end(y, mo - 1)
+        if m[3] == "上旬":
+            return date(y, mo, 10)
+        if m[3] == "中旬":
+            return date(y, mo, 20)
+        return _month_end(y, mo)
+    if m := _QUARTER.match(s):
+        return _month_end(int(m[1] or year), 3 * _CN_DIGITS[m[2]])
+    if m := _YEAR_END.match(s):
+        return date(int(m[1] or year), 12, 31)
+    if m := _HALF.match(s):
+        return _month_end(int(m[1] or year), 6 if m[2] == "上" else 12)
+    return None
+
+
+def deadline_of(text: str | None, year: int) -> date | None:
+    """The deadline a time indicator's value names ("2025年11月30日前" → 2025-11-30, "11月底前完成" → the 30th of
+    November of `year`, "11月前" → 31 October, "第三季度" → 30 September, "2023年底" → 31 December 2023,
+    "2023.07-2024.01" → 31 January 2024); None when the value is not a date, a month, a quarter, a year's end or
+    a period, or names a day that does not exist ("2月30日")."""
+    try:
+        return _deadline(normalise_text(text or "").strip(), year)
+    except (ValueError, KeyError):
+        return None
+
+
+def is_deadline(text: str | None) -> bool:
+    """Whether a value is written as a deadline (see `deadline_of`), valid or not; such a value is read as its
+    text, never as a number with the rest of the date for its unit ("2023年底" is not 2023 of unit 年底)."""
+    s = "".join(normalise_text(text or "").split())
+    if any(p.match(s) for p in (_YMD, _YM, _QUARTER, _YEAR_END, _HALF)):
+        return True
+    # "2023.07" is a deadline only when it is a real month of a plausible year; "2025.13" stays a number
+    dotted = _PERIOD.match(s) or _YEAR_MONTH_DOTTED.match(s)
+    return dotted is not None and 1950 <= int(dotted[1]) <= 2100 and deadline_of(s, 2000) is not None
+
+
 def parse_indicator_value(text: str) -> IndicatorValue:
     """Read one indicator value. A bare number ("50", "100%") means "="; text without a comparator that does
-    not start with a number ("明显改善") is qualitative, as is anything after "定性:". Raises NotationError."""
+    not start with a number ("明显改善") is qualitative, as is anything after "定性:". A deadline ("2025年11月30日
+    前", "第三季度", see `deadline_of`) is kept as the text the clerk wrote (comparator "qual": the stored form
+    has no date column), never as a number whose unit is the rest of the date. Raises NotationError."""
     s = normalise_text(text or "").strip()
     if not s:
         raise _error(text or "", "为空，没有填写指标值")
+    if is_deadline(s):
+        if deadline_of(s, 2000) is None:  # a leap day is checked against the table's year by its reader
+            raise _error(text, "不是有效的日期")
+        return IndicatorValue("qual", None, s, None)
     qual = _QUAL_PREFIX.match(s)
     if qual:
         phrase = s[qual.end():].strip()

@@ -5,6 +5,7 @@ Previewing, the backup and applying are core.exchange.intake's use case, the one
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -102,13 +103,14 @@ class ImportPanel(QWidget):
 
     def _show(self, preview: PackagePreview | None) -> None:
         self.preview = self.shown = preview
-        self.problems_button.setEnabled(preview is not None and (preview.blocked or bool(preview.by_status("conflicting"))))
+        self.problems_button.setEnabled(preview is not None and (preview.blocked or bool(preview.problems)
+                                                                 or bool(preview.by_status("conflicting"))))
         self.projects.set_rows(preview.changes if preview else [])
-        self.problems.set_rows(preview.problems if preview else [])
+        notes = [replace(n, message=f"（提示，不影响导入）{n.message}") for n in preview.notes] if preview else []
+        self.problems.set_rows([*preview.problems, *notes] if preview else [])
         self.confirm.setChecked(False)
         self.confirm.setVisible(preview is not None and preview.decision in ("edited", "unsigned"))
-        self.problem_title.setText(f"发现 {len(preview.problems)} 处问题，须改正后重新导入："
-                                   if preview and preview.problems else "问题：无")
+        self.problem_title.setText(self._problem_text(preview))
         self.decision.setText("" if preview is None else self._decision_text(preview))
         refused = preview is not None and preview.decision == "refused"
         self.decision.setStyleSheet(f"color: {RED};" if refused else "")
@@ -116,6 +118,19 @@ class ImportPanel(QWidget):
             self.project_table.fit_columns()
             self.problem_table.fit_columns()
         self._update_apply()
+
+    @staticmethod
+    def _problem_text(preview: PackagePreview | None) -> str:
+        if preview is None or not (preview.problems or preview.notes):
+            return "问题：无"
+        notes = f"（另有 {len(preview.notes)} 条读取提示）" if preview.notes else ""
+        if not preview.problems:
+            return f"问题：无{notes}"
+        refused = preview.refused_codes
+        if refused and not preview.blocked:
+            return (f"{len(refused)} 张表有 {len(preview.problems)} 处问题，将随问题清单退回单位，其余照常导入"
+                    f"{notes}：")
+        return f"发现 {len(preview.problems)} 处问题，须改正后重新导入{notes}："
 
     @staticmethod
     def _decision_text(preview: PackagePreview) -> str:
