@@ -292,3 +292,26 @@ class IndicatorKind(StrEnum):
     RATE = "rate"  # 比率型: a rate or share (%, 合格率, 满意度), never pro-rated
     MILESTONE = "milestone"  # 时点型: a deadline or milestone (2025年11月30日前, 建成1座)
     QUALITATIVE = "qualitative"  # 定性: judged by level (达成 / 部分达成 / 未达成)
+
+
+class ProjectStatus(StrEnum):
+    """project.status: the project library's lifecycle (项目库)."""
+
+    APPLIED = "applied"  # proposed by a unit in its goals workbook, not yet accepted
+    DECLINED = "declined"
+    RESERVE = "reserve"
+    LIBRARY = "library"
+    ARRANGED = "arranged"  # in the year's budget
+    EXECUTING = "executing"
+    COMPLETED = "completed"
+    TERMINATED = "terminated"
+
+
+class LinkBasis(StrEnum):
+    """project.link_basis: how the link to last year's project was made (NULL: not linked)."""
+
+    CODE = "code"
+    NAME = "name"
+    CONFIRMED = "confirmed"
+    PROPOSED = "proposed"
+    REJECTED = "rejected"

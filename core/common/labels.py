@@ -27,12 +27,14 @@ from db.codes import (
     IndicatorKind,
     InstallationRole,
     Likelihood,
+    LinkBasis,
     NoticeKind,
     PackageDirection,
     PackageState,
     PanelRole,
     ProjectAttribute,
     ProjectNature,
+    ProjectStatus,
     RectificationSource,
     RectificationStatus,
     ReviewGrade,
@@ -119,6 +121,24 @@ INDICATOR_KINDS: dict[str, str] = {IndicatorKind.CUMULATIVE: "累计型", Indica
                                    IndicatorKind.MILESTONE: "时点型", IndicatorKind.QUALITATIVE: "定性"}
 KIND_UNDECIDED = "待定"  # shown where an indicator's kind could not be inferred and nobody has chosen one
 
+PROJECT_STATUSES: dict[str, str] = {
+    "applied": "新项目申请",
+    "declined": "不予受理",
+    "reserve": "储备",
+    "library": "入库",
+    "arranged": "已安排",
+    "executing": "执行中",
+    "completed": "已完成",
+    "terminated": "已终止",
+}
+LINK_BASES: dict[str, str] = {
+    "code": "同编码自动关联",
+    "name": "名称相近自动关联",
+    "confirmed": "人工确认",
+    "proposed": "待确认",
+    "rejected": "已否决",
+}
+
 # Every code set and its labels; `label` looks a member up here (and the tests check that none is missing).
 LABELS: dict[type[StrEnum], Mapping[str, str]] = {
     YearStatus: YEAR_STATUSES, UnitKind: UNIT_KINDS, Role: ROLES, ProjectAttribute: PROJECT_ATTRIBUTES,
@@ -132,7 +152,7 @@ LABELS: dict[type[StrEnum], Mapping[str, str]] = {
     PanelRole: PANEL_ROLES, FindingSource: FINDING_SOURCES, RectificationSource: RECTIFICATION_SOURCES,
     RectificationStatus: RECTIFICATION_STATUSES, NoticeKind: NOTICE_KINDS, ExchangeKind: EXCHANGE_KINDS,
     PackageDirection: PACKAGE_DIRECTIONS, PackageState: PACKAGE_STATES, InstallationRole: INSTALLATION_ROLES,
-    IndicatorKind: INDICATOR_KINDS,
+    IndicatorKind: INDICATOR_KINDS, ProjectStatus: PROJECT_STATUSES, LinkBasis: LINK_BASES,
 }
 
 
@@ -145,21 +165,4 @@ INDICATOR_TREE = {
     "产出指标": ["数量指标", "质量指标", "时效指标", "成本指标"],
     "效益指标": ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"],
     "满意度指标": ["服务对象满意度指标"],
-}
-PROJECT_STATUSES = {
-    "applied": "新项目申请",
-    "declined": "不予受理",
-    "reserve": "储备",
-    "library": "入库",
-    "arranged": "已安排",
-    "executing": "执行中",
-    "completed": "已完成",
-    "terminated": "已终止",
-}
-LINK_BASES = {
-    "code": "同编码自动关联",
-    "name": "名称相近自动关联",
-    "confirmed": "人工确认",
-    "proposed": "待确认",
-    "rejected": "已否决",
 }

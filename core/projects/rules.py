@@ -10,25 +10,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
-from enum import StrEnum
 
 from core.common.labels import PROJECT_STATUSES
-
-
-class ProjectStatus(StrEnum):
-    APPLIED = "applied"  # proposed by a unit in its goals workbook, not yet accepted
-    DECLINED = "declined"
-    RESERVE = "reserve"
-    LIBRARY = "library"
-    ARRANGED = "arranged"  # in the year's budget
-    EXECUTING = "executing"
-    COMPLETED = "completed"
-    TERMINATED = "terminated"
-
-    @property
-    def label(self) -> str:
-        return PROJECT_STATUSES[self.value]
-
+from db.codes import ProjectStatus
 
 S = ProjectStatus
 TRANSITIONS: dict[ProjectStatus, frozenset[ProjectStatus]] = {
@@ -55,8 +39,8 @@ def check_transition(current: str, target: str) -> ProjectStatus:
         raise TransitionError(f"未知的项目状态“{target if current in PROJECT_STATUSES else current}”。") from exc
     allowed = TRANSITIONS[here]
     if there not in allowed:
-        hint = "、".join(f"“{s.label}”" for s in ProjectStatus if s in allowed) or "无（已是最终状态）"
-        raise TransitionError(f"项目状态不能从“{here.label}”改为“{there.label}”；可改为：{hint}。")
+        hint = "、".join(f"“{PROJECT_STATUSES[s]}”" for s in ProjectStatus if s in allowed) or "无（已是最终状态）"
+        raise TransitionError(f"项目状态不能从“{PROJECT_STATUSES[here]}”改为“{PROJECT_STATUSES[there]}”；可改为：{hint}。")
     return there
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.common.changes import Area, Changes
 from core.common.errors import NotFound, ValidationError
-from core.common.labels import LINK_BASES, PROJECT_ATTRIBUTES, PROJECT_NATURES
+from core.common.labels import LINK_BASES, PROJECT_ATTRIBUTES, PROJECT_NATURES, PROJECT_STATUSES
 from core.org.access import require, scoped, visible_unit_ids
 from core.org.rules.roles import Actor, Permission
 from core.projects.dto import ProjectInput, RegistryRow
@@ -161,7 +161,7 @@ def list_projects(uow: UnitOfWork, actor: Actor, year: int, status: str | None =
         rows.append(RegistryRow(
             p.id, p.year, p.code, p.name, head.code, head.name, p.implementing_unit,
             PROJECT_ATTRIBUTES.get(p.attribute, p.attribute), PROJECT_NATURES.get(p.nature, p.nature), p.status,
-            ProjectStatus(p.status).label, p.total_amount, p.fiscal_amount, p.carryover_amount, p.other_amount,
+            PROJECT_STATUSES.get(p.status, p.status), p.total_amount, p.fiscal_amount, p.carryover_amount, p.other_amount,
             p.span_total_amount, p.start_year, p.end_year, previous_code,
             LINK_BASES.get(p.link_basis or "", "已关联" if previous_code else "")))
     return rows

@@ -23,8 +23,10 @@ from db.codes import (
     FundType,
     GoalStatus,
     IndicatorKind,
+    LinkBasis,
     ProjectAttribute,
     ProjectNature,
+    ProjectStatus,
 )
 from db.models.base import Base, UTCDateTime, one_of, utcnow
 from db.types import DecimalText, Money
@@ -35,7 +37,8 @@ class Project(Base):
 
     __tablename__ = "project"
     __table_args__ = (UniqueConstraint("year", "code"), one_of("attribute", ProjectAttribute),
-                      one_of("nature", ProjectNature), one_of("fund_type", FundType))
+                      one_of("nature", ProjectNature), one_of("fund_type", FundType),
+                      one_of("status", ProjectStatus), one_of("link_basis", LinkBasis))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(ForeignKey("fiscal_year.year"), index=True)
@@ -59,11 +62,10 @@ class Project(Base):
     # The project library (项目库): lifecycle status, the years the project spans and its total over them (the
     # year's amount is total_amount), and how the link to last year's project was made.
     status: Mapped[str] = mapped_column(String(12), default="arranged", server_default="arranged", index=True)
-    # applied|declined|reserve|library|arranged|executing|completed|terminated (labels: PROJECT_STATUSES)
     start_year: Mapped[int | None] = mapped_column(Integer)
     end_year: Mapped[int | None] = mapped_column(Integer)
     span_total_amount: Mapped[Decimal | None] = mapped_column(Money())  # over all its years; None: one year
-    link_basis: Mapped[str | None] = mapped_column(String(10))  # code|name|confirmed|proposed|rejected
+    link_basis: Mapped[str | None] = mapped_column(String(10))
     proposed_previous_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
 
     unit = relationship("Unit")

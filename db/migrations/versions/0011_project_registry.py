@@ -28,10 +28,18 @@ def upgrade() -> None:
                                     ['proposed_previous_id'], ['id'])
     # A link made before the registry came from the same code or the generator's own knowledge: call it by code.
     op.execute("UPDATE project SET link_basis = 'code' WHERE previous_project_id IS NOT NULL")
+    # The codes as this revision knows them (a migration is history: later enum changes need their own revision).
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.create_check_constraint(op.f('ck_project_status'), "status IN ('applied', 'declined', 'reserve', "
+                                         "'library', 'arranged', 'executing', 'completed', 'terminated')")
+        batch_op.create_check_constraint(op.f('ck_project_link_basis'),
+                                         "link_basis IN ('code', 'name', 'confirmed', 'proposed', 'rejected')")
 
 
 def downgrade() -> None:
     with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_project_link_basis'), type_='check')
+        batch_op.drop_constraint(op.f('ck_project_status'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_project_proposed_previous_id_project'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_project_status'))
         batch_op.drop_column('proposed_previous_id')
