@@ -9,6 +9,8 @@ position of an indicator is its place among the rows of its project; a deleted i
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.common.labels import (
     FUND_TYPES,
     INDICATOR_KINDS,
@@ -18,6 +20,13 @@ from core.common.labels import (
 )
 from core.exchange.rules.spec import ColumnSpec, SheetSpec
 from core.goals.rules.goal_table import TEXT_FIELDS
+from core.goals.rules.notation import (
+    NotationError,
+    format_indicator_value,
+    normalise_text,
+    parse_indicator_value,
+)
+from core.goals.rules.published import level_note, standard_levels, with_unit_from_name
 
 GOALS_KIND = "goals"
 PROJECTS = "projects"
@@ -88,6 +97,36 @@ VALUE_NOTE = (f"文本格式的单元格，照纸质表填写即可：{'、'.joi
 
 LEVEL2_CHOICES = tuple(level2 for values in INDICATOR_TREE.values() for level2 in values)
 
+
+def _label(raw: Any) -> str:
+    return "".join(normalise_text("" if raw is None else str(raw)).split())
+
+
+def read_published(cells: dict[str, Any]) -> list[tuple[str, str]]:
+    """An indicator row written as published tables write it, read into the standard form in place, with a note
+    (column key, message) for each cell read otherwise: level labels outside the tree placed by the shipped
+    mapping (产出值/数量值 → 产出指标/数量指标, a merged 一级 cell left blank → its 二级's 一级), a number without a
+    unit given the unit in the indicator's name ("实施营造林总面积(亩)" = 80000 → 80000亩). A label in neither the
+    tree nor the mapping stays as written: the level column refuses it, naming the accepted labels."""
+    notes: list[tuple[str, str]] = []
+    written = (_label(cells.get("level1")), _label(cells.get("level2")))
+    levels = standard_levels(*written)
+    if levels is not None and levels != written:
+        cells["level1"], cells["level2"] = levels
+        notes.append(("level1" if levels[0] != written[0] else "level2", level_note(*written, levels)))
+    raw = cells.get("value")
+    if raw is not None and not isinstance(raw, bool):
+        try:
+            value = parse_indicator_value(normalise_text(str(raw)))
+        except NotationError:
+            return notes  # the value column refuses it with its reason
+        value, note = with_unit_from_name(value, None if cells.get("name") is None else str(cells["name"]))
+        if note:
+            cells["value"] = format_indicator_value(value)
+            notes.append(("value", note))
+    return notes
+
+
 INDICATOR_SHEET = SheetSpec(INDICATORS, "绩效指标", (
     PROJECT_CODE,
     ColumnSpec("level1", "一级指标", "choice", True, tuple(INDICATOR_TREE), width=12),
@@ -99,7 +138,7 @@ INDICATOR_SHEET = SheetSpec(INDICATORS, "绩效指标", (
     ColumnSpec("weight", "权重", "decimal", False, width=8),
     ColumnSpec("scoring_standard", "评（扣）分标准", "text", False, width=40),
     ColumnSpec("note", "备注", "text", False, width=20),
-), "每条指标一行，同一项目的指标按行的先后排列；新增指标时在末尾加行，行标识留空。")
+), "每条指标一行，同一项目的指标按行的先后排列；新增指标时在末尾加行，行标识留空。", published=read_published)
 
 GOAL_SHEETS = (PROJECT_SHEET, GOAL_TABLE_SHEET, INDICATOR_SHEET)
 TEXT_KEYS = tuple(TEXT_FIELDS)
