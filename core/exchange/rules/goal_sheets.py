@@ -26,7 +26,7 @@ from core.goals.rules.notation import (
     normalise_text,
     parse_indicator_value,
 )
-from core.goals.rules.published import level_note, standard_levels, with_unit_from_name
+from core.goals.rules.published import level_note, standard_level1, standard_levels, with_unit_from_name
 
 GOALS_KIND = "goals"
 PROJECTS = "projects"
@@ -114,6 +114,9 @@ def read_published(cells: dict[str, Any]) -> list[tuple[str, str]]:
     if levels is not None and levels != written:
         cells["level1"], cells["level2"] = levels
         notes.append(("level1" if levels[0] != written[0] else "level2", level_note(*written, levels)))
+    elif levels is None and (level1 := standard_level1(written[0])) not in (None, written[0]):
+        cells["level1"] = level1  # so that only the 二级 that cannot be placed is the problem
+        notes.append(("level1", f"一级指标“{written[0]}”按“{level1}”归类"))
     raw = cells.get("value")
     if raw is not None and not isinstance(raw, bool):
         try:

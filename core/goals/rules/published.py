@@ -52,6 +52,12 @@ def standard_levels(level1: str | None, level2: str | None) -> tuple[str, str] |
     return std1, std2
 
 
+def standard_level1(level1: str | None) -> str | None:
+    """The standard 一级 of a 一级 label as written, on its own (for a row whose 二级 cannot be placed)."""
+    label = _clean_label(level1)
+    return label if label in INDICATOR_TREE else level_labels()[0].get(label)
+
+
 def level_note(level1: str | None, level2: str | None, standard: tuple[str, str]) -> str:
     """The line saying how labels as written were placed in the tree."""
     return f"层级“{level1 or '（空）'}/{level2 or '（空）'}”按“{standard[0]}/{standard[1]}”归类"
