@@ -26,7 +26,13 @@ from core.goals.rules.notation import (
     normalise_text,
     parse_indicator_value,
 )
-from core.goals.rules.published import level_note, standard_level1, standard_levels, with_unit_from_name
+from core.goals.rules.published import (
+    level_note,
+    standard_level1,
+    standard_levels,
+    unit_in_name,
+    with_unit_from_name,
+)
 
 GOALS_KIND = "goals"
 PROJECTS = "projects"
@@ -117,13 +123,13 @@ def read_published(cells: dict[str, Any]) -> list[tuple[str, str]]:
     elif levels is None and (level1 := standard_level1(written[0])) not in (None, written[0]):
         cells["level1"] = level1  # so that only the 二级 that cannot be placed is the problem
         notes.append(("level1", f"一级指标“{written[0]}”按“{level1}”归类"))
-    raw = cells.get("value")
-    if raw is not None and not isinstance(raw, bool):
-        try:
+    raw, name = cells.get("value"), cells.get("name")
+    if raw is not None and not isinstance(raw, bool) and name is not None and unit_in_name(str(name)):
+        try:  # parsed here only when the name holds a unit (most rows are not parsed twice)
             value = parse_indicator_value(normalise_text(str(raw)))
         except NotationError:
             return notes  # the value column refuses it with its reason
-        value, note = with_unit_from_name(value, None if cells.get("name") is None else str(cells["name"]))
+        value, note = with_unit_from_name(value, str(name))
         if note:
             cells["value"] = format_indicator_value(value)
             notes.append(("value", note))
