@@ -12,11 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from core.goals.rules.notation import IndicatorValue, NotationError, norm, parse_indicator_value
+from core.goals.rules.notation import IndicatorValue, norm, parse_indicator_value
 from core.library.rules import load_default_library
 from core.review.rules.engine import ReviewConfig, run_rules
 from core.review.rules.model import Finding, IndicatorView, ReviewContext, TableView
-from core.review.rules.reading import is_deadline
 from resources import path as resource_path
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "goal_tables"
@@ -36,15 +35,9 @@ class Case:
 
 def read_value(raw: str | list[str]) -> IndicatorValue:
     """A value as the paper form writes it, or split over cells (comparator | number | unit) and joined as a
-    reader of the workbook does; a deadline the notation refuses ("2025年11月30日前") is kept as its text,
-    the way a clerk types it today (定性)."""
-    text = "".join(raw) if isinstance(raw, list) else raw
-    try:
-        return parse_indicator_value(text)
-    except NotationError:
-        if is_deadline(text):
-            return IndicatorValue("qual", None, text.strip(), None)
-        raise
+    reader of the workbook does; deadlines, periods and recurring deadlines ("每月10日前") are read as their text,
+    as the goals import reads them."""
+    return parse_indicator_value("".join(raw) if isinstance(raw, list) else raw)
 
 
 def _indicators(rows: list[list[Any]]) -> tuple[IndicatorView, ...]:

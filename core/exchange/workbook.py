@@ -8,7 +8,9 @@ never evaluated) and the merged ranges other programs write (the top-left value 
 Indicator value cells (column kind "notation") are written as text cells (number format "@") so that "=100%",
 "≥90%" and "+5%" stay text in Excel, WPS and LibreOffice. What a program made of them anyway is read back as the
 clerk meant it, each with a note for the preview: a number shown as a percentage (1 shown as 100%) is 100%, and a
-formula that is itself an indicator value ("=100%" evaluated to 1) is its text.
+formula that is itself an indicator value ("=100%" evaluated to 1) is its text. A sheet that reads published
+wording (`SheetSpec.published`: level labels such as 产出值, a bare number with the unit in the indicator's name)
+has a note for each cell it read otherwise too.
 """
 
 from __future__ import annotations
@@ -333,7 +335,11 @@ def _read_sheet(book: Any, spec: SheetSpec, problems: list[Problem], notes: list
                                         f"单元格含有公式“{value}”，交换包只接受数值，请改为直接填写数值。"))
                 value = None
             raw[column.key] = value
-        values, bad = read_row(spec, raw)
+        read_otherwise: list[tuple[str, str]] = []
+        values, bad = read_row(spec, raw, read_otherwise)
+        for key, message in read_otherwise:
+            index = where[key] + 1
+            notes.append(Problem(spec.title, number, get_column_letter(index), spec.column(key).header, message))
         for key, message in bad:
             index = where[key] + 1
             problems.append(Problem(spec.title, number, get_column_letter(index), spec.column(key).header, message))

@@ -12,6 +12,8 @@ from core.goals.rules.notation import (
     NotationError,
     deadline_of,
     format_indicator_value,
+    is_deadline,
+    is_recurring,
     normalise_text,
     parse_indicator_value,
 )
@@ -185,7 +187,18 @@ DEADLINES = [
     ("2024年10月", "2024-10-31"),
     ("上半年", "2025-06-30"),
     ("６月中旬", "2025-06-20"),
+    ("2025年10月-12月", "2025-12-31"),
+    ("2025年1月1日-4月30日", "2025-04-30"),
+    ("2024年10月至2025年3月", "2025-03-31"),
 ]
+
+
+@pytest.mark.parametrize("text", ["每月10日前", "每季度末", "每季度结束后15日内", "每学期开学后2个月内"])
+def test_recurring_deadlines_are_read_as_their_text_without_a_date(text: str) -> None:
+    value = parse_indicator_value(text)
+    assert (value.comparator, value.target_text) == ("qual", text)
+    assert is_deadline(text) and is_recurring(text) and deadline_of(text, 2025) is None
+    assert parse_indicator_value(format_indicator_value(value)) == value
 
 
 @pytest.mark.parametrize(("text", "expected"), DEADLINES)

@@ -1,4 +1,5 @@
-"""How the pre-review reads published wording (level labels, units in names, deadlines) and the checks reworked
+"""How published wording is read (level labels, units in names, deadlines: core.goals.rules.published and the
+notation, shared with the goals import), the pre-review reading stored tables with it, and the checks reworked
 for issue 14 (weight convention, last year's actual, multi-year periods, unit cost without a reference,
 near-copies, empty annual goals, 100 % satisfaction), on the hand-built table of test_review_rules."""
 
@@ -10,9 +11,11 @@ from decimal import Decimal
 
 import pytest
 
+from core.goals.rules.notation import is_deadline
+from core.goals.rules.published import standard_levels, unit_in_name
 from core.review.rules.engine import run_rules
 from core.review.rules.model import IndicatorView
-from core.review.rules.reading import is_deadline, normalise, standard_levels, unit_in_name
+from core.review.rules.reading import normalise
 from tests.unit.test_review_rules import CLEAN, CONFIG, CTX, INDS, PREV, both, ctx, head, ind
 
 D = Decimal
@@ -42,8 +45,8 @@ def test_unit_in_name(name: str, unit: str | None) -> None:
 
 @pytest.mark.parametrize(("text", "deadline"), [
     ("2025年11月30日前", True), ("11月底前完成", True), ("第三季度", True), ("2023年底", True),
-    ("2023.07-2024.01", True), ("每季度结束后15日内", True), ("按期完成", False), ("按计划完成", False),
-    ("明显改善", False), ("12个月", False),
+    ("2023.07-2024.01", True), ("每季度结束后15日内", True), ("2025年1月1日-4月30日", True), ("每月10日前", True),
+    ("按期完成", False), ("按计划完成", False), ("明显改善", False), ("12个月", False), ("每季度不少于1次", False),
 ])
 def test_deadlines(text: str, deadline: bool) -> None:
     assert is_deadline(text) is deadline

@@ -44,7 +44,8 @@ DEPARTMENT_TASK_SHEET = SheetSpec(DEPARTMENT_TASKS, "部门重点工作任务", 
 
 DEPARTMENT_INDICATOR_SHEET = SheetSpec(DEPARTMENT_INDICATORS, "部门绩效指标", (
     UNIT_CODE, *INDICATOR_SHEET.columns[1:],
-), "每条部门整体绩效指标一行，同一部门的指标按行的先后排列；新增指标时在末尾加行，行标识留空。")
+), "每条部门整体绩效指标一行，同一部门的指标按行的先后排列；新增指标时在末尾加行，行标识留空。",
+   published=INDICATOR_SHEET.published)
 
 DEPARTMENT_SHEETS = (DEPARTMENT_TABLE_SHEET, DEPARTMENT_TASK_SHEET, DEPARTMENT_INDICATOR_SHEET)
 

@@ -9,6 +9,8 @@ position of an indicator is its place among the rows of its project; a deleted i
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.common.labels import (
     FUND_TYPES,
     INDICATOR_KINDS,
@@ -18,6 +20,19 @@ from core.common.labels import (
 )
 from core.exchange.rules.spec import ColumnSpec, SheetSpec
 from core.goals.rules.goal_table import TEXT_FIELDS
+from core.goals.rules.notation import (
+    NotationError,
+    format_indicator_value,
+    normalise_text,
+    parse_indicator_value,
+)
+from core.goals.rules.published import (
+    level_note,
+    standard_level1,
+    standard_levels,
+    unit_in_name,
+    with_unit_from_name,
+)
 
 GOALS_KIND = "goals"
 PROJECTS = "projects"
@@ -88,6 +103,39 @@ VALUE_NOTE = (f"文本格式的单元格，照纸质表填写即可：{'、'.joi
 
 LEVEL2_CHOICES = tuple(level2 for values in INDICATOR_TREE.values() for level2 in values)
 
+
+def _label(raw: Any) -> str:
+    return "".join(normalise_text("" if raw is None else str(raw)).split())
+
+
+def read_published(cells: dict[str, Any]) -> list[tuple[str, str]]:
+    """An indicator row written as published tables write it, read into the standard form in place, with a note
+    (column key, message) for each cell read otherwise: level labels outside the tree placed by the shipped
+    mapping (产出值/数量值 → 产出指标/数量指标, a merged 一级 cell left blank → its 二级's 一级), a number without a
+    unit given the unit in the indicator's name ("实施营造林总面积(亩)" = 80000 → 80000亩). A label in neither the
+    tree nor the mapping stays as written: the level column refuses it, naming the accepted labels."""
+    notes: list[tuple[str, str]] = []
+    written = (_label(cells.get("level1")), _label(cells.get("level2")))
+    levels = standard_levels(*written)
+    if levels is not None and levels != written:
+        cells["level1"], cells["level2"] = levels
+        notes.append(("level1" if levels[0] != written[0] else "level2", level_note(*written, levels)))
+    elif levels is None and (level1 := standard_level1(written[0])) not in (None, written[0]):
+        cells["level1"] = level1  # so that only the 二级 that cannot be placed is the problem
+        notes.append(("level1", f"一级指标“{written[0]}”按“{level1}”归类"))
+    raw, name = cells.get("value"), cells.get("name")
+    if raw is not None and not isinstance(raw, bool) and name is not None and unit_in_name(str(name)):
+        try:  # parsed here only when the name holds a unit (most rows are not parsed twice)
+            value = parse_indicator_value(normalise_text(str(raw)))
+        except NotationError:
+            return notes  # the value column refuses it with its reason
+        value, note = with_unit_from_name(value, str(name))
+        if note:
+            cells["value"] = format_indicator_value(value)
+            notes.append(("value", note))
+    return notes
+
+
 INDICATOR_SHEET = SheetSpec(INDICATORS, "绩效指标", (
     PROJECT_CODE,
     ColumnSpec("level1", "一级指标", "choice", True, tuple(INDICATOR_TREE), width=12),
@@ -99,7 +147,7 @@ INDICATOR_SHEET = SheetSpec(INDICATORS, "绩效指标", (
     ColumnSpec("weight", "权重", "decimal", False, width=8),
     ColumnSpec("scoring_standard", "评（扣）分标准", "text", False, width=40),
     ColumnSpec("note", "备注", "text", False, width=20),
-), "每条指标一行，同一项目的指标按行的先后排列；新增指标时在末尾加行，行标识留空。")
+), "每条指标一行，同一项目的指标按行的先后排列；新增指标时在末尾加行，行标识留空。", published=read_published)
 
 GOAL_SHEETS = (PROJECT_SHEET, GOAL_TABLE_SHEET, INDICATOR_SHEET)
 TEXT_KEYS = tuple(TEXT_FIELDS)
@@ -112,6 +160,9 @@ GOAL_INSTRUCTIONS = (
     "申报表的表头（实施单位、项目属性、起止时间、项目负责人、联系电话）和资金来源填在“绩效目标表”工作表中。",
     "“指标值”列是文本格式：照纸质表写“=100%”“≥90%”“+5%”即可，不会变成公式；若表格程序仍把“=100%”变成了公式，"
     "或把 100% 存成了显示为百分比的数字，导入时按所写的意思读取，并在预览中逐条说明。",
+    "一级、二级指标请从下拉列表选择；照已公开目标表写的“产出值/数量值”“实施效果指标/社会效益”等常见写法也能导入，"
+    "按标准指标体系归类；指标值只填数字时，按指标名称括号中的单位读取（如“营造林面积（亩）”填 80000 读作 80000亩）。"
+    "两种情况都在预览中逐条说明。",
     "每张目标表单独判定：有问题的表连同问题清单退回单位，其余的表照常导入。",
 )
 

@@ -11,7 +11,7 @@ so a deletion on one side is not undone by the next package from the other.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -61,6 +61,9 @@ class SheetSpec:
     columns: tuple[ColumnSpec, ...]
     description: str = ""
     standard: bool = True  # False: a list from another system (the registry workbook), without the row id columns
+    # Reads a row's raw cells written the way published tables write them into the standard form (in place), with
+    # a note (column key, message) for each cell read otherwise than written; see `read_row`.
+    published: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
 
     @property
     def all_columns(self) -> tuple[ColumnSpec, ...]:
@@ -194,8 +197,15 @@ def write_cell(column: ColumnSpec, value: Any) -> Any:
     return value
 
 
-def read_row(sheet: SheetSpec, cells: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Read one row given {column key: raw cell}; returns the values and the problems as (column key, message)."""
+def read_row(sheet: SheetSpec, cells: Mapping[str, Any],
+             notes: list[tuple[str, str]] | None = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Read one row given {column key: raw cell}; returns the values and the problems as (column key, message).
+    A sheet that reads published wording (`SheetSpec.published`) reads it first; its notes go to `notes`."""
+    if sheet.published is not None:
+        cells = dict(cells)
+        found = sheet.published(cells)
+        if notes is not None:
+            notes.extend(found)
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     for column in sheet.all_columns:

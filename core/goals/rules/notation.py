@@ -119,6 +119,12 @@ _YEAR_END = re.compile(r"^(?:(\d{4})\s*年|年)\s*(?:底|末|内|度内)\s*" + _
 _HALF = re.compile(r"^(?:(\d{4})\s*年\s*)?(上|下)半年\s*" + _DONE + "$")
 _PERIOD = re.compile(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*月?\s*(?:[-~—–至到]+)\s*(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*月?$")
 _YEAR_MONTH_DOTTED = re.compile(r"^(\d{4})\s*[.\-/]\s*(\d{1,2})(?:\s*[.\-/]\s*(\d{1,2}))?\s*" + _DONE + "$")
+# A period written in words: "2025年10月-12月", "2025年1月1日-4月30日", "2024年10月至2025年3月".
+_CN_PERIOD = re.compile(r"^(\d{4})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?\s*[-~—–至到]+\s*"
+                        r"(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?$")
+# A deadline that recurs ("每月10日前", "每季度末", "每季度结束后15日内", "每学期开学后2个月内"): a time limit each
+# period, no single date; read as its text like the others.
+_RECURRING = re.compile(r"^每个?(?:月|季度?|学期|半年|年|周)\S{0,12}?(?:前|内|末|底)(?:完成)?$")
 
 
 def _month_end(year: int, month: int) -> date:
@@ -130,6 +136,9 @@ def _deadline(s: str, year: int) -> date | None:
     s = "".join(s.split())
     if m := _PERIOD.match(s):
         return _month_end(int(m[3]), int(m[4]))
+    if m := _CN_PERIOD.match(s):
+        y, mo = int(m[2] or m[1]), int(m[3])
+        return date(y, mo, int(m[4])) if m[4] else _month_end(y, mo)
     if m := _YEAR_MONTH_DOTTED.match(s):
         y, mo = int(m[1]), int(m[2])
         return date(y, mo, int(m[3])) if m[3] else _month_end(y, mo)
@@ -156,8 +165,9 @@ def _deadline(s: str, year: int) -> date | None:
 def deadline_of(text: str | None, year: int) -> date | None:
     """The deadline a time indicator's value names ("2025年11月30日前" → 2025-11-30, "11月底前完成" → the 30th of
     November of `year`, "11月前" → 31 October, "第三季度" → 30 September, "2023年底" → 31 December 2023,
-    "2023.07-2024.01" → 31 January 2024); None when the value is not a date, a month, a quarter, a year's end or
-    a period, or names a day that does not exist ("2月30日")."""
+    "2023.07-2024.01" → 31 January 2024, "2025年1月1日-4月30日" → 30 April 2025); None when the value is not a
+    date, a month, a quarter, a year's end or a period, names a day that does not exist ("2月30日"), or recurs
+    ("每月10日前", see `is_recurring`)."""
     try:
         return _deadline(normalise_text(text or "").strip(), year)
     except (ValueError, KeyError):
@@ -168,11 +178,17 @@ def is_deadline(text: str | None) -> bool:
     """Whether a value is written as a deadline (see `deadline_of`), valid or not; such a value is read as its
     text, never as a number with the rest of the date for its unit ("2023年底" is not 2023 of unit 年底)."""
     s = "".join(normalise_text(text or "").split())
-    if any(p.match(s) for p in (_YMD, _YM, _QUARTER, _YEAR_END, _HALF)):
+    if any(p.match(s) for p in (_YMD, _YM, _QUARTER, _YEAR_END, _HALF, _CN_PERIOD, _RECURRING)):
         return True
     # "2023.07" is a deadline only when it is a real month of a plausible year; "2025.13" stays a number
     dotted = _PERIOD.match(s) or _YEAR_MONTH_DOTTED.match(s)
     return dotted is not None and 1950 <= int(dotted[1]) <= 2100 and deadline_of(s, 2000) is not None
+
+
+def is_recurring(text: str | None) -> bool:
+    """Whether a value is a deadline that recurs each month, quarter or term ("每月10日前"): a deadline without
+    a single date (`deadline_of` gives None)."""
+    return bool(_RECURRING.match("".join(normalise_text(text or "").split())))
 
 
 def parse_indicator_value(text: str) -> IndicatorValue:
@@ -184,7 +200,7 @@ def parse_indicator_value(text: str) -> IndicatorValue:
     if not s:
         raise _error(text or "", "为空，没有填写指标值")
     if is_deadline(s):
-        if deadline_of(s, 2000) is None:  # a leap day is checked against the table's year by its reader
+        if deadline_of(s, 2000) is None and not is_recurring(s):  # a leap day: checked against the table's year
             raise _error(text, "不是有效的日期")
         return IndicatorValue("qual", None, s, None)
     qual = _QUAL_PREFIX.match(s)

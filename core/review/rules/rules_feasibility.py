@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from core.common.formatting import screen_date
 from core.common.labels import COMPARATORS
+from core.goals.rules.notation import is_deadline
 from core.library.rules import best_match
 from core.review.rules.model import Hit, IndicatorView, Params, ReviewContext, TableView, fmt, label, rule
-from core.review.rules.reading import is_deadline
 
 D = "可行性"
 STRONG = ["进一步", "加强", "不断", "切实", "加快", "有效推进", "逐步", "明显", "显著", "大力", "积极", "努力"]
