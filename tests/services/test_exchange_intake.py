@@ -35,7 +35,7 @@ def hub(tmp_path: Path) -> Iterator[tuple[Database, Actor]]:
 
 def _returned_template(hub: tuple[Database, Actor], folder: Path) -> Path:
     db, actor = hub
-    return call(db, xk.template_kind, actor, "goals", YEAR, folder / "goals.xlsx", UNIT)
+    return call(db, xk.template_kind, actor, "goals", YEAR, folder / "goals.xlsx", UNIT).path
 
 
 def _backups(db: Database) -> list[Path]:
