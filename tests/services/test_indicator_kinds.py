@@ -80,7 +80,7 @@ def _draft_pair(tmp_path: Path) -> tuple[Database, Actor, Database, Actor, str]:
             select(Unit.code, Project.code).join(Project, Project.unit_id == Unit.id)
             .join(GoalTable, GoalTable.project_id == Project.id)
             .where(GoalTable.status == "draft", Project.year == YEAR).order_by(Project.code)).first()
-    call(spoke, xp.become_spoke, spoke_admin, unit, call(hub, xp.issue_key, hub_admin, unit), "某县财政局")
+    call(spoke, xp.become_spoke, spoke_admin, unit, call(hub, xp.issue_key, hub_admin, unit).key_hex, "某县财政局")
     return hub, hub_admin, spoke, spoke_admin, code
 
 
