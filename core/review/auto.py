@@ -54,7 +54,7 @@ def _views(session: Session, where: Any, units: dict[int, str]) -> dict[int, Tab
     current = and_(GoalTableVersion.goal_table_id == GoalTable.id, GoalTableVersion.version == GoalTable.current_version)
     p = Project.__table__.c
     head = session.execute(
-        select(*p, GoalTable.status, GoalTableVersion.id.label("vid"),
+        select(*p, GoalTable.status.label("table_status"), GoalTableVersion.id.label("vid"),
                *(getattr(GoalTableVersion, t) for t in TEXTS))
         .join(GoalTable, GoalTable.project_id == Project.id).join(GoalTableVersion, current).where(where)).all()
     inds: dict[int, list[IndicatorView]] = defaultdict(list)
@@ -66,7 +66,7 @@ def _views(session: Session, where: Any, units: dict[int, str]) -> dict[int, Tab
         .join(GoalTable, current).join(Project, Project.id == GoalTable.project_id).where(where)
         .order_by(Indicator.version_id, Indicator.position))
     for r in rows:
-        inds[r[0]].append(IndicatorView(*r[1:]))
+        inds[r[0]].append(IndicatorView(*r[1:-1], kind=r[-1]))
     out: dict[int, TableView] = {}
     for r in head:
         m = r._mapping
@@ -74,7 +74,7 @@ def _views(session: Session, where: Any, units: dict[int, str]) -> dict[int, Tab
             m["code"], m["name"], units.get(m["unit_id"]), m["implementing_unit"], m["sector"], m["attribute"],
             m["nature"], m["fund_type"], m["total_amount"], m["fiscal_amount"], m["carryover_amount"],
             m["other_amount"], m["start_date"], m["end_date"], m["year"], m["manager"], m["phone"],
-            **{t: m[t] for t in TEXTS}, status=m["status"], indicators=tuple(inds.get(m["vid"], ())))
+            **{t: m[t] for t in TEXTS}, status=m["table_status"], indicators=tuple(inds.get(m["vid"], ())))
     return out
 
 

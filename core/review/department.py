@@ -76,9 +76,9 @@ def _views(session: Session, where: Any) -> dict[int, tuple[TableView, int, int]
     for r in session.execute(
             select(Indicator.version_id, Indicator.position, Indicator.level1, Indicator.level2, Indicator.name,
                    Indicator.comparator, Indicator.target, Indicator.target_text, Indicator.unit_of_measure,
-                   Indicator.weight, Indicator.scoring_standard)
+                   Indicator.weight, Indicator.scoring_standard, Indicator.kind)
             .where(Indicator.version_id.in_(vids)).order_by(Indicator.version_id, Indicator.position)):
-        inds[r[0]].append(IndicatorView(*r[1:]))
+        inds[r[0]].append(IndicatorView(*r[1:-1], kind=r[-1]))
     out = {}
     for goal, unit, status, vid, *texts in head:
         view = TableView(
