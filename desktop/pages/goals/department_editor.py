@@ -29,11 +29,10 @@ from core.common.errors import USER_ERRORS
 from core.goals import department as dg
 from core.goals.rules.department import Budget, Contact
 from core.goals.rules.goal_table import GoalContent, can_edit
-from core.review import workspace as review
 from core.review.department import queue_key
-from core.review.dto import Decision
 from db.codes import GoalStatus
 from desktop.pages.exante.form import parse_amount
+from desktop.pages.goals.decision import DecisionNote
 from desktop.pages.goals.department_tasks import TASK, TaskModel
 from desktop.pages.goals.indicator_grid import IndicatorGrid
 from desktop.shell.context import AppContext
@@ -50,10 +49,7 @@ class DepartmentGoalEditorDialog(QDialog):
         self.resize(1150, 800)
         self.heading = QLabel(self)
         self.heading.setObjectName("pageHeading")
-        self.decision = QLabel("", self)
-        self.decision.setObjectName("reviewDecision")
-        self.decision.setWordWrap(True)
-        self.decision.setVisible(False)
+        self.decision = DecisionNote(self)  # the reviewer's opinion when the table came back (or was decided)
         self.manager, self.phone = QLineEdit(self), QLineEdit(self)
         self.amounts = {key: QLineEdit(self) for key in SOURCES}
         self.project_sums = {key: QLabel("", self) for key in SOURCES}
@@ -140,21 +136,7 @@ class DepartmentGoalEditorDialog(QDialog):
         self.buttons["save"].setEnabled(editable)
         self.buttons["submit"].setEnabled(editable)
         self.buttons["adjust"].setVisible(detail.status == GoalStatus.APPROVED)
-        self.decision.setVisible(False)
-        if detail.status in (GoalStatus.RETURNED, GoalStatus.REJECTED, GoalStatus.APPROVED):
-            self.ctx.runner.read(review.latest_decision, self.ctx.actor, queue_key(detail.goal_table_id),
-                                 on_done=self._show_decision, on_error=lambda _exc: None)
-
-    def _show_decision(self, decision: Decision | None) -> None:
-        if decision is None:
-            return
-        lines = [f"审核意见（第 {decision.version} 版，{decision.grade_label}·{decision.outcome_label}，"
-                 f"{decision.reviewed_by}，{formatting.screen_date(decision.decided_at.astimezone())}）："]
-        lines += [f"{label}：{text}" for label, text in decision.dimension_opinions]
-        if decision.opinion.strip():
-            lines.append(decision.opinion.strip())
-        self.decision.setText("\n".join(lines))
-        self.decision.setVisible(True)
+        self.decision.load(self.ctx, detail.status, queue_key(detail.goal_table_id))
 
     def budget(self) -> Budget:
         values: dict[str, Decimal] = {}
