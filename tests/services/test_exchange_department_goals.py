@@ -34,7 +34,7 @@ def pair(tmp_path: Path) -> Iterator[tuple[Database, Actor, Database, Actor, int
         unit_id, unit, project = uow.session.execute(
             select(Unit.id, Unit.code, Project.code).join(Project, Project.unit_id == Unit.id)
             .where(Unit.kind == "department", Project.year == YEAR).order_by(Unit.code, Project.code)).first()
-    call(spoke, xp.become_spoke, spoke_admin, unit, call(hub, xp.issue_key, hub_admin, unit), "某县财政局")
+    call(spoke, xp.become_spoke, spoke_admin, unit, call(hub, xp.issue_key, hub_admin, unit).key_hex, "某县财政局")
     yield hub, hub_admin, spoke, spoke_admin, unit_id, project
     hub.close()
     spoke.close()
