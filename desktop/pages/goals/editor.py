@@ -3,66 +3,36 @@ submit / adjust with a reason."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from core.common.errors import USER_ERRORS
 from core.goals import service as goals
 from core.goals.dto import GoalTableDetail
 from core.goals.rules.goal_table import TEXT_FIELDS, GoalContent, can_edit
 from core.goals.rules.indicator_kind import undecided
 from db.codes import GoalStatus
-from desktop.pages.goals.decision import DecisionNote
 from desktop.pages.goals.indicator_grid import IndicatorGrid
+from desktop.pages.goals.table_editor import TableEditorDialog
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
 
 
-class GoalEditorDialog(QDialog):
+class GoalEditorDialog(TableEditorDialog):
     def __init__(self, ctx: AppContext, detail: GoalTableDetail, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.resize(1150, 760)
-        self.heading = QLabel(self)
-        self.heading.setObjectName("pageHeading")
-        self.decision = DecisionNote(self)  # the reviewer's opinion when the table came back (or was decided)
         self.texts = {key: QPlainTextEdit(self) for key in TEXT_FIELDS}
         form = QFormLayout()
         for key, label in TEXT_FIELDS.items():
             self.texts[key].setMaximumHeight(56)
             self.texts[key].setTabChangesFocus(True)
             form.addRow(f"{label}：", self.texts[key])
-        self.message = QLabel("", self)
-        self.message.setObjectName("errorLabel")
-        self.message.setWordWrap(True)
         self.indicators = IndicatorGrid(ctx, self.message, self)
-        self.buttons = {key: QPushButton(text, self) for key, text in (
-            ("save", "保存草稿(&S)"), ("submit", "提交审核(&T)"), ("adjust", "调整(&J)…"), ("close", "关闭"))}
-        for key, slot in (("save", self.save), ("submit", self.submit), ("adjust", self.adjust), ("close", self.reject)):
-            self.buttons[key].clicked.connect(slot)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        for key in ("save", "submit", "adjust", "close"):
-            row.addWidget(self.buttons[key])
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.decision)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("绩效指标（指标值可直接输入“≥50个”“≤90万元”“明显改善”等写法）：", self))
-        layout.addWidget(self.indicators, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(row)
+        self._make_buttons()
+        self._lay_out(form, QLabel("绩效指标（指标值可直接输入“≥50个”“≤90万元”“明显改善”等写法）：", self), self.indicators)
         self.show_detail(detail)
 
     def show_detail(self, detail: GoalTableDetail) -> None:
@@ -76,10 +46,7 @@ class GoalEditorDialog(QDialog):
             edit.setReadOnly(not editable and detail.status != GoalStatus.APPROVED)
         self.indicators.sector = detail.sector
         self.indicators.set_rows(detail.content.indicators, editable or detail.status == GoalStatus.APPROVED)
-        self.buttons["save"].setEnabled(editable)
-        self.buttons["submit"].setEnabled(editable)
-        self.buttons["adjust"].setVisible(detail.status == GoalStatus.APPROVED)
-        self.decision.load(self.ctx, detail.status, detail.project_id)
+        self._show_status(detail.status, detail.project_id)
         self.message.setText(self.undecided_note())
 
     def undecided_note(self) -> str:
@@ -104,14 +71,7 @@ class GoalEditorDialog(QDialog):
 
     def _saved(self, detail: GoalTableDetail) -> None:
         self.show_detail(detail)
-        self.message.setText(f"已保存（第 {detail.current_version} 版，状态：{detail.status_label}）。"
-                             + self.undecided_note())
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, USER_ERRORS):
-            self.message.setText(str(exc))
-        else:
-            show_error(self, exc)
+        self.message.setText(self.saved_note(detail.current_version, detail.status_label) + self.undecided_note())
 
     def save(self) -> None:
         if self.buttons["save"].isEnabled():
@@ -120,11 +80,6 @@ class GoalEditorDialog(QDialog):
     def submit(self) -> None:
         self._run(goals.save_and_submit, self.ctx.actor, self.detail.project_id, self.content(),
                   self.detail.updated_at)
-
-    def adjust(self) -> None:
-        reason, ok = QInputDialog.getText(self, "调整绩效目标", "调整原因（将记入新版本）：")
-        if ok:
-            self.adjust_with(reason)
 
     def adjust_with(self, reason: str) -> None:
         self._run(goals.adjust, self.ctx.actor, self.detail.project_id, self.content(), reason, self.detail.updated_at)
