@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.common import formatting
+from core.common.errors import ValidationError
 from core.exchange import package as xpk
 from core.exchange.package import PackageKind, PackagePreview, RowChange
 from core.exchange.rules.department_sheets import (
@@ -26,33 +26,19 @@ from core.exchange.rules.department_sheets import (
     indicator_row_id,
     task_row_id,
 )
+from core.exchange.rules.goal_conflict import local_conflict
 from core.exchange.rules.goal_sheets import PROJECT_SHEET
 from core.exchange.rules.manifest import HUB
 from core.exchange.rules.results_sheets import format_moment, parse_moment
 from core.exchange.rules.spec import SheetSpec
 from core.exchange.workbook import Problem, ReadPackage
 from core.goals import department as dg
-from core.goals.rules.department import (
-    Budget,
-    Contact,
-    DepartmentError,
-    TaskRow,
-    join_codes,
-    split_codes,
-    validate,
-)
-from core.goals.rules.goal_table import (
-    ContentError,
-    GoalContent,
-    IndicatorRow,
-    can_edit,
-    status_label,
-    validate_content,
-)
+from core.goals.rules.department import Budget, Contact, TaskRow, join_codes, split_codes
+from core.goals.rules.goal_table import GoalContent, IndicatorRow, status_label
 from core.goals.rules.notation import IndicatorValue
 from core.goals.service import version_content, version_of
 from core.org.rules.roles import Actor
-from db.models import DepartmentGoal, Project, Unit
+from db.models import DepartmentGoal, Unit
 from db.uow import UnitOfWork
 
 _Row = dict[str, Any]
@@ -168,13 +154,11 @@ def _compare(s: Session, read: ReadPackage, parsed: dict[str, _Parsed], problems
                                                      DepartmentGoal.year == manifest.year))
         current = version_of(goal.goal_table, goal.goal_table.current_version) if goal else None
         content = item.content(version_content(current) if current else None)
-        known = set(s.scalars(select(Project.code).where(Project.year == manifest.year,
-                                                         Project.unit_id.in_(dg.member_units(s, unit.id))))) | coming
+        known = frozenset(dg.project_codes(s, unit.id, manifest.year)) | coming
         try:
-            validate_content(content)
-            validate(item.budget(), tuple(t for _, t in item.tasks), frozenset(known), item.contact())
-        except (ContentError, DepartmentError) as exc:
-            problems.append(_problem(item, code, str(exc), exc.field))
+            dg.check_table(content, item.budget(), tuple(t for _, t in item.tasks), known, item.contact())
+        except ValidationError as exc:
+            problems.append(_problem(item, code, str(exc), exc.field or ""))
             continue
         if manifest.sender == HUB and item.values["updated_at"]:
             try:
@@ -199,13 +183,8 @@ def _status(s: Session, code: str, name: str, goal: DepartmentGoal | None, item:
             and dg.budget_of(goal) == item.budget() and dg.contact_of(goal) == item.contact())
     if same:
         return change("unchanged")
-    if not can_edit(table.status):
-        return change("conflicting", f"本机部门整体绩效目标表状态为“{status_label(table.status)}”，交换包不能修改"
-                      + ("，请走调整程序" if table.status == "approved" else "") + "。")
-    if baseline is not None and table.updated_at > baseline:
-        return change("conflicting",
-                      f"本机在上次导入之后修改过该表（{formatting.screen_time(table.updated_at)}），请人工核对。")
-    return change("changed")
+    reason = local_conflict("部门整体绩效目标表", table.status, table.updated_at, baseline)
+    return change("conflicting", reason) if reason else change("changed")
 
 
 # --- the goals kind with department tables -----------------------------------------------------------------

@@ -24,13 +24,13 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from core.common import formatting
 from core.common.labels import INDICATOR_KINDS
 from core.exchange import department_goals as xdg
 from core.exchange import goal_header as xh
 from core.exchange import package as xpk
 from core.exchange import projects as xpj
 from core.exchange.package import PackageApplied, PackageKind, PackagePreview, RowChange
+from core.exchange.rules.goal_conflict import local_conflict
 from core.exchange.rules.goal_sheets import (
     GOAL_INSTRUCTIONS,
     GOAL_SHEETS,
@@ -53,7 +53,6 @@ from core.goals.rules.goal_table import (
     ContentError,
     GoalContent,
     IndicatorRow,
-    can_edit,
     status_label,
     validate_content,
 )
@@ -239,13 +238,8 @@ def _status(code: str, name: str, table: GoalTable | None, content: GoalContent,
         return change("new" if content != _EMPTY else "changed")
     if version_content(version_of(table, table.current_version)) == content and not header_changed:
         return change("unchanged")
-    if not can_edit(table.status):
-        return change("conflicting", f"本机目标表状态为“{status_label(table.status)}”，交换包不能修改"
-                      + ("，请走调整程序" if table.status == "approved" else "") + "。")
-    if baseline is not None and table.updated_at > baseline:
-        return change("conflicting",
-                      f"本机在上次导入之后修改过该表（{formatting.screen_time(table.updated_at)}），请人工核对。")
-    return change("changed")
+    reason = local_conflict("目标表", table.status, table.updated_at, baseline)
+    return change("conflicting", reason) if reason else change("changed")
 
 
 def _moment(item: _Parsed, problems: list[Problem]) -> bool:

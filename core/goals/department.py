@@ -108,7 +108,8 @@ def project_budget(session: Session, unit_id: int, year: int) -> Budget:
     return Budget(*(Decimal(0) if v is None else v for v in row))
 
 
-def _codes(session: Session, unit_id: int, year: int) -> tuple[str, ...]:
+def project_codes(session: Session, unit_id: int, year: int) -> tuple[str, ...]:
+    """The codes of the department's projects of the year: the projects a key task may name."""
     return tuple(session.scalars(select(Project.code).where(
         Project.year == year, Project.unit_id.in_(member_units(session, unit_id))).order_by(Project.code)))
 
@@ -181,7 +182,7 @@ def get(uow: UnitOfWork, actor: Actor, goal_table_id: int) -> DepartmentGoalDeta
         table.updated_at, table.current_version, budget_of(goal), project_budget(uow.session, unit.id, goal.year),
         version_content(current), tasks_of(uow.session, current.id),
         tuple(VersionInfo(v.version, v.reason, v.created_by, v.created_at, v.submitted_at) for v in table.versions),
-        _codes(uow.session, unit.id, goal.year), contact_of(goal))
+        project_codes(uow.session, unit.id, goal.year), contact_of(goal))
 
 
 def contact_of(goal: DepartmentGoal) -> Contact:
@@ -192,13 +193,21 @@ def budget_of(goal: DepartmentGoal) -> Budget:
     return Budget(goal.total_amount, goal.fiscal_amount, goal.carryover_amount, goal.other_amount)
 
 
-def _check(uow: UnitOfWork, goal: DepartmentGoal, unit: Unit, budget: Budget, content: GoalContent,
-           tasks: tuple[TaskRow, ...], contact: Contact | None = None) -> None:
+def check_table(content: GoalContent, budget: Budget, tasks: tuple[TaskRow, ...], codes: frozenset[str],
+                contact: Contact) -> None:
+    """Raise a ValidationError naming the field when the table cannot be saved: its content as a project's goal
+    table, then its budget, key tasks (naming only `codes`) and contacts."""
     _validated(content)
     try:
-        validate(budget, tasks, frozenset(_codes(uow.session, unit.id, goal.year)), contact or contact_of(goal))
+        validate(budget, tasks, codes, contact)
     except DepartmentError as exc:
         raise ValidationError(str(exc), exc.field) from exc
+
+
+def _check(uow: UnitOfWork, goal: DepartmentGoal, unit: Unit, budget: Budget, content: GoalContent,
+           tasks: tuple[TaskRow, ...], contact: Contact | None = None) -> None:
+    check_table(content, budget, tasks, frozenset(project_codes(uow.session, unit.id, goal.year)),
+                contact or contact_of(goal))
 
 
 def _check_token(table: GoalTable, expected: datetime, unit: Unit) -> None:

@@ -12,7 +12,6 @@ amounts and indicators, no value changed in meaning."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -35,21 +34,16 @@ from core.org import admin, auth
 from core.org.rules.roles import Actor
 from db.database import Database, open_database
 from db.models import GoalTable, GoalTableVersion, Project
+from tests import clerk_corpus
 from tests.conftest import PASSWORD
 from tests.services.exchange_helpers import libreoffice
 
-CORPUS = Path(__file__).parents[1] / "exchange_corpus" / "clerk_goal_tables.json"
 YEAR = 2025
 UNITS = {"D101": "县交通运输局", "D102": "县农业农村局", "D103": "县卫生健康局"}
-ATTRIBUTES = {"新增": "new", "延续": "continuing"}
-TEXTS = {"overview": "项目概况", "basis": "立项依据", "schedule": "实施进度计划", "long": "长期目标", "goal": "年度总体目标"}
-HEADER = {"impl": "实施单位", "attr": "项目属性", "start": "开始日期", "end": "结束日期", "manager": "项目负责人",
-          "phone": "联系电话", "total": "资金总额（万元）", "fiscal": "其中：财政拨款（万元）",
-          "carry": "其中：上年结转（万元）", "other": "其中：其他资金（万元）"}
 
 
 def _tables() -> list[dict[str, Any]]:
-    tables: list[dict[str, Any]] = json.loads(CORPUS.read_text(encoding="utf-8"))
+    tables = clerk_corpus.load()
     for t in tables:  # the defect a "value" table carries replaces one of its values
         if t.get("bad") == "value":
             index, typed = t["fix"]
@@ -71,10 +65,7 @@ def _register(db: Database, actor: Actor, tables: list[dict[str, Any]]) -> None:
     ids = {r.code: r.id for r in call(db, admin.list_units, actor)}
     with db.unit_of_work() as uow:
         uow.write()
-        plan = xpj.ProjectPlan(create={t["code"]: (ids[t["unit"]], {
-            "name": t["name"], "attribute": ATTRIBUTES[t["attr"]], "nature": "recurring", "fund_type": "general",
-            "total_amount": Decimal(t["total"]), "fiscal_amount": Decimal(t["total"]),
-            "carryover_amount": Decimal(0), "other_amount": Decimal(0)}) for t in tables})
+        plan = xpj.ProjectPlan(create={t["code"]: (ids[t["unit"]], clerk_corpus.project_fields(t)) for t in tables})
         xpj.write_projects(uow, actor, YEAR, plan)
         for t in tables:
             if t.get("bad") == "rejected":
@@ -87,49 +78,13 @@ def _register(db: Database, actor: Actor, tables: list[dict[str, Any]]) -> None:
         uow.commit()
 
 
-def _set(ws: Any, row: int, column: int, typed: Any, formula: bool) -> None:
-    cell = ws.cell(row=row, column=column)
-    if isinstance(typed, dict):  # Excel turned "90%" into the number 0.9 shown as a percentage
-        cell.value = typed["pct"]
-        cell.number_format = "0%"
-        return
-    cell.value = typed
-    if isinstance(typed, str) and typed.startswith("=") and not formula:
-        cell.data_type = "s"  # typed into the text cell: it stays text
-
-
 def _fill(template: Path, unit: str, tables: list[dict[str, Any]]) -> None:
     """Fill the template as a clerk of `unit` does: the header, texts and indicators of each of its tables."""
-    wb = openpyxl.load_workbook(template)
-    sheet, indicators = wb["绩效目标表"], wb["绩效指标"]
-    heads = {c.value: c.column for c in sheet[1]}
-    columns = {c.value: c.column for c in indicators[1]}
-    rows = {sheet.cell(row=r, column=heads["项目编码"]).value: r for r in range(2, sheet.max_row + 1)}
+    book = clerk_corpus.GoalsWorkbook(template)
     for t in tables:
-        if (t.get("into") or t["unit"]) != unit:  # a table of another unit is typed into this unit's workbook
-            continue
-        row = rows.get(t["code"])
-        if row is None:  # a table of another unit typed into this workbook as a new row
-            row = sheet.max_row + 1
-            sheet.cell(row=row, column=heads["项目编码"]).value = t["code"]
-        for key, header in HEADER.items():
-            value = t[key]
-            if key in ("start", "end"):
-                value = date.fromisoformat(value)
-            elif key in ("total", "fiscal", "carry", "other"):
-                value = float(value)
-            sheet.cell(row=row, column=heads[header]).value = value
-        for key, header in TEXTS.items():
-            sheet.cell(row=row, column=heads[header]).value = t[key]
-        if t.get("bad") == "deleted":
-            sheet.cell(row=row, column=heads["删除"]).value = "是"
-        for level1, level2, name, typed, weight in t["i"]:
-            line = indicators.max_row + 1
-            for header, value in (("项目编码", t["code"]), ("一级指标", level1), ("二级指标", level2),
-                                  ("三级指标", name), ("权重", weight)):
-                indicators.cell(row=line, column=columns[header]).value = value
-            _set(indicators, line, columns["指标值"], typed, bool(t.get("formula")))
-    wb.save(template)
+        if (t.get("into") or t["unit"]) == unit:  # a table of another unit is typed into this unit's workbook
+            book.type_table(t)
+    book.save()
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

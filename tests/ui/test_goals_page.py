@@ -52,7 +52,7 @@ def test_editing_with_notation_then_submitting(qtbot, db: Database, county_ctx: 
     detail = _detail(db, county_ctx.actor, "draft")
     editor = GoalEditorDialog(county_ctx, detail)
     qtbot.addWidget(editor)
-    model = editor.model
+    model = editor.indicators.model
     assert model.setData(model.index(0, VALUE), "≥ 60 公里") is True
     row = model.rows[0]
     assert (row.comparator, row.target, row.unit_of_measure) == (">=", Decimal(60), "公里")
@@ -71,7 +71,7 @@ def test_bad_rows_show_the_service_message(qtbot, county_ctx: AppContext, db: Da
     detail = _detail(db, county_ctx.actor, "draft")
     editor = GoalEditorDialog(county_ctx, detail)
     qtbot.addWidget(editor)
-    editor.add_row()
+    editor.indicators.add_row()
     editor.save()  # the new row has no name
     qtbot.waitUntil(lambda: "没有填写三级指标名称" in editor.message.text())
     assert call(db, goals.get_table, county_ctx.actor, detail.project_id) == detail
@@ -85,7 +85,7 @@ def test_adjusting_an_approved_table_and_comparing(qtbot, db: Database, county_c
     editor = GoalEditorDialog(ctx, detail)
     qtbot.addWidget(editor)
     assert editor.buttons["adjust"].isVisibleTo(editor) and not editor.buttons["save"].isEnabled()
-    editor.model.setData(editor.model.index(0, VALUE), "≥999个")
+    editor.indicators.model.setData(editor.indicators.model.index(0, VALUE), "≥999个")
     editor.adjust_with("年中追加预算，产出数量相应调整")
     qtbot.waitUntil(lambda: editor.detail.current_version == 2)
     dialog = VersionsDialog(ctx, editor.detail)

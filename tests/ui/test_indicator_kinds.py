@@ -27,14 +27,14 @@ def _county(db: Database, runner: TaskRunner, actor: Actor) -> AppContext:
 
 def _choose(editor: GoalEditorDialog, row: int, text: str) -> None:
     """Pick `text` in the 指标类型 drop-down of `row`, as a click in the cell would."""
-    index = editor.model.index(row, KIND)
-    delegate = editor.grid.itemDelegateForColumn(KIND)
-    combo = delegate.createEditor(editor.grid.viewport(), QStyleOptionViewItem(), index)
+    index = editor.indicators.model.index(row, KIND)
+    delegate = editor.indicators.grid.itemDelegateForColumn(KIND)
+    combo = delegate.createEditor(editor.indicators.grid.viewport(), QStyleOptionViewItem(), index)
     assert isinstance(combo, QComboBox)
     delegate.setEditorData(combo, index)
     assert combo.currentText() == KIND_AUTO  # a kind nobody chose follows the content
     combo.setCurrentText(text)
-    delegate.setModelData(combo, editor.model, index)
+    delegate.setModelData(combo, editor.indicators.model, index)
     combo.deleteLater()
 
 
@@ -45,7 +45,7 @@ def test_editor_shows_asks_and_saves_a_changed_kind(qtbot, qtmodeltester, db: Da
     detail = call(db, goals.get_table, admin_actor, row.project_id)
     editor = GoalEditorDialog(ctx, detail)
     qtbot.addWidget(editor)
-    model = editor.model
+    model = editor.indicators.model
     qtmodeltester.check(IndicatorModel(detail.content.indicators))
     assert model.headerData(KIND, Qt.Orientation.Horizontal) == "指标类型"
     assert model.setData(model.index(0, VALUE), "≥60公里")
@@ -55,7 +55,7 @@ def test_editor_shows_asks_and_saves_a_changed_kind(qtbot, qtmodeltester, db: Da
     _choose(editor, 0, "时点型")
     assert model.setData(model.index(0, VALUE), "≥3个")  # a chosen kind stays when the value changes
     assert model.index(0, KIND).data() == "时点型"
-    editor.add_row()
+    editor.indicators.add_row()
     last = len(model.rows) - 1
     assert model.setData(model.index(last, NAME), "带动效应") and model.setData(model.index(last, VALUE), "≥3")
     assert model.index(last, KIND).data() == "待定"

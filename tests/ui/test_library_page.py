@@ -157,9 +157,9 @@ def test_picker_inserts_chosen_entries_by_keyboard(qtbot: QtBot, db: Database, c
     qtbot.waitExposed(editor)
     editor.activateWindow()
     qtbot.waitUntil(editor.isActiveWindow)
-    before = len(editor.model.rows)
-    qtbot.keyClick(editor.grid, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    picker = editor.picker
+    before = len(editor.indicators.model.rows)
+    qtbot.keyClick(editor.indicators.grid, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    picker = editor.indicators.picker
     assert picker is not None and picker.isVisible()
     browser = picker.browser
     qtbot.waitUntil(lambda: browser.sector.count() > 10 and browser.model.rowCount() > 0)
@@ -174,13 +174,14 @@ def test_picker_inserts_chosen_entries_by_keyboard(qtbot: QtBot, db: Database, c
     assert len(chosen) == 2
     qtbot.keyClick(browser.view, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not picker.isVisible())
-    added = editor.model.rows[before:]
+    added = editor.indicators.model.rows[before:]
     assert [(r.level1, r.level2, r.name, r.comparator, r.unit_of_measure, r.target, r.scoring_standard)
             for r in added] == [(c.level1, c.level2, c.name, c.comparator, c.unit, None, c.scoring) for c in chosen]
-    assert editor.grid.currentIndex().row() == before and editor.grid.currentIndex().column() == VALUE
+    current = editor.indicators.grid.currentIndex()
+    assert current.row() == before and current.column() == VALUE
     assert "已从指标库插入 2 条指标" in editor.message.text()
     for offset in range(2):
-        assert editor.model.setData(editor.model.index(before + offset, VALUE), "30") is True
+        assert editor.indicators.model.setData(editor.indicators.model.index(before + offset, VALUE), "30") is True
     editor.save()
     qtbot.waitUntil(lambda: editor.message.text().startswith("已保存"))
     saved = call(db, goals.get_table, county_ctx.actor, detail.project_id).content.indicators[before:]
@@ -193,6 +194,6 @@ def test_read_only_table_offers_no_library_insert(qtbot: QtBot, db: Database, co
     qtbot.addWidget(editor)
     editor.show()
     qtbot.waitExposed(editor)
-    assert not editor.buttons["library"].isEnabled()
-    editor.insert_from_library()
-    assert editor.picker is None
+    assert not editor.indicators.buttons["library"].isEnabled()
+    editor.indicators.insert_from_library()
+    assert editor.indicators.picker is None

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -25,35 +21,27 @@ from PySide6.QtWidgets import (
 )
 
 from core.common import formatting
-from core.common.errors import USER_ERRORS
 from core.goals import department as dg
 from core.goals.rules.department import Budget, Contact
 from core.goals.rules.goal_table import GoalContent, can_edit
-from core.review import workspace as review
 from core.review.department import queue_key
-from core.review.dto import Decision
 from db.codes import GoalStatus
 from desktop.pages.exante.form import parse_amount
 from desktop.pages.goals.department_tasks import TASK, TaskModel
 from desktop.pages.goals.indicator_grid import IndicatorGrid
+from desktop.pages.goals.table_editor import TableEditorDialog
 from desktop.shell.context import AppContext
-from desktop.shell.errors import show_error
 
 TEXTS = {"overview": "部门职能概况", "long_term_goal": "中长期目标", "annual_goal": "年度总体目标"}
 SOURCES = {"total": "预算合计", "fiscal": "财政拨款", "carryover": "上年结转", "other": "其他资金"}
 
 
-class DepartmentGoalEditorDialog(QDialog):
+class DepartmentGoalEditorDialog(TableEditorDialog):
+    adjust_title = "调整部门整体绩效目标"
+
     def __init__(self, ctx: AppContext, detail: dg.DepartmentGoalDetail, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.resize(1150, 800)
-        self.heading = QLabel(self)
-        self.heading.setObjectName("pageHeading")
-        self.decision = QLabel("", self)
-        self.decision.setObjectName("reviewDecision")
-        self.decision.setWordWrap(True)
-        self.decision.setVisible(False)
         self.manager, self.phone = QLineEdit(self), QLineEdit(self)
         self.amounts = {key: QLineEdit(self) for key in SOURCES}
         self.project_sums = {key: QLabel("", self) for key in SOURCES}
@@ -77,22 +65,13 @@ class DepartmentGoalEditorDialog(QDialog):
             self.texts[key].setMaximumHeight(60)
             self.texts[key].setTabChangesFocus(True)
             form.addRow(f"{label}：", self.texts[key])
-        self.message = QLabel("", self)
-        self.message.setObjectName("errorLabel")
-        self.message.setWordWrap(True)
         self.tasks = TaskModel(self)
         self.tasks.problem.connect(self.message.setText)
         self.task_grid = QTableView(self)
         self.task_grid.setModel(self.tasks)
         self.task_grid.horizontalHeader().setSectionResizeMode(TASK, QHeaderView.ResizeMode.Stretch)
         self.indicators = IndicatorGrid(ctx, self.message, self)
-        self.buttons = {key: QPushButton(text, self) for key, text in (
-            ("add_task", "添加任务(&K)"), ("remove_task", "删除任务(&E)"), ("save", "保存草稿(&S)"),
-            ("submit", "提交审核(&T)"), ("adjust", "调整(&J)…"), ("close", "关闭"))}
-        for key, slot in (("add_task", self.add_task), ("remove_task", self.remove_task), ("save", self.save),
-                          ("submit", self.submit), ("adjust", self.adjust), ("close", self.reject)):
-            self.buttons[key].clicked.connect(slot)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self._make_buttons((("add_task", "添加任务(&K)", self.add_task), ("remove_task", "删除任务(&E)", self.remove_task)))
         task_page = QWidget(self)
         task_layout = QVBoxLayout(task_page)
         task_layout.addWidget(self.task_grid, 1)
@@ -104,17 +83,7 @@ class DepartmentGoalEditorDialog(QDialog):
         self.parts = QTabWidget(self)
         self.parts.addTab(task_page, "重点工作任务")
         self.parts.addTab(self.indicators, "绩效指标")
-        row = QHBoxLayout()
-        row.addStretch(1)
-        for key in ("save", "submit", "adjust", "close"):
-            row.addWidget(self.buttons[key])
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.decision)
-        layout.addLayout(form)
-        layout.addWidget(self.parts, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(row)
+        self._lay_out(form, self.parts)
         self.show_detail(detail)
 
     def show_detail(self, detail: dg.DepartmentGoalDetail) -> None:
@@ -137,24 +106,7 @@ class DepartmentGoalEditorDialog(QDialog):
         self.indicators.set_rows(detail.content.indicators, open_)
         for key in ("add_task", "remove_task"):
             self.buttons[key].setEnabled(open_)
-        self.buttons["save"].setEnabled(editable)
-        self.buttons["submit"].setEnabled(editable)
-        self.buttons["adjust"].setVisible(detail.status == GoalStatus.APPROVED)
-        self.decision.setVisible(False)
-        if detail.status in (GoalStatus.RETURNED, GoalStatus.REJECTED, GoalStatus.APPROVED):
-            self.ctx.runner.read(review.latest_decision, self.ctx.actor, queue_key(detail.goal_table_id),
-                                 on_done=self._show_decision, on_error=lambda _exc: None)
-
-    def _show_decision(self, decision: Decision | None) -> None:
-        if decision is None:
-            return
-        lines = [f"审核意见（第 {decision.version} 版，{decision.grade_label}·{decision.outcome_label}，"
-                 f"{decision.reviewed_by}，{formatting.screen_date(decision.decided_at.astimezone())}）："]
-        lines += [f"{label}：{text}" for label, text in decision.dimension_opinions]
-        if decision.opinion.strip():
-            lines.append(decision.opinion.strip())
-        self.decision.setText("\n".join(lines))
-        self.decision.setVisible(True)
+        self._show_status(detail.status, queue_key(detail.goal_table_id))
 
     def budget(self) -> Budget:
         values: dict[str, Decimal] = {}
@@ -198,13 +150,7 @@ class DepartmentGoalEditorDialog(QDialog):
 
     def _saved(self, detail: dg.DepartmentGoalDetail) -> None:
         self.show_detail(detail)
-        self.message.setText(f"已保存（第 {detail.current_version} 版，状态：{detail.status_label}）。")
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, USER_ERRORS):
-            self.message.setText(str(exc))
-        else:
-            show_error(self, exc)
+        self.message.setText(self.saved_note(detail.current_version, detail.status_label))
 
     def save(self) -> None:
         if self.buttons["save"].isEnabled():
@@ -212,11 +158,6 @@ class DepartmentGoalEditorDialog(QDialog):
 
     def submit(self) -> None:
         self._run(dg.save_and_submit, self.detail.updated_at, self.contact())
-
-    def adjust(self) -> None:
-        reason, ok = QInputDialog.getText(self, "调整部门整体绩效目标", "调整原因（将记入新版本）：")
-        if ok:
-            self.adjust_with(reason)
 
     def adjust_with(self, reason: str) -> None:
         self._run(dg.adjust, reason, self.detail.updated_at, self.contact())

@@ -6,53 +6,25 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 
 from core.common import formatting
 from core.goals.rules.department import TaskRow, join_codes, split_codes
 from desktop.pages.exante.form import parse_amount
+from desktop.widgets.editable_rows import EditableRowsModel, Index
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("重点工作任务", "资金（万元）", "对应项目编码")
 TASK, AMOUNT, PROJECTS = range(len(COLUMNS))
 
 
-class TaskModel(QAbstractTableModel):
-    problem = Signal(str)  # a Chinese message about the last edit that could not be taken
-
+class TaskModel(EditableRowsModel[TaskRow]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[TaskRow] = []
-        self.editable = True
-
-    def set_rows(self, rows: tuple[TaskRow, ...], editable: bool) -> None:
-        self.beginResetModel()
-        self.rows, self.editable = list(rows), editable
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return section + 1
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if self.editable else base
+        super().__init__(COLUMNS, parent=parent)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        row = self.row_of(index)
+        if row is None:
             return None
-        row = self.rows[index.row()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == AMOUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -64,7 +36,7 @@ class TaskModel(QAbstractTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable:
+        if not self.can_edit(index, role):
             return False
         text, row = str(value).strip(), self.rows[index.row()]
         try:
@@ -77,20 +49,7 @@ class TaskModel(QAbstractTableModel):
         except ValueError as exc:
             self.problem.emit(f"第 {index.row() + 1} 项重点工作任务：{exc}")
             return False
-        self.rows[index.row()] = row
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(COLUMNS) - 1))
-        self.problem.emit("")
-        return True
+        return self.store(index.row(), row)
 
     def add_row(self) -> int:
-        position = len(self.rows)
-        self.beginInsertRows(QModelIndex(), position, position)
-        self.rows.append(TaskRow(""))
-        self.endInsertRows()
-        return position
-
-    def remove_row(self, position: int) -> None:
-        if 0 <= position < len(self.rows):
-            self.beginRemoveRows(QModelIndex(), position, position)
-            del self.rows[position]
-            self.endRemoveRows()
+        return self.append_rows([TaskRow("")])

@@ -1,6 +1,6 @@
 """The indicator tree of a goal table as one widget: the editable grid of `IndicatorModel` with its tree-level
-drop-downs and the buttons to add a row, insert rows from the 指标库 (Ctrl+L) and remove a row. The department
-table's editor embeds it; problems with an edit go to `message`."""
+and 指标类型 drop-downs and the buttons to add a row, insert rows from the 指标库 (Ctrl+L) and remove a row. The
+project and the department table's editors embed it; problems with an edit go to `message`."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTa
 
 from core.goals.rules.goal_table import IndicatorRow
 from desktop.pages.goals.indicators import (
+    KIND,
     LEVEL1,
     LEVEL2,
     NAME,
     VALUE,
     IndicatorModel,
+    KindDelegate,
     TreeLevelDelegate,
     blank_row,
     from_library,
@@ -34,6 +36,7 @@ class IndicatorGrid(QWidget):
         self.grid.setModel(self.model)
         self.grid.setItemDelegateForColumn(LEVEL1, TreeLevelDelegate(self.model, LEVEL1, self))
         self.grid.setItemDelegateForColumn(LEVEL2, TreeLevelDelegate(self.model, LEVEL2, self))
+        self.grid.setItemDelegateForColumn(KIND, KindDelegate(self))
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.grid.horizontalHeader().setStretchLastSection(True)
         self.picker: LibraryPickerDialog | None = None
@@ -53,10 +56,7 @@ class IndicatorGrid(QWidget):
         layout.addLayout(row)
 
     def set_rows(self, rows: tuple[IndicatorRow, ...], editable: bool) -> None:
-        self.model.beginResetModel()
-        self.model.rows = list(rows)
-        self.model.editable = editable
-        self.model.endResetModel()
+        self.model.set_rows(rows, editable)
         self.grid.resizeColumnsToContents()
         for button in self.buttons.values():
             button.setEnabled(editable)

@@ -9,14 +9,13 @@ chosen from its drop-down; 待定 (nothing could be inferred) is highlighted for
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QWidget
 
 from core.common.labels import COMPARATORS, INDICATOR_KINDS, INDICATOR_TREE
 from core.goals.rules.goal_table import IndicatorRow, kind_label
@@ -29,8 +28,8 @@ from core.goals.rules.notation import (
     parse_indicator_value,
 )
 from core.library.dto import LibraryRow
+from desktop.widgets.editable_rows import ChoiceDelegate, EditableRowsModel, Index
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "指标类型", "权重", "评（扣）分标准", "备注")
 LEVEL1, LEVEL2, NAME, VALUE, KIND, WEIGHT, SCORING, NOTE = range(len(COLUMNS))
 KIND_AUTO = "自动（按指标推断）"  # the drop-down's first choice: let the kind follow the row's content
@@ -70,37 +69,14 @@ def _new_value(row: IndicatorRow, text: str) -> IndicatorValue:
                    unit_of_measure=parsed.unit_of_measure or row.unit_of_measure)
 
 
-class IndicatorModel(QAbstractTableModel):
-    problem = Signal(str)  # a Chinese message about the last edit that could not be taken
-
+class IndicatorModel(EditableRowsModel[IndicatorRow]):
     def __init__(self, rows: tuple[IndicatorRow, ...] = (), editable: bool = True, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows = list(rows)
-        self.editable = editable
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return section + 1
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if self.editable else base
+        super().__init__(COLUMNS, rows, editable, parent)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        row = self.row_of(index)
+        if row is None:
             return None
-        row = self.rows[index.row()]
         if role == Qt.ItemDataRole.EditRole and index.column() == VALUE and pending(row):
             return ""
         if role == Qt.ItemDataRole.EditRole and index.column() == KIND:
@@ -131,7 +107,7 @@ class IndicatorModel(QAbstractTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable:
+        if not self.can_edit(index, role):
             return False
         text = str(value).strip()
         if index.column() == VALUE and not text and pending(self.rows[index.row()]):
@@ -141,10 +117,7 @@ class IndicatorModel(QAbstractTableModel):
         except (NotationError, InvalidOperation) as exc:
             self.problem.emit(f"第 {index.row() + 1} 行“{COLUMNS[index.column()]}”：{exc}")
             return False
-        self.rows[index.row()] = updated
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(COLUMNS) - 1))
-        self.problem.emit("")
-        return True
+        return self.store(index.row(), updated)
 
     @staticmethod
     def _updated(row: IndicatorRow, column: int, text: str) -> IndicatorRow:
@@ -178,29 +151,8 @@ class IndicatorModel(QAbstractTableModel):
             return replace(row, scoring_standard=text or None)
         return replace(row, note=text or None)
 
-    def insert_row(self, position: int, row: IndicatorRow) -> None:
-        self.beginInsertRows(QModelIndex(), position, position)
-        self.rows.insert(position, row)
-        self.endInsertRows()
 
-    def append_rows(self, rows: Iterable[IndicatorRow]) -> int:
-        """Add rows at the end; returns the position of the first one."""
-        new = list(rows)
-        first = len(self.rows)
-        if new:
-            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-            self.rows.extend(new)
-            self.endInsertRows()
-        return first
-
-    def remove_row(self, position: int) -> None:
-        if 0 <= position < len(self.rows):
-            self.beginRemoveRows(QModelIndex(), position, position)
-            del self.rows[position]
-            self.endRemoveRows()
-
-
-class TreeLevelDelegate(QStyledItemDelegate):
+class TreeLevelDelegate(ChoiceDelegate):
     """A drop-down of 一级 names, or of the 二级 names under the row's 一级."""
 
     def __init__(self, model: IndicatorModel, level: int, parent: QWidget | None = None) -> None:
@@ -208,35 +160,14 @@ class TreeLevelDelegate(QStyledItemDelegate):
         self._model = model
         self._level = level
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        combo = QComboBox(parent)
+    def choices(self, index: Index) -> list[str]:
         if self._level == LEVEL1:
-            combo.addItems(list(INDICATOR_TREE))
-        else:
-            combo.addItems(INDICATOR_TREE.get(self._model.rows[index.row()].level1, []))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+            return list(INDICATOR_TREE)
+        return list(INDICATOR_TREE.get(self._model.rows[index.row()].level1, []))
 
 
-class KindDelegate(QStyledItemDelegate):
+class KindDelegate(ChoiceDelegate):
     """The 指标类型 drop-down: 自动 (follow the content) or one of the four kinds."""
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        combo = QComboBox(parent)
-        combo.addItems([KIND_AUTO, *INDICATOR_KINDS.values()])
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+    def choices(self, index: Index) -> list[str]:
+        return [KIND_AUTO, *INDICATOR_KINDS.values()]

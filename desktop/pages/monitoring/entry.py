@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,6 +33,7 @@ from core.monitoring.dto import EntryInput, EntryView
 from core.monitoring.rules import lights as rules
 from desktop.shell.context import AppContext
 from desktop.shell.errors import show_error
+from desktop.widgets.editable_rows import ChoiceDelegate
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("序", "三级指标", "指标值", "1-X月完成值", "全年预计", "完成可能性", "偏差原因", "原因分析", "纠偏措施",
@@ -149,21 +148,11 @@ def _text(value: Decimal | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
-class ChoiceDelegate(QStyledItemDelegate):
+class EntryChoiceDelegate(ChoiceDelegate):
     """A combo box editor for the likelihood and cause columns."""
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        box = QComboBox(parent)
-        box.addItems(CHOICES[index.column()])
-        return box
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+    def choices(self, index: Index) -> list[str]:
+        return list(CHOICES[index.column()])
 
 
 class MonitoringEntryDialog(QDialog):
@@ -207,8 +196,8 @@ class MonitoringEntryDialog(QDialog):
         self.model = LinesModel(view, editable)
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(LIKELIHOOD, ChoiceDelegate(self.table))
-        self.table.setItemDelegateForColumn(CAUSE, ChoiceDelegate(self.table))
+        self.table.setItemDelegateForColumn(LIKELIHOOD, EntryChoiceDelegate(self.table))
+        self.table.setItemDelegateForColumn(CAUSE, EntryChoiceDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
