@@ -65,8 +65,9 @@ def _views(session: Session, where: Any, units: dict[int, str]) -> dict[int, Tab
         .join(GoalTableVersion, GoalTableVersion.id == Indicator.version_id)
         .join(GoalTable, current).join(Project, Project.id == GoalTable.project_id).where(where)
         .order_by(Indicator.version_id, Indicator.position))
-    for r in rows:
-        inds[r[0]].append(IndicatorView(*r[1:-1], kind=r[-1]))
+    for vid, pos, level1, level2, name, comparator, target, text, unit, weight, scoring, kind in rows:
+        inds[vid].append(IndicatorView(pos, level1, level2, name, comparator, target, text, unit, weight, scoring,
+                                       kind=kind))
     out: dict[int, TableView] = {}
     for r in head:
         m = r._mapping

@@ -73,12 +73,13 @@ def _views(session: Session, where: Any) -> dict[int, tuple[TableView, int, int]
         .join(GoalTableVersion, current).where(where)).all()
     inds: dict[int, list[IndicatorView]] = defaultdict(list)
     vids = [r[3] for r in head]
-    for r in session.execute(
+    for vid, pos, level1, level2, name, comparator, target, text, unit, weight, scoring, kind in session.execute(
             select(Indicator.version_id, Indicator.position, Indicator.level1, Indicator.level2, Indicator.name,
                    Indicator.comparator, Indicator.target, Indicator.target_text, Indicator.unit_of_measure,
                    Indicator.weight, Indicator.scoring_standard, Indicator.kind)
             .where(Indicator.version_id.in_(vids)).order_by(Indicator.version_id, Indicator.position)):
-        inds[r[0]].append(IndicatorView(*r[1:-1], kind=r[-1]))
+        inds[vid].append(IndicatorView(pos, level1, level2, name, comparator, target, text, unit, weight, scoring,
+                                       kind=kind))
     out = {}
     for goal, unit, status, vid, *texts in head:
         view = TableView(
