@@ -43,6 +43,7 @@ def _select(page: ProjectsPage, code: str) -> None:
 def test_register_from_the_keyboard_then_move(qtbot, year_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     page = ProjectsPage(year_ctx)
     qtbot.addWidget(page)
+    page.show()  # pages load when shown
     dialog = RegisterDialog(year_ctx, 2025, page)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -77,6 +78,7 @@ def test_a_list_previewed_then_applied(qtbot, qtmodeltester, db: Database, year_
     assert [dialog.model.row_at(i).status_label for i in range(2)] == ["新增", "不予导入"]
     page = ProjectsPage(year_ctx)
     qtbot.addWidget(page)
+    page.show()  # pages load when shown
     page._write(xr.apply_registry, path)
     qtbot.waitUntil(lambda: _rows(page) == {"L1": "储备"})
     bad = tmp_path / "bad.xlsx"
@@ -104,6 +106,7 @@ def test_an_uncertain_link_is_confirmed(qtbot, qtmodeltester, db: Database, year
     call(db, service.register_project, year_ctx.actor, entry(2025, "B1", "校园安全监控设施改造提升", "continuing"))
     page = ProjectsPage(year_ctx)
     qtbot.addWidget(page)
+    page.show()  # pages load when shown
     qtbot.waitUntil(lambda: page.links.rowCount() == 1)
     qtmodeltester.check(page.links)
     page.link_table.view.setCurrentIndex(page.link_table.view.model().index(0, 0))

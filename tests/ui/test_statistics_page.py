@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from core.common.runner import call
 from core.org.rules.roles import Actor
-from core.statistics.report import HEADLINE_KEYS
+from core.statistics.presentation import HEADLINE_KEYS
 from core.statistics.yearly import chart_data, figure_rows, year_statistics
 from db.database import Database
 from desktop.pages.statistics import reports_center
