@@ -28,7 +28,6 @@ from core.evaluation.common import (
     thresholds_from_json,
     thresholds_json,
 )
-from core.evaluation.department_report import build_department_evaluation_report
 from core.evaluation.dto import DepartmentRow, DepartmentSheet, GoalBasis
 from core.evaluation.rules.department_goal import TargetUse, with_goal_targets
 from core.evaluation.rules.department_sheet import (
@@ -323,5 +322,6 @@ def department_evaluation_pdf(uow: UnitOfWork, actor: Actor, year: int, unit_id:
         raise ValidationError(f"“{sheet.unit_name}”{year} 年度还没有部门整体评价，无法生成评分表。", "status")
     on = (sheet.finalised_at.astimezone().date() if sheet.finalised_at else date.today())
     # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.evaluation.department_report import build_department_evaluation_report
 
     return build_department_evaluation_report(sheet, target, settings.get(uow.session, "org.name"), on)

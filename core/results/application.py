@@ -25,7 +25,6 @@ from core.org.rules.roles import Actor, Permission
 from core.results.dto import PolicyView, SuggestionTable, SuggestionTotals, Workspace
 from core.results.inputs import load_inputs
 from core.results.rules import policy as rules
-from core.results.suggestion_report import build_suggestion_pdf, build_suggestion_workbook
 from core.results.suggestions import build_table
 from db.models import BudgetOverride, FiscalYear, Project, ResultPolicy, Unit, User, utcnow
 from db.uow import UnitOfWork
@@ -215,6 +214,7 @@ def clear_override(uow: UnitOfWork, actor: Actor, year: int, unit_id: int, proje
 def suggestion_workbook(uow: UnitOfWork, actor: Actor, year: int, target: Path,
                         policy: rules.Policy | None = None) -> Path:
     # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.results.suggestion_report import build_suggestion_workbook
 
     table = suggestions(uow, actor, year) if policy is None else what_if(uow, actor, year, policy)
     return build_suggestion_workbook(table, target)
@@ -223,6 +223,7 @@ def suggestion_workbook(uow: UnitOfWork, actor: Actor, year: int, target: Path,
 def suggestion_pdf(uow: UnitOfWork, actor: Actor, year: int, target: Path,
                    policy: rules.Policy | None = None) -> Path:
     # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.results.suggestion_report import build_suggestion_pdf
 
     table = suggestions(uow, actor, year) if policy is None else what_if(uow, actor, year, policy)
     return build_suggestion_pdf(table, target)

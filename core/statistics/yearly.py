@@ -24,7 +24,6 @@ from core.statistics.dto import (
     StatisticsComparison,
     YearStatistics,
 )
-from core.statistics.report import build_statistics_pdf, build_statistics_workbook
 from core.statistics.yearly_figures import (
     evaluation_figures,
     exante_figures,
@@ -158,6 +157,7 @@ def statistics_as_json(comparison: StatisticsComparison) -> dict[str, Any]:
 def statistics_pdf(uow: UnitOfWork, actor: Actor, year: int, as_of: date, target: Path) -> Path:
     """The 年度预算绩效管理工作统计 PDF of the figures the actor may see, dated `as_of`."""
     # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.statistics.report import build_statistics_pdf
 
     comparison = year_statistics(uow, actor, year, as_of)
     return build_statistics_pdf(comparison, figure_rows(comparison), chart_data(comparison), target,
@@ -167,6 +167,7 @@ def statistics_pdf(uow: UnitOfWork, actor: Actor, year: int, as_of: date, target
 def statistics_workbook(uow: UnitOfWork, actor: Actor, year: int, as_of: date, target: Path) -> Path:
     """The same figures as a workbook (one sheet, both years, numbers as numbers)."""
     # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.statistics.report import build_statistics_workbook
 
     comparison = year_statistics(uow, actor, year, as_of)
     return build_statistics_workbook(comparison, figure_rows(comparison), target,

@@ -208,11 +208,16 @@ def test_year_selector_follows_a_year_that_arrives_by_package(qtbot, shell) -> N
     assert not unhandled
 
 
-def test_the_start_path_does_not_import_openpyxl_or_reportlab() -> None:
-    """What a process imports up to the filled main window (the shell and the home page): the workbook and PDF
-    libraries load only when a workbook or PDF is made."""
+def test_the_start_path_does_not_import_openpyxl_reportlab_or_alembic(tmp_path: Path) -> None:
+    """What a process imports up to the filled main window (the shell, the home page, opening a database that needs
+    no upgrade): the workbook and PDF libraries load only when a workbook or PDF is made, alembic only when the
+    schema is upgraded."""
+    target = tmp_path / "current.sqlite"
+    open_database(target).close()  # created and upgraded to head here, in the test's process
     code = ("import sys; import desktop.shell.app, desktop.pages.statistics.home; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab'}))")
+            "from db.database import open_database; "
+            f"open_database({str(target)!r}).close(); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab', 'alembic'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "[]", done.stdout

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QTableView, QWidget
 
 from core.statistics import yearly as year_statistics
 from core.statistics.dto import FigureRow, StatisticsComparison
-from core.statistics.report import HEADLINE_KEYS
+from core.statistics.presentation import HEADLINE_KEYS
 from desktop.pages.statistics.chart import ComparisonChart
 from desktop.pages.statistics.tab import FIGURE_COLUMNS, RELOAD_AREAS
 from desktop.shell.context import AppContext
