@@ -25,7 +25,7 @@ from desktop.shell.context import AppContext
 from desktop.shell.errors import install_excepthook
 from desktop.shell.hub import EventHub
 from desktop.shell.login import FirstAdminDialog, LoginDialog
-from desktop.shell.main_window import MainWindow
+from desktop.shell.main_window import AREAS, MainWindow
 from desktop.shell.tasks import Cancelled, Progress, TaskRunner
 from desktop.widgets.table_model import Column, RowTableModel
 
@@ -221,3 +221,16 @@ def test_the_start_path_does_not_import_openpyxl_reportlab_or_alembic(tmp_path: 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_opening_these_areas_does_not_import_openpyxl_or_reportlab() -> None:
+    """Their pages offer workbooks and PDFs, and load the libraries when one is made: first opens stay short."""
+    areas = [a.page.split(":")[0] for a in AREAS if a.key in ("goals", "review", "evaluation", "exante", "library",
+                                                               "reports", "admin")]
+    code = ("import importlib, sys; import desktop.shell.app, desktop.pages.statistics.home\n"
+            f"for module in {areas!r}:\n"
+            "    importlib.import_module(module)\n"
+            "    print(module, sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.split("\n")[:len(areas)] == [f"{module} []" for module in areas], done.stdout
