@@ -23,9 +23,12 @@ app.processEvents()
 print(json.dumps({"cpu": time.process_time()}))
 """
 
-# The GUI's own start path (desktop/shell/app.py) up to the shown window, without a password on the command line.
+# The GUI's own start path (desktop/__main__.py, desktop/shell/app.py) up to the shown window, without a password on
+# the command line.
 APP_WINDOW = """
 import json, sys, time
+from desktop.__main__ import tune_garbage_collector
+tune_garbage_collector()
 from core.org import auth, lookups
 from db.database import open_database
 from desktop.shell.app import _settle, make_application, wait_for
