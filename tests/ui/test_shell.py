@@ -224,12 +224,16 @@ def test_the_start_path_does_not_import_openpyxl_reportlab_or_alembic(tmp_path: 
 
 
 def test_opening_these_areas_does_not_import_openpyxl_or_reportlab() -> None:
-    """Their pages offer workbooks and PDFs, and load the libraries when one is made: first opens stay short."""
+    """Their pages and tabs offer workbooks and PDFs, and load the libraries when one is made: first opens stay
+    short."""
     areas = [a.page.split(":")[0] for a in AREAS if a.key in ("goals", "review", "evaluation", "exante", "library",
                                                                "reports", "admin")]
     code = ("import importlib, sys; import desktop.shell.app, desktop.pages.statistics.home\n"
             f"for module in {areas!r}:\n"
-            "    importlib.import_module(module)\n"
+            "    tabs = [e[2].split(':')[0] for e in getattr(importlib.import_module(module), 'TABS', ())\n"
+            "            if isinstance(e[2], str)]\n"
+            "    for tab in tabs:\n"
+            "        importlib.import_module(tab)\n"
             "    print(module, sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parents[2])
