@@ -23,11 +23,13 @@ app.processEvents()
 print(json.dumps({"cpu": time.process_time()}))
 """
 
-# The GUI's own start path (desktop/shell/app.py) up to the shown window, without a password on the command line.
+# The GUI's own start path (desktop/__main__.py, desktop/shell/app.py) up to the shown window, without a password on
+# the command line.
 APP_WINDOW = """
 import json, sys, time
-from core.org import auth
-from core.statistics import overview as stats
+from desktop.__main__ import tune_garbage_collector
+tune_garbage_collector()
+from core.org import auth, lookups
 from db.database import open_database
 from desktop.shell.app import _settle, make_application, wait_for
 from desktop.shell.context import AppContext
@@ -48,7 +50,7 @@ if sys.argv[2] == "login":
 else:
     from desktop.shell.main_window import MainWindow
     actor = wait_for(runner, auth.login, "admin", sys.stdin.readline().strip(), writes=True)
-    window = MainWindow(AppContext(runner, hub, actor, wait_for(runner, stats.current_year)), sys.argv[1])
+    window = MainWindow(AppContext(runner, hub, actor, wait_for(runner, lookups.current_year)), sys.argv[1])
     window.show()
     _settle(app, runner)
     out["cpu"] = time.process_time()

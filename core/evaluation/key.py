@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -39,7 +40,6 @@ from core.evaluation.key_dto import (
     Subjects,
 )
 from core.evaluation.key_panel import enter_panel_scores, enter_scores, panel_candidates, set_panel
-from core.evaluation.key_report import build_key_evaluation_report
 from core.evaluation.key_templates import (
     check_items,
     copy_template,
@@ -47,7 +47,6 @@ from core.evaluation.key_templates import (
     list_templates,
     save_template,
 )
-from core.evaluation.key_workbook import expert_workbook, read_expert_workbook
 from core.evaluation.rules.scoring import FrameworkItem, ScoringError, grade, panel_score
 from core.org import settings
 from core.org.access import require
@@ -58,9 +57,19 @@ from db.models import Agency, Evaluation, FiscalYear, PanelMember, Project, Unit
 from db.uow import UnitOfWork
 
 __all__ = [
-    "copy_template", "enter_panel_scores", "enter_scores", "expert_workbook", "list_templates", "panel_candidates",
-    "read_expert_workbook", "save_template", "set_panel",
+    "copy_template", "enter_panel_scores", "enter_scores", "list_templates", "panel_candidates", "save_template",
+    "set_panel",
 ]
+_WORKBOOK_USE_CASES = ("expert_workbook", "read_expert_workbook")
+
+
+def __getattr__(name: str) -> Any:
+    """The expert workbook use cases, imported on first use: openpyxl stays off the path that opens the page."""
+    if name in _WORKBOOK_USE_CASES:
+        from core.evaluation import key_workbook
+
+        return getattr(key_workbook, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def list_key_evaluations(uow: UnitOfWork, actor: Actor, year: int) -> list[KeyEvaluationRow]:
@@ -259,4 +268,6 @@ def rate_agency(uow: UnitOfWork, actor: Actor, evaluation_id: int, rating: int |
 def key_evaluation_pdf(uow: UnitOfWork, actor: Actor, evaluation_id: int, target: Path) -> Path:
     """The evaluation report (seven parts, score tables) of one key evaluation; a draft is marked as such."""
     detail = get_evaluation(uow, actor, evaluation_id)
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.evaluation.key_report import build_key_evaluation_report
     return build_key_evaluation_report(detail, Path(target), org_name=str(settings.get(uow.session, "org.name")))

@@ -46,7 +46,6 @@ from core.evaluation.self_evaluation_data import (
     weights_of,
     write_lines,
 )
-from core.evaluation.self_evaluation_report import build_self_evaluation_report
 from core.org.access import require_unit, visible_unit_ids
 from core.org.rules.roles import Actor, Permission
 from db.codes import DraftStatus
@@ -242,4 +241,6 @@ def list_candidates(uow: UnitOfWork, actor: Actor, year: int) -> list[CandidateR
 def self_evaluation_pdf(uow: UnitOfWork, actor: Actor, evaluation_id: int, target: Path) -> Path:
     """The 项目支出绩效自评表 of one self-evaluation (a draft is marked as such)."""
     detail = get(uow, actor, evaluation_id)
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.evaluation.self_evaluation_report import build_self_evaluation_report
     return build_self_evaluation_report(detail, target)

@@ -15,7 +15,6 @@ from core.common.changes import Area, Changes
 from core.common.errors import NotFound, PermissionDenied, ValidationError
 from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES
 from core.exante.dto import STATUSES, AssessmentDetail, AssessmentRow, ExAnteTotals
-from core.exante.report import build_exante_report
 from core.exante.rules import (
     CONCLUSIONS,
     KINDS,
@@ -193,4 +192,6 @@ def report_pdf(uow: UnitOfWork, actor: Actor, project_id: int, target: Path) -> 
     detail = get_assessment(uow, actor, project_id)
     if detail.status == "none":
         raise ValidationError(f"项目“{detail.project_name}”还没有事前评估，无法生成报告。", "status")
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.exante.report import build_exante_report
     return build_exante_report(detail, target, org_name=settings.get(uow.session, "org.name"))

@@ -40,7 +40,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -273,6 +272,8 @@ def owner(manifest: Manifest) -> str:
 def located(sheet: SheetSpec, line: int | None, key: str, message: str) -> Problem:
     """A problem at `line` of `sheet`, in the column of `key` (letter and header as the workbook shows them)."""
     index = [c.key for c in sheet.all_columns].index(key)
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from openpyxl.utils import get_column_letter
     return Problem(sheet.title, line, get_column_letter(index + 1), sheet.column(key).header, message)
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from core.fiscal.dto import HistoryPoint, Ranking, RankingRow
 from core.fiscal.figures import figures_history, method, township, townships
-from core.fiscal.report import build_fiscal_health_pdf, build_fiscal_health_workbook
 from core.fiscal.rules.figures import FiscalFigures
 from core.fiscal.rules.index import HealthResult, Method, health_index, q
 from core.org import settings
@@ -77,11 +76,15 @@ def township_history(uow: UnitOfWork, actor: Actor, unit_id: int) -> tuple[Histo
 
 def fiscal_health_pdf(uow: UnitOfWork, actor: Actor, year: int, target: Path) -> Path:
     """The year's 镇街财政运行健康指数 report: ranking with every component, raw values, trend and method."""
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.fiscal.report import build_fiscal_health_pdf
     return build_fiscal_health_pdf(ranking(uow, actor, year), target, settings.get(uow.session, "org.name"),
                                    date.today())
 
 
 def fiscal_health_workbook(uow: UnitOfWork, actor: Actor, year: int, target: Path) -> Path:
     """The same as a workbook: ranking with raw values and scores, the figures in 万元, and the method."""
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.fiscal.report import build_fiscal_health_workbook
     return build_fiscal_health_workbook(ranking(uow, actor, year), target, settings.get(uow.session, "org.name"),
                                         date.today())

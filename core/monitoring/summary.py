@@ -15,7 +15,6 @@ from core.common.errors import NotFound, ValidationError
 from core.common.progress import ProgressReporter
 from core.monitoring.dto import DepartmentLights, Grid, GridRow, MonitoringSummary, WarningItem
 from core.monitoring.grid import check_period, grid, thresholds
-from core.monitoring.report import build_monitoring_report
 from core.monitoring.rules import lights as rules
 from core.monitoring.workbook import build_monitoring_workbook, build_warnings_workbook
 from core.org import settings
@@ -143,6 +142,8 @@ def monitoring_report_pdf(uow: UnitOfWork, actor: Actor, year: int, target: Path
                           month: int | None = None, today: date | None = None) -> Path:
     """The 运行监控情况报告 PDF of a round (or of a month without a round)."""
     summary = monitoring_summary(uow, actor, year, round_id, month, today)
+    # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+    from core.monitoring.report import build_monitoring_report
     return build_monitoring_report(summary, target, org_name=settings.get(uow.session, "org.name"))
 
 

@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from core.common.changes import Changes
@@ -168,6 +167,8 @@ def _parse_row(row: tuple[Any, ...], number: int, where: dict[str, int], units: 
         return row[i] if i is not None and i < len(row) else None
 
     def fail(column: str, problem: str) -> None:
+        # Imported here, not at the top: openpyxl and reportlab stay off the start path (bench/startup.py).
+        from openpyxl.utils import get_column_letter
         problems.append(f"第 {number} 行 {get_column_letter(where[column] + 1)} 列（{column}）：{problem}")
 
     before = len(problems)

@@ -4,7 +4,6 @@ is built when it is first opened, so the window opens with only the home page bu
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,7 +25,7 @@ from core.org import lookups
 from core.org.rules.roles import Permission
 from core.version import APP_NAME, __version__
 from desktop.shell.context import AppContext
-from desktop.widgets.lazy import LazyPages, LazySlot
+from desktop.widgets.lazy import LazyPages, LazySlot, imported
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,7 @@ class NavArea:
     visible: Callable[[AppContext], bool] = lambda ctx: True
 
     def build(self, ctx: AppContext, _slot: QWidget) -> QWidget:
-        module, name = self.page.split(":")
-        page_class: Callable[[AppContext], QWidget] = getattr(importlib.import_module(module), name)
+        page_class: Callable[[AppContext], QWidget] = imported(self.page)
         return page_class(ctx)
 
 

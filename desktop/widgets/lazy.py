@@ -3,10 +3,19 @@ builds (and loads) only the page on screen."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+
+def imported(target: str) -> Any:
+    """The attribute a "module:attribute" string names, its module imported now: a page or tab named this way costs
+    nothing until it is first opened."""
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 class LazySlot(QWidget):

@@ -1,5 +1,7 @@
 """Report preview: PDF pages rendered with PDFium, with Print (pages drawn onto the printer) and Save as; the
-background PDF launcher and the save dialog every workbook export asks its path with."""
+background PDF launcher and the save dialog every workbook export asks its path with.
+
+PDFium and Qt's print support load with the first preview or print, not with the pages that offer one."""
 
 from __future__ import annotations
 
@@ -7,12 +9,10 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -26,6 +26,10 @@ from PySide6.QtWidgets import (
 
 from desktop.shell.errors import show_error
 from desktop.shell.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+    from PySide6.QtPrintSupport import QPrinter
 
 QIMAGE_FORMATS = {
     "RGB": QImage.Format.Format_RGB888,
@@ -45,6 +49,8 @@ def render_page(pdf: pdfium.PdfDocument, index: int, dpi: float) -> QImage:
 
 def print_pdf(path: Path, printer: QPrinter) -> int:
     """Draw every page of the PDF at the printer's resolution; return the pages printed."""
+    import pypdfium2 as pdfium
+
     pdf = pdfium.PdfDocument(str(path))
     count = len(pdf)
     painter = QPainter()
@@ -70,6 +76,8 @@ class ReportPreview(QDialog):
         self.path = path
         self.setWindowTitle(f"报表预览 — {title}")
         self.resize(900, 1000)
+        import pypdfium2 as pdfium
+
         self._pdf = pdfium.PdfDocument(str(path))
         self._zoom = 1.0
         self.page_labels: list[QLabel] = []
@@ -122,6 +130,8 @@ class ReportPreview(QDialog):
             shutil.copyfile(self.path, target)
 
     def print_dialog(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
             print_pdf(self.path, printer)

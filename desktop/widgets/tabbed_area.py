@@ -1,6 +1,6 @@
 """An area page made of a heading and one tab per (key, title, factory) entry of its `TABS` list; the 绩效评价,
 结果应用 and 报表中心 areas are thin subclasses that name their title, tabs and tab widget's object name. A tab's
-page is built when the tab is first shown."""
+page is built when the tab is first shown; a factory given as "module:Class" is also imported only then."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.shell.context import AppContext
-from desktop.widgets.lazy import LazyPages, LazySlot
+from desktop.widgets.lazy import LazyPages, LazySlot, imported
 
-TabEntry = tuple[str, str, Callable[[AppContext], QWidget]]
+TabEntry = tuple[str, str, Callable[[AppContext], QWidget] | str]
 
 
 def lazy_tabs(tabs: QTabWidget, entries: Sequence[tuple[str, str, Callable[[QWidget], QWidget]]]) -> LazyPages:
@@ -49,6 +49,7 @@ class TabbedArea(QWidget):
         return True
 
 
-def build_page(factory: Callable[[AppContext], QWidget], ctx: AppContext, _slot: QWidget) -> QWidget:
+def build_page(factory: Callable[[AppContext], QWidget] | str, ctx: AppContext, _slot: QWidget) -> QWidget:
     """The page factories take the context; the slot adopts what they build."""
-    return factory(ctx)
+    page_class: Callable[[AppContext], QWidget] = imported(factory) if isinstance(factory, str) else factory
+    return page_class(ctx)

@@ -87,10 +87,16 @@ def test_spec_hidden_imports_cover_the_migration_scripts() -> None:
 
 
 def test_spec_hidden_imports_cover_the_pages_the_main_window_imports_when_opened() -> None:
+    import importlib
+
     from desktop.shell.main_window import AREAS
 
     hidden = set(spec_literal("hiddenimports"))  # type: ignore[arg-type]
     assert {area.page.split(":")[0] for area in AREAS} <= hidden
+    # and the tabs an area names as "module:Class", imported when the tab is first shown
+    tabs = [entry[2] for area in AREAS for entry in getattr(importlib.import_module(area.page.split(":")[0]), "TABS", ())
+            if isinstance(entry[2], str)]
+    assert tabs and {factory.split(":")[0] for factory in tabs} <= hidden
 
 
 def test_spec_keeps_the_qt_modules_the_app_uses() -> None:

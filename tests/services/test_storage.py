@@ -159,6 +159,33 @@ def test_failed_upgrade_restores_the_backup(tmp_path: Path, db_path: Path) -> No
     assert list((db_path.parent / "backups").glob("*before-upgrade*.sqlite"))
 
 
+def test_revisions_read_at_start_agree_with_alembic(tmp_path: Path) -> None:
+    """Start-up reads the revisions from the script headers, without alembic; they must be alembic's own, also for a
+    folder with one more script and for one with a merge (two heads joined), which is left to alembic."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    def alembic_says(location: Path) -> tuple[str | None, set[str]]:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(location))
+        scripts = ScriptDirectory.from_config(cfg)
+        return scripts.get_current_head(), {s.revision for s in scripts.walk_revisions()}
+
+    extended = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, extended, ignore=shutil.ignore_patterns("__pycache__"))
+    head = migrate.head_revision()
+    (extended / "versions" / "0999_broken.py").write_text(FAILING_MIGRATION.format(head=head), encoding="utf-8")
+    for location in (migrate.MIGRATIONS, extended):
+        assert (migrate.head_revision(location), migrate.known_revisions(location)) == alembic_says(location)
+    assert migrate.head_revision(extended) == "0999_broken"
+    branch = FAILING_MIGRATION.format(head=head).replace('"0999_broken"', '"0999_branch"')
+    (extended / "versions" / "0999_branch.py").write_text(branch, encoding="utf-8")
+    merge = FAILING_MIGRATION.format(head=("0999_broken", "0999_branch")).replace('"0999_broken"', '"1000_merge"')
+    (extended / "versions" / "1000_merge.py").write_text(merge, encoding="utf-8")
+    assert (migrate.head_revision(extended), migrate.known_revisions(extended)) == alembic_says(extended)
+    assert migrate.head_revision(extended) == "1000_merge"
+
+
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("schema_*.sqlite")))
 def test_upgrade_from_every_released_schema_keeps_the_data(tmp_path: Path, fixture: str) -> None:
     """Each released schema version has a saved database; upgrading it must keep every row."""

@@ -25,6 +25,7 @@ from desktop.pages.fiscal.health_detail import TONE_COLOURS
 from desktop.pages.statistics import reports_center
 from desktop.shell.context import AppContext
 from desktop.shell.tasks import TaskRunner
+from desktop.widgets.lazy import imported
 from tests.conftest import actor_of
 
 YEAR = 2024
@@ -63,7 +64,9 @@ def pick(tab: FiscalHealthTab, name: str) -> int:
 
 
 def test_tab_is_in_the_reports_centre() -> None:
-    assert ("fiscal_health", "财政健康指数", FiscalHealthTab) in reports_center.TABS
+    entries = {key: (title, imported(factory) if isinstance(factory, str) else factory)
+               for key, title, factory in reports_center.TABS}
+    assert entries["fiscal_health"] == ("财政健康指数", FiscalHealthTab)
 
 
 def test_ranking_with_coloured_levels_and_a_township_detail(qtbot: QtBot, qtmodeltester, tab: FiscalHealthTab) -> None:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from desktop.shell.context import AppContext
 from desktop.shell.errors import install_excepthook
 from desktop.shell.hub import EventHub
 from desktop.shell.login import FirstAdminDialog, LoginDialog
-from desktop.shell.main_window import MainWindow
+from desktop.shell.main_window import AREAS, MainWindow
 from desktop.shell.tasks import Cancelled, Progress, TaskRunner
 from desktop.widgets.table_model import Column, RowTableModel
 
@@ -208,11 +208,33 @@ def test_year_selector_follows_a_year_that_arrives_by_package(qtbot, shell) -> N
     assert not unhandled
 
 
-def test_the_start_path_does_not_import_openpyxl_or_reportlab() -> None:
-    """What a process imports up to the filled main window (the shell and the home page): the workbook and PDF
-    libraries load only when a workbook or PDF is made."""
+def test_the_start_path_does_not_import_openpyxl_reportlab_or_alembic(tmp_path: Path) -> None:
+    """What a process imports up to the filled main window (the shell, the home page, opening a database that needs
+    no upgrade): the workbook and PDF libraries load only when a workbook or PDF is made, alembic only when the
+    schema is upgraded."""
+    target = tmp_path / "current.sqlite"
+    open_database(target).close()  # created and upgraded to head here, in the test's process
     code = ("import sys; import desktop.shell.app, desktop.pages.statistics.home; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab'}))")
+            "from db.database import open_database; "
+            f"open_database({str(target)!r}).close(); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab', 'alembic'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_opening_these_areas_does_not_import_openpyxl_or_reportlab() -> None:
+    """Their pages and tabs offer workbooks and PDFs, and load the libraries when one is made: first opens stay
+    short."""
+    areas = [a.page.split(":")[0] for a in AREAS if a.key in ("goals", "review", "evaluation", "exante", "library",
+                                                               "reports", "admin")]
+    code = ("import importlib, sys; import desktop.shell.app, desktop.pages.statistics.home\n"
+            f"for module in {areas!r}:\n"
+            "    tabs = [e[2].split(':')[0] for e in getattr(importlib.import_module(module), 'TABS', ())\n"
+            "            if isinstance(e[2], str)]\n"
+            "    for tab in tabs:\n"
+            "        importlib.import_module(tab)\n"
+            "    print(module, sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.split("\n")[:len(areas)] == [f"{module} []" for module in areas], done.stdout

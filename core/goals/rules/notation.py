@@ -4,6 +4,7 @@ parse it from what clerks type (full-width, words such as 不低于, spaces, tho
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -59,17 +60,14 @@ class IndicatorValue:
     unit_of_measure: str | None = None
 
 
+# One table for str.translate: the full-width block (FF01-FF5E) shifted to ASCII, and the other look-alikes above.
+_NORMALISE = {ord(ch): to for ch, to in _CHAR_MAP.items()} | {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+
+
 def normalise_text(s: str) -> str:
     """Full-width digits, letters, symbols and spaces → half-width (NFKC-like); Chinese characters and
     Chinese punctuation outside the full-width block (、。“”) stay as they are."""
-    out = []
-    for ch in s:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(_CHAR_MAP.get(ch, ch))
-    return "".join(out)
+    return s.translate(_NORMALISE)
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -257,6 +255,7 @@ def format_indicator_value(v: IndicatorValue) -> str:
     return f"{COMPARATORS[v.comparator]}{format_decimal(v.target)}{normalise_unit(v.unit_of_measure) or ''}"
 
 
+@functools.lru_cache(maxsize=16384)  # the pre-review folds the same indicator names again and again
 def norm(text: str | None) -> str:
     """Text folded for comparison (full/half width, spaces, case)."""
     return "".join(normalise_text(text or "").split()).lower()

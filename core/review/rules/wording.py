@@ -5,6 +5,7 @@ alike two texts are once the years are taken out (a table copied from last year 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -18,13 +19,24 @@ _NUMBER = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万(?!元))?\s*")
 
 def grams(text: str | None, generic: Iterable[str] = ()) -> frozenset[str]:
     """Bigrams of the Chinese runs of `text` after the `generic` words (longest first) are cut out."""
-    s = normalise_text(text or "")
-    for word in sorted(generic, key=len, reverse=True):
+    return _grams(text or "", tuple(generic))
+
+
+@functools.lru_cache(maxsize=8192)
+def _grams(text: str, generic: tuple[str, ...]) -> frozenset[str]:
+    # Cached: a year's pre-review asks for the same indicator names and generic words thousands of times.
+    s = normalise_text(text)
+    for word in _longest_first(generic):
         s = s.replace(word, " ")
     out: set[str] = set()
     for run in _NOT_CJK.split(s):
         out.update(run[k:k + 2] for k in range(len(run) - 1))
     return frozenset(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def quantities(text: str | None, units: Iterable[str]) -> list[tuple[Decimal, str]]:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from core.common.changes import Area
 from core.fiscal import figures as fiscal_health
 from core.fiscal import index as fiscal_health_index
-from core.fiscal import workbook as fiscal_health_workbook
 from core.fiscal.dto import ImportResult, Ranking, RankingRow
 from core.fiscal.rules.index import Component, number_text
 from desktop.pages.fiscal.health_detail import TONE_COLOURS, TownshipDetail
@@ -196,6 +195,9 @@ class FiscalHealthTab(Page):
         path = self.choose_open(self)
         if path:
             self.import_button.setEnabled(False)
+            # openpyxl loads when a workbook is read, not when the page opens
+            from core.fiscal import workbook as fiscal_health_workbook
+
             self.write(fiscal_health_workbook.import_workbook, self.ctx.actor, Path(path),
                        on_done=self._imported, on_error=self._import_failed)
 
@@ -218,6 +220,9 @@ class FiscalHealthTab(Page):
     def save_template(self) -> None:
         year = self.selected_year() or self.ctx.year
         if year is not None:
+            # openpyxl loads when a workbook is made, not when the page opens
+            from core.fiscal import workbook as fiscal_health_workbook
+
             self._save_to(f"镇街财政数据模板-{year}.xlsx", fiscal_health_workbook.template_workbook, year)
 
     def export_workbook(self) -> None:

@@ -1,18 +1,17 @@
 """报表中心 area: one tab per yearly report. Each tab is a (key, title, factory) entry of `TABS`, so a report task
-adds its tab with one line here and keeps its widgets in its own module."""
+adds its tab with one line here and keeps its widgets in its own module; named as "module:Class", a tab's module is
+imported when the tab is first shown (listed in packaging's hiddenimports)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from desktop.pages.fiscal.health import FiscalHealthTab
-from desktop.pages.statistics.tab import StatisticsTab
 from desktop.shell.context import AppContext
 from desktop.widgets.tabbed_area import TabbedArea, TabEntry
 
 TABS: list[TabEntry] = [
-    ("statistics", "年度统计", StatisticsTab),
-    ("fiscal_health", "财政健康指数", FiscalHealthTab),
+    ("statistics", "年度统计", "desktop.pages.statistics.tab:StatisticsTab"),
+    ("fiscal_health", "财政健康指数", "desktop.pages.fiscal.health:FiscalHealthTab"),
 ]
 
 
