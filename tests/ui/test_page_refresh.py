@@ -68,7 +68,7 @@ def test_a_batch_approval_updates_every_page_showing_those_tables(qtbot: QtBot, 
     clean = review_page.clean_rows()
     assert clean and all(_status(goals_page, r.project_id) != "已通过" for r in clean)
     review_page.batch_approve(clean)
-    qtbot.waitUntil(lambda: review_page.shown.text().startswith("已批量通过"), timeout=10_000)
+    qtbot.waitUntil(lambda: review_page.notice.text().startswith("已批量通过"), timeout=10_000)
     qtbot.waitUntil(runner.idle, timeout=10_000)
     assert goals_page.stale and home.stale  # type: ignore[attr-defined]  # hidden: marked, not queried
     window.open_area("goals")  # no refresh button pressed: showing the page is enough

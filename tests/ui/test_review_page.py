@@ -121,7 +121,7 @@ def test_decision_without_grade_says_what_to_fix_in_place(qtbot, page: ReviewPag
 
 def test_batch_approve_a_departments_clean_tables(qtbot, page: ReviewPage) -> None:  # type: ignore[no-untyped-def]
     page.ask_batch_approve()
-    assert "请先在“部门”中选择" in page.shown.text()
+    assert "请先在“部门”中选择" in page.notice.text()
     dept = _department_with_waiting(page, "info", least=1)
     page.department.setCurrentIndex(page.department.findData(dept))
     clean = page.clean_rows()
@@ -130,7 +130,7 @@ def test_batch_approve_a_departments_clean_tables(qtbot, page: ReviewPage) -> No
     box = page.batch_dialog
     assert box is not None and f"{len(clean)} 张" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: page.shown.text().startswith("已批量通过"), timeout=10_000)
+    qtbot.waitUntil(lambda: page.notice.text().startswith("已批量通过"), timeout=10_000)
     qtbot.waitUntil(lambda: all(r.stage == "已审" for r in page.model.rows()
                                 if r.project_id in {c.project_id for c in clean}))
 

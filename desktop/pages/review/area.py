@@ -117,7 +117,9 @@ class ReviewPage(Page):
         self.min_amount.textChanged.connect(lambda _t: self.apply_filters())
         self.counters = QLabel("", self)
         self.counters.setObjectName("reviewCounters")
-        self.shown = QLabel("", self)
+        self.shown = QLabel("", self)  # how many rows the filters show
+        self.notice = QLabel("", self)  # the outcome of the last action; a reload's count does not replace it
+        self.notice.setObjectName("reviewNotice")
         filters = QHBoxLayout()
         for text, widget in (("部门(&B)：", self.department), ("环节(&H)：", self.stage),
                              ("问题(&W)：", self.severity), ("金额≥(&J)：", self.min_amount)):
@@ -144,6 +146,7 @@ class ReviewPage(Page):
         for w in (self.open_button, self.batch_button, self.letter_button, self.department_letter_button,
                   self.reload_button):
             actions.addWidget(w)
+        actions.addWidget(self.notice)
         actions.addStretch(1)
         actions.addWidget(self.counters)
         self.letters = ReportLauncher(self, ctx.runner, self.letter_button)
@@ -256,10 +259,10 @@ class ReviewPage(Page):
     def ask_batch_approve(self) -> None:
         rows = self.clean_rows()
         if self.department.currentData() is None:
-            self.shown.setText("批量通过请先在“部门”中选择一个部门或镇街，逐部门过目后再通过。")
+            self.notice.setText("批量通过请先在“部门”中选择一个部门或镇街，逐部门过目后再通过。")
             return
         if not rows:
-            self.shown.setText("当前筛选下没有预审无错误、无警告的待审目标表。")
+            self.notice.setText("当前筛选下没有预审无错误、无警告的待审目标表。")
             return
         amount = sum((r.total_amount for r in rows), Decimal(0))
         box = QMessageBox(QMessageBox.Icon.Question, "批量通过",
@@ -281,7 +284,7 @@ class ReviewPage(Page):
                    on_done=self._batched, on_error=self.failed)
 
     def _batched(self, done: review.BatchApproved) -> None:
-        self.shown.setText(f"已批量通过 {done.count} 张目标表。")
+        self.notice.setText(f"已批量通过 {done.count} 张目标表。")
         self.show_queue()
 
     # -- letters ----------------------------------------------------------------------------------------------
