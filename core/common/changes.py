@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Generic, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 
 class Area(StrEnum):
@@ -67,12 +70,17 @@ NONE = Changes()
 EVERYTHING = Changes.everything()
 
 
+class Changed(NamedTuple, Generic[T]):
+    """A service's answer and its change record, for a service whose answer has no record of its own to carry
+    `changes` (an id, a summary): `project_id, changes = call(...)` still unpacks it."""
+
+    value: T
+    changes: Changes
+
+
 def changes_in(result: object) -> Changes | None:
-    """The change record a service result is or carries (its `changes` field, or the last item of a tuple such
-    as `(created, changes)`), or None for a plain value."""
+    """The change record a service result is or carries (its `changes` field), or None for a plain value."""
     if isinstance(result, Changes):
         return result
-    if isinstance(result, tuple) and result and isinstance(result[-1], Changes):
-        return result[-1]
     carried = getattr(result, "changes", None)
     return carried if isinstance(carried, Changes) else None

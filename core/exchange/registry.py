@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.common.changes import Changes
+from core.common.changes import Changed
 from core.common.labels import FUND_TYPES, PROJECT_ATTRIBUTES, PROJECT_NATURES
 from core.exchange import package as xpk
 from core.exchange.rules.spec import ColumnSpec, SheetSpec
@@ -164,7 +164,7 @@ def preview_registry(uow: UnitOfWork, actor: Actor, path: str | Path) -> Registr
     return _analyse(uow, Path(path))[0]
 
 
-def apply_registry(uow: UnitOfWork, actor: Actor, path: str | Path) -> tuple[RegistryResult, Changes]:
+def apply_registry(uow: UnitOfWork, actor: Actor, path: str | Path) -> Changed[RegistryResult]:
     """Import the good rows of the registry workbook in one transaction (refused rows are left out whole) and link
     the year's continuing projects; the preview it acted on and what it wrote."""
     require(actor, Permission.MANAGE_UNITS)
@@ -198,4 +198,4 @@ def apply_registry(uow: UnitOfWork, actor: Actor, path: str | Path) -> tuple[Reg
                   {"created": {f"{p.year}:{p.code}": p.id for p in created}, "updated": updated, "linked": linked})
     uow.commit()
     links = LinkSummary(done["code"], done["name"], done["proposed"], done[None])
-    return RegistryResult(preview, len(created), len(plan.update), links), registry.PROJECTS
+    return Changed(RegistryResult(preview, len(created), len(plan.update), links), registry.PROJECTS)

@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from core.common.changes import Changes
+from core.common.changes import Changed, Changes
 from core.common.errors import NotFound, ValidationError
 from core.org import settings
 from core.org.access import require
@@ -103,7 +103,7 @@ def link_one(uow: UnitOfWork, actor: Actor, project: Project) -> str | None:
     return done
 
 
-def link_year(uow: UnitOfWork, actor: Actor, year: int) -> tuple[LinkSummary, Changes]:
+def link_year(uow: UnitOfWork, actor: Actor, year: int) -> Changed[LinkSummary]:
     """Link every continuing project of the year that has no link yet (see the module's docstring)."""
     require(actor, Permission.MANAGE_UNITS)
     uow.write()
@@ -116,7 +116,7 @@ def link_year(uow: UnitOfWork, actor: Actor, year: int) -> tuple[LinkSummary, Ch
     if linker.done:
         uow.audit(actor.username, "project.link_year", "fiscal_year", year, None, linker.done)
     uow.commit()
-    return LinkSummary(done["code"], done["name"], done["proposed"], done[None]), PROJECTS
+    return Changed(LinkSummary(done["code"], done["name"], done["proposed"], done[None]), PROJECTS)
 
 
 def proposals(uow: UnitOfWork, actor: Actor, year: int) -> list[LinkProposal]:

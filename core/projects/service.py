@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from core.common.changes import Area, Changes
+from core.common.changes import Area, Changed, Changes
 from core.common.errors import NotFound, ValidationError
 from core.common.labels import LINK_BASES, PROJECT_ATTRIBUTES, PROJECT_NATURES, PROJECT_STATUSES
 from core.org.access import require, scoped, visible_unit_ids
@@ -98,7 +98,7 @@ def update(uow: UnitOfWork, actor: Actor, project: Project, changed: dict[str, A
     uow.audit(actor.username, action, "project", project.id, before, {"code": project.code, **changed})
 
 
-def register_project(uow: UnitOfWork, actor: Actor, entry: ProjectInput) -> tuple[int, Changes]:
+def register_project(uow: UnitOfWork, actor: Actor, entry: ProjectInput) -> Changed[int]:
     """Register one project into 储备; a continuing project is linked to last year's at once. Refuses a code the
     year has, an unknown department and amounts or years that do not fit, naming the field."""
     from core.projects.linking import link_one  # linking uses this module's records
@@ -117,7 +117,7 @@ def register_project(uow: UnitOfWork, actor: Actor, entry: ProjectInput) -> tupl
     if project.attribute == "continuing":
         link_one(uow, actor, project)
     uow.commit()
-    return project.id, PROJECTS
+    return Changed(project.id, PROJECTS)
 
 
 def move_status(uow: UnitOfWork, actor: Actor, project_id: int, target: str, reason: str = "") -> Changes:

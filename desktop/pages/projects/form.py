@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 
+from core.common.changes import Changed
 from core.common.labels import PROJECT_ATTRIBUTES, PROJECT_NATURES
 from core.projects import service
 from core.projects.dto import ProjectInput
@@ -74,6 +75,6 @@ class RegisterDialog(ServiceDialog):
         self.run(service.register_project, entry)
 
     def _done(self, result: object) -> None:
-        project_id, _changes = result  # type: ignore[misc]  # the runner announced the change record
-        self.registered = project_id
+        assert isinstance(result, Changed)  # register_project's answer; the runner announced its changes
+        self.registered = result.value
         super()._done(result)
