@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.common.changes import Area, Changes
+from core.common.changes import Changes
 from core.common.runner import call
 from core.exchange import kinds as exchange_kinds
 from core.exchange import package as xpk
@@ -31,7 +31,6 @@ from db.models import utcnow
 from db.uow import UnitOfWork
 
 BACKUP_REASON = "before-import"
-BASE_AREAS = (Area.EXCHANGE, Area.AUDIT)  # every import writes the ledger and the audit log
 
 
 @dataclass(frozen=True)
@@ -54,12 +53,6 @@ class PackageImport:
 def preview(uow: UnitOfWork, actor: Actor, path: str | Path) -> PackagePreview:
     """What importing the package would do, whatever its kind, writing nothing (the first step)."""
     return exchange_kinds.preview_any(uow, actor, path)
-
-
-def changes(kind: str) -> Changes:
-    """The areas an import of `kind` changes: the ledger and audit log, and the kind's own."""
-    found = exchange_kinds.ENTRIES.get(kind)
-    return Changes.of(*BASE_AREAS, *(found.kind.areas if found is not None else ()))
 
 
 def backup_before_import(database: Database, actor: Actor) -> Path | None:
@@ -88,5 +81,4 @@ def import_package(database: Database, actor: Actor, path: str | Path, shown: Pa
         return PackageImport(seen, (), None, Changes())
     backup = backup_before_import(database, actor)
     done = call(database, exchange_kinds.apply_any, actor, path, confirm_unsigned)
-    return PackageImport(done.preview, done.written, backup,
-                         changes(done.preview.kind) if done.preview.decision != "duplicate" else Changes())
+    return PackageImport(done.preview, done.written, backup, done.changes)  # none for the same package again
